@@ -1,0 +1,289 @@
+import { z } from 'zod';
+import { LocalizedTextSchema, resolveLabel } from '../template/localized-text.js';
+import type { LocalizedText } from '../template/localized-text.js';
+import { SYSTEM_FIELD_KEYS } from './system-fields.js';
+import { checkFieldValue } from './check-field-value.js';
+
+export const FIELD_TYPES = [
+  'text',
+  'textarea',
+  'number',
+  'currency',
+  'date',
+  'datetime',
+  'select',
+  'multi_select',
+  'checkbox',
+  'email',
+  'phone',
+  'url',
+  'relationship',
+  'file',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Types whose values are strings and take length / pattern rules. */
+export const TEXT_LIKE_FIELD_TYPES: readonly FieldType[] = ['text', 'textarea', 'email', 'phone', 'url'];
+export const NUMERIC_FIELD_TYPES: readonly FieldType[] = ['number', 'currency'];
+export const DATE_FIELD_TYPES: readonly FieldType[] = ['date', 'datetime'];
+export const CHOICE_FIELD_TYPES: readonly FieldType[] = ['select', 'multi_select'];
+/** Searchable unless the template says otherwise (search tokens are built from these). */
+const SEARCHABLE_BY_DEFAULT: readonly FieldType[] = ['text', 'textarea', 'email', 'phone'];
+/** "Unique" has no sensible meaning for these values. */
+const NEVER_UNIQUE: readonly FieldType[] = ['checkbox', 'multi_select', 'file'];
+
+export const FIELD_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+/** Keys that would shadow record metadata or JavaScript object internals. */
+export const RESERVED_FIELD_KEYS: readonly string[] = [...SYSTEM_FIELD_KEYS, 'constructor', 'prototype'];
+
+export const FieldKeySchema = z
+  .string({ error: (iss) => (iss.input === undefined ? 'is required' : 'must be a string') })
+  .regex(FIELD_KEY_PATTERN, {
+    error: 'must be lower snake_case: a letter, then letters, digits or "_" (at most 63 characters)',
+  })
+  .refine((key) => !RESERVED_FIELD_KEYS.includes(key), {
+    error: (iss) => `"${String(iss.input)}" is reserved for record metadata; choose another key`,
+  });
+
+export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
+
+export const SelectOptionSchema = z.union([
+  z.string().trim().min(1, { error: 'an option must not be empty' }).max(200),
+  z.strictObject({
+    value: z.string().trim().min(1, { error: 'an option value must not be empty' }).max(200),
+    label: LocalizedTextSchema.optional(),
+    color: z.string().min(1).max(32).optional(),
+  }),
+]);
+export type SelectOption = z.infer<typeof SelectOptionSchema>;
+
+export const SelectOptionsSchema = z
+  .array(SelectOptionSchema, { error: 'must be a list of choices' })
+  .min(1, { error: 'must list at least one choice' })
+  .max(500)
+  .superRefine((options, ctx) => {
+    const seen = new Set<string>();
+    options.forEach((option, index) => {
+      const value = typeof option === 'string' ? option : option.value;
+      if (seen.has(value)) {
+        ctx.addIssue({ code: 'custom', path: [index], message: `duplicate option "${value}"` });
+      }
+      seen.add(value);
+    });
+  });
+
+export const RelationshipOptionsSchema = z.strictObject({
+  related_module: z.string().min(1, { error: 'is required' }),
+  display_field: z.string().min(1, { error: 'is required' }),
+});
+export type RelationshipOptions = z.infer<typeof RelationshipOptionsSchema>;
+
+export const CurrencyOptionsSchema = z.strictObject({
+  currency: z.string().regex(CURRENCY_CODE_PATTERN, { error: 'must be an ISO 4217 code like "USD"' }),
+});
+export type CurrencyOptions = z.infer<typeof CurrencyOptionsSchema>;
+
+export const FieldOptionsSchema = z.union([SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema]);
+export type FieldOptions = z.infer<typeof FieldOptionsSchema>;
+
+/** Regexes come from tenants and run on the server: keep them short to limit backtracking cost. */
+const MAX_PATTERN_LENGTH = 500;
+export const MAX_TEXT_LENGTH_LIMIT = 100_000;
+
+export const ValidationRulesSchema = z
+  .strictObject({
+    min_length: z.number().int().min(0).max(MAX_TEXT_LENGTH_LIMIT).optional(),
+    max_length: z.number().int().min(1).max(MAX_TEXT_LENGTH_LIMIT).optional(),
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    pattern: z
+      .string()
+      .min(1)
+      .max(MAX_PATTERN_LENGTH)
+      .refine(isCompilableRegex, { error: (iss) => `"${String(iss.input)}" is not a valid regular expression` })
+      .optional(),
+  })
+  .superRefine((rules, ctx) => {
+    if (rules.min_length !== undefined && rules.max_length !== undefined && rules.min_length > rules.max_length) {
+      ctx.addIssue({ code: 'custom', path: ['min_length'], message: 'min_length must not exceed max_length' });
+    }
+    if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'min must not exceed max' });
+    }
+  });
+export type ValidationRules = z.infer<typeof ValidationRulesSchema>;
+
+export function isCompilableRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const FieldTypeSchema = z.enum(FIELD_TYPES, {
+  error: (iss) =>
+    iss.input === undefined
+      ? 'is required'
+      : `unknown field type ${JSON.stringify(iss.input)}; expected one of: ${FIELD_TYPES.join(', ')}`,
+});
+
+/** The field object without cross-key checks, for composing request schemas. */
+export const FieldDefinitionShape = z.strictObject({
+  key: FieldKeySchema,
+  label: LocalizedTextSchema,
+  type: FieldTypeSchema,
+  required: z.boolean().default(false),
+  /** System fields come from the template and cannot be removed by a tenant. */
+  system: z.boolean().default(false),
+  searchable: z.boolean().optional(),
+  unique: z.boolean().default(false),
+  /** Deactivated custom fields keep their stored data but are hidden and refused on writes. */
+  active: z.boolean().default(true),
+  default: z.unknown().optional(),
+  options: FieldOptionsSchema.optional(),
+  validation: ValidationRulesSchema.optional(),
+  help_text: LocalizedTextSchema.optional(),
+  placeholder: LocalizedTextSchema.optional(),
+  order: z.number().finite().optional(),
+  /** Set on fields a tenant added on top of its template (the brief's field_overrides). */
+  custom: z.boolean().optional(),
+});
+
+export const FieldDefinitionSchema = FieldDefinitionShape.superRefine((field, ctx) => {
+  checkFieldDefinition(field, ctx);
+}).transform((field) => ({
+  ...field,
+  searchable: field.searchable ?? SEARCHABLE_BY_DEFAULT.includes(field.type),
+}));
+
+export type FieldDefinitionInput = z.input<typeof FieldDefinitionSchema>;
+/** A parsed field: defaults applied, `searchable` always decided. */
+export type FieldDefinition = z.output<typeof FieldDefinitionSchema>;
+
+type FieldIssueContext = { addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string }) => void };
+
+function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx: FieldIssueContext): void {
+  const { type, options } = field;
+  let optionsOk = true;
+  const fail = (path: PropertyKey[], message: string): void => {
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+
+  if (CHOICE_FIELD_TYPES.includes(type)) {
+    if (options === undefined) {
+      optionsOk = false;
+      fail(['options'], `a ${type} field needs options: a non-empty list of choices`);
+    } else if (!Array.isArray(options)) {
+      optionsOk = false;
+      fail(['options'], `options of a ${type} field must be a list of choices`);
+    }
+  } else if (type === 'relationship') {
+    if (options === undefined || Array.isArray(options) || !('related_module' in options)) {
+      optionsOk = false;
+      fail(['options'], 'a relationship field needs options { "related_module": ..., "display_field": ... }');
+    }
+  } else if (type === 'currency') {
+    if (options !== undefined && (Array.isArray(options) || !('currency' in options))) {
+      optionsOk = false;
+      fail(['options'], 'options of a currency field must be { "currency": "USD" }');
+    }
+  } else if (options !== undefined) {
+    optionsOk = false;
+    fail(['options'], `options are not used by ${type} fields`);
+  }
+
+  const rules = field.validation;
+  let rulesOk = true;
+  if (rules) {
+    if (!TEXT_LIKE_FIELD_TYPES.includes(type)) {
+      for (const rule of ['min_length', 'max_length', 'pattern'] as const) {
+        if (rules[rule] !== undefined) {
+          rulesOk = false;
+          fail(['validation', rule], `${rule} only applies to text, textarea, email, phone and url fields`);
+        }
+      }
+    }
+    if (!NUMERIC_FIELD_TYPES.includes(type)) {
+      for (const rule of ['min', 'max'] as const) {
+        if (rules[rule] !== undefined) {
+          rulesOk = false;
+          fail(['validation', rule], `${rule} only applies to number and currency fields`);
+        }
+      }
+    }
+  }
+
+  if (field.unique && NEVER_UNIQUE.includes(type)) {
+    fail(['unique'], `${type} fields cannot be unique`);
+  }
+
+  // Only check the default once the field itself is coherent; otherwise the
+  // message would blame the default for a problem in options or rules.
+  if (field.default !== undefined && optionsOk && rulesOk) {
+    const result = checkFieldValue(field, field.default);
+    if (!result.ok) fail(['default'], `default ${JSON.stringify(field.default)} is not valid: ${result.message}`);
+  }
+}
+
+/** The stored values of a select / multi_select field's options, in order. */
+export function selectOptionValues(field: Pick<FieldDefinition, 'options'>): string[] {
+  if (!Array.isArray(field.options)) return [];
+  return field.options.map((option) => (typeof option === 'string' ? option : option.value));
+}
+
+/** What to show for an option: its label in `lang`, else its value. */
+export function optionLabel(option: SelectOption, lang = 'en'): string {
+  if (typeof option === 'string') return option;
+  return option.label === undefined ? option.value : resolveLabel(option.label, lang);
+}
+
+/** The relationship target of a field, or undefined for other field types. */
+export function relationshipOptions(field: Pick<FieldDefinition, 'type' | 'options'>): RelationshipOptions | undefined {
+  const { options } = field;
+  if (field.type !== 'relationship' || options === undefined || Array.isArray(options)) return undefined;
+  return 'related_module' in options ? options : undefined;
+}
+
+/** ISO 4217 code of a currency field; USD when the template does not say. */
+export function currencyCodeFor(field: Pick<FieldDefinition, 'options'>): string {
+  const { options } = field;
+  if (options !== undefined && !Array.isArray(options) && 'currency' in options) return options.currency;
+  return 'USD';
+}
+
+export function fieldLabel(field: { label: LocalizedText; key: string }, lang = 'en'): string {
+  return resolveLabel(field.label, lang) || field.key;
+}
+
+const ROW_RENAMES = new Map<string, string>([
+  ['field_key', 'key'],
+  ['field_label', 'label'],
+  ['field_type', 'type'],
+  ['field_options', 'options'],
+  ['is_required', 'required'],
+  ['is_searchable', 'searchable'],
+  ['is_system', 'system'],
+  ['is_unique', 'unique'],
+  ['is_active', 'active'],
+  ['display_order', 'order'],
+  ['validation_rules', 'validation'],
+  ['default_value', 'default'],
+]);
+
+/** Accepts the brief's crm_module_fields row shape (field_key, is_required, ...) and renames it to the template shape. */
+export function fieldDefinitionFromRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(row)) out.set(ROW_RENAMES.get(name) ?? name, value);
+  const options = out.get('options');
+  if (options !== null && typeof options === 'object' && !Array.isArray(options)) {
+    // The row stores select choices as { options: [...] } and "no options" as {};
+    // the template stores the list itself and omits empty options.
+    if ('options' in options) out.set('options', (options as { options: unknown }).options);
+    else if (Object.keys(options).length === 0) out.delete('options');
+  }
+  const rules = out.get('validation');
+  if (rules !== null && typeof rules === 'object' && Object.keys(rules).length === 0) out.delete('validation');
+  return Object.fromEntries(out);
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+export const CONDITION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'contains',
+  'not_contains',
+  'in',
+  'not_in',
+  'greater_than',
+  'less_than',
+  'greater_or_equal',
+  'less_or_equal',
+  'is_empty',
+  'is_not_empty',
+  'changed',
+  'changed_to',
+  'changed_from',
+  'is_today',
+  'is_tomorrow',
+  'is_yesterday',
+  'within_next_days',
+  'within_last_days',
+] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** Operators that compare against nothing but the record itself. */
+export const VALUELESS_OPERATORS: readonly ConditionOperator[] = [
+  'is_empty',
+  'is_not_empty',
+  'changed',
+  'is_today',
+  'is_tomorrow',
+  'is_yesterday',
+];
+export const LIST_OPERATORS: readonly ConditionOperator[] = ['in', 'not_in'];
+export const DAY_COUNT_OPERATORS: readonly ConditionOperator[] = ['within_next_days', 'within_last_days'];
+/** Operators that only make sense on a date or datetime. */
+export const DATE_OPERATORS: readonly ConditionOperator[] = [
+  'is_today',
+  'is_tomorrow',
+  'is_yesterday',
+  'within_next_days',
+  'within_last_days',
+];
+export const ORDERING_OPERATORS: readonly ConditionOperator[] = [
+  'greater_than',
+  'less_than',
+  'greater_or_equal',
+  'less_or_equal',
+];
+
+/** A field key, or one hop through a relationship ("patient.email"). */
+export const CONDITION_FIELD_PATTERN = /^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?$/;
+
+export type ConditionLeaf = { field: string; operator: ConditionOperator; value?: unknown };
+export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[] };
+
+export const ConditionLeafSchema = z
+  .strictObject({
+    field: z.string().regex(CONDITION_FIELD_PATTERN, {
+      error: 'must be a field key, or one relationship hop like "patient.email"',
+    }),
+    operator: z.enum(CONDITION_OPERATORS, {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is required'
+          : `unknown operator ${JSON.stringify(iss.input)}; expected one of: ${CONDITION_OPERATORS.join(', ')}`,
+    }),
+    value: z.unknown().optional(),
+  })
+  .superRefine((leaf, ctx) => {
+    const { operator, value } = leaf;
+    if (VALUELESS_OPERATORS.includes(operator)) {
+      if (value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: `${operator} takes no value` });
+    } else if (LIST_OPERATORS.includes(operator)) {
+      if (!Array.isArray(value) || value.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `${operator} needs a non-empty list of values` });
+      }
+    } else if (DAY_COUNT_OPERATORS.includes(operator)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 366) {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `${operator} needs a whole number of days (1–366)` });
+      }
+    } else if (value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${operator} needs a value` });
+    }
+  });
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    ConditionLeafSchema,
+    z.strictObject({ all: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
+    z.strictObject({ any: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
+  ]),
+);
+
+export function isConditionLeaf(condition: Condition): condition is ConditionLeaf {
+  return 'field' in condition;
+}
+
+/** Every leaf of a condition tree with its path below the tree's root. */
+export function conditionLeaves(condition: Condition, path: PropertyKey[] = []): Array<{ leaf: ConditionLeaf; path: PropertyKey[] }> {
+  if (isConditionLeaf(condition)) return [{ leaf: condition, path }];
+  const [group, children] = 'all' in condition ? (['all', condition.all] as const) : (['any', condition.any] as const);
+  return children.flatMap((child, index) => conditionLeaves(child, [...path, group, index]));
+}
