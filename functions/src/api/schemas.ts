@@ -1,0 +1,235 @@
+/**
+ * Request and response schemas of every callable: the one source of truth for
+ * the wire format. The SPA imports these (they depend on zod and the pure
+ * engine only) so its forms validate exactly what the server will.
+ */
+import { z } from 'zod';
+import {
+  FieldDefinitionSchema,
+  LocalizedTextSchema,
+  ModuleDefinitionSchema,
+  PermissionsMatrixSchema,
+} from '../engine/template/template-schema.js';
+
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const IdSchema = z.string().regex(ID, 'must be an id of letters, digits, "-" or "_" (at most 128)');
+export const TenantIdSchema = IdSchema;
+export const ModuleSlugSchema = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be a module slug like "patients"');
+export const FieldKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a field key like "full_name"');
+const TemplateSlugSchema = z.string().regex(/^[a-z][a-z0-9-]{1,49}$/, 'must be a template slug like "hospital"');
+
+/**
+ * Record data: a map of field keys to values. Keys are checked against the
+ * module's fields by the service; here only their shape and the size of the
+ * whole payload are bounded.
+ */
+export const RecordDataSchema = z
+  .record(z.string().max(64), z.unknown())
+  .refine((data) => Object.keys(data).length <= 200, 'has too many fields (at most 200)')
+  .refine((data) => JSON.stringify(data).length <= 256 * 1024, 'is too large (at most 256 KB)');
+
+// ---- bootstrap --------------------------------------------------------------
+
+export const ZBootstrapRequestSchema = z.strictObject({ tenantId: TenantIdSchema });
+export type TBootstrapRequest = z.infer<typeof ZBootstrapRequestSchema>;
+
+const AccessScopeSchema = z.enum(['all', 'own', 'none']);
+export const ModulePermissionsSchema = z.object({
+  create: AccessScopeSchema,
+  read: AccessScopeSchema,
+  update: AccessScopeSchema,
+  delete: AccessScopeSchema,
+  export: AccessScopeSchema,
+});
+
+export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
+  fields: z.array(FieldDefinitionSchema),
+  source: z.enum(['template', 'custom']),
+  record_prefix: z.string(),
+  display_field: z.string().nullable(),
+  status_field: z.string().nullable(),
+});
+export type TModuleConfigView = z.infer<typeof ModuleConfigViewSchema>;
+
+export const ConfigViewSchema = z.object({
+  template: z.object({ slug: z.string(), version: z.string(), name: z.string() }),
+  modules: z.array(ModuleConfigViewSchema),
+  permissionsMatrix: PermissionsMatrixSchema,
+  revision: z.number().int(),
+});
+export type TConfigView = z.infer<typeof ConfigViewSchema>;
+
+export const ZBootstrapResponseSchema = z.object({
+  tenant: z.object({ id: z.string(), name: z.string() }),
+  user: z.object({
+    uid: z.string(),
+    role: z.enum(['owner', 'admin', 'member']).nullable(),
+    platformRole: z.enum(['super_admin', 'staff']).nullable(),
+  }),
+  templateSelected: z.boolean(),
+  canManageConfiguration: z.boolean(),
+  config: ConfigViewSchema.nullable(),
+  permissions: z.record(z.string(), ModulePermissionsSchema),
+});
+export type TBootstrapResponse = z.infer<typeof ZBootstrapResponseSchema>;
+
+export const ZListMyTenantsRequestSchema = z.strictObject({});
+export const ZListMyTenantsResponseSchema = z.object({
+  tenants: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'admin', 'member']).nullable() })),
+});
+export type TListMyTenantsResponse = z.infer<typeof ZListMyTenantsResponseSchema>;
+
+// ---- templates --------------------------------------------------------------
+
+export const ZListTemplatesRequestSchema = z.strictObject({ tenantId: TenantIdSchema });
+export const TemplateCardSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  industryType: z.string(),
+  description: z.string(),
+  iconUrl: z.string().nullable(),
+  version: z.string(),
+  modules: z.array(
+    z.object({
+      slug: z.string(),
+      label: LocalizedTextSchema,
+      icon: z.string().nullable(),
+      fields: z.array(z.object({ key: z.string(), label: LocalizedTextSchema, type: z.string(), required: z.boolean() })),
+    }),
+  ),
+  workflowCount: z.number().int(),
+  dashboardCount: z.number().int(),
+});
+export type TTemplateCard = z.infer<typeof TemplateCardSchema>;
+export const ZListTemplatesResponseSchema = z.object({ templates: z.array(TemplateCardSchema) });
+export type TListTemplatesResponse = z.infer<typeof ZListTemplatesResponseSchema>;
+
+export const ZSelectTemplateRequestSchema = z.strictObject({ tenantId: TenantIdSchema, templateSlug: TemplateSlugSchema });
+export type TSelectTemplateRequest = z.infer<typeof ZSelectTemplateRequestSchema>;
+export const ZConfigResponseSchema = z.object({ config: ConfigViewSchema });
+export type TConfigResponse = z.infer<typeof ZConfigResponseSchema>;
+
+// ---- custom fields and modules ---------------------------------------------
+
+/** A field as an admin submits it: the template field schema, minus what only templates may set. */
+export const CustomFieldInputSchema = FieldDefinitionSchema;
+
+export const ZAddFieldRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  field: CustomFieldInputSchema,
+});
+export type TAddFieldRequest = z.input<typeof ZAddFieldRequestSchema>;
+
+export const FieldChangesSchema = z.strictObject({
+  label: LocalizedTextSchema.optional(),
+  required: z.boolean().optional(),
+  searchable: z.boolean().optional(),
+  unique: z.boolean().optional(),
+  active: z.boolean().optional(),
+  default: z.unknown().optional(),
+  options: z.unknown().optional(),
+  validation: z.unknown().optional(),
+  help_text: LocalizedTextSchema.optional(),
+});
+export const ZUpdateFieldRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  key: FieldKeySchema,
+  changes: FieldChangesSchema,
+});
+export type TUpdateFieldRequest = z.input<typeof ZUpdateFieldRequestSchema>;
+
+export const ZReorderFieldsRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  keys: z.array(FieldKeySchema).min(1).max(500),
+});
+export const ZDeactivateFieldRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  key: FieldKeySchema,
+});
+
+export const ZCreateModuleRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: z.strictObject({
+    slug: ModuleSlugSchema,
+    label: LocalizedTextSchema,
+    icon: z.string().max(64).optional(),
+    record_prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2–10 capital letters or digits, like "VEH"').optional(),
+    default_statuses: z.array(z.string().min(1).max(64)).max(50).optional(),
+  }),
+  fields: z.array(CustomFieldInputSchema).min(1).max(200),
+  permissions: PermissionsMatrixSchema.optional(),
+});
+export type TCreateModuleRequest = z.input<typeof ZCreateModuleRequestSchema>;
+
+// ---- records -----------------------------------------------------------------
+
+export const RecordViewSchema = z.object({
+  id: z.string(),
+  module: z.string(),
+  number: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  display: z.string().nullable(),
+  related: z.record(z.string(), z.object({ id: z.string(), display: z.string().nullable() })),
+  ownerId: z.string(),
+  createdBy: z.string(),
+  updatedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deleted: z.boolean(),
+  deletedAt: z.string().nullable(),
+  version: z.number().int(),
+});
+export type TRecordView = z.infer<typeof RecordViewSchema>;
+export const ZRecordResponseSchema = z.object({ record: RecordViewSchema });
+export type TRecordResponse = z.infer<typeof ZRecordResponseSchema>;
+
+export const ZCreateRecordRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  data: RecordDataSchema,
+});
+export type TCreateRecordRequest = z.infer<typeof ZCreateRecordRequestSchema>;
+
+export const ZGetRecordRequestSchema = z.strictObject({ tenantId: TenantIdSchema, recordId: IdSchema });
+export type TGetRecordRequest = z.infer<typeof ZGetRecordRequestSchema>;
+
+export const ZUpdateRecordRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  recordId: IdSchema,
+  expectedVersion: z.number().int().positive(),
+  data: RecordDataSchema,
+});
+export type TUpdateRecordRequest = z.infer<typeof ZUpdateRecordRequestSchema>;
+
+export const ZDeleteRecordRequestSchema = ZGetRecordRequestSchema;
+export const ZRestoreRecordRequestSchema = ZGetRecordRequestSchema;
+
+export const RecordFilterSchema = z.strictObject({
+  field: FieldKeySchema,
+  op: z.enum(['eq', 'in', 'gt', 'gte', 'lt', 'lte', 'contains']),
+  value: z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.union([z.string().max(1000), z.number(), z.boolean()])).max(30)]),
+});
+export type TRecordFilter = z.infer<typeof RecordFilterSchema>;
+
+export const ZListRecordsRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  module: ModuleSlugSchema,
+  filters: z.array(RecordFilterSchema).max(10).optional(),
+  search: z.string().max(200).optional(),
+  sort: z.enum(['number', 'created_at', 'updated_at']).optional(),
+  direction: z.enum(['asc', 'desc']).optional(),
+  pageSize: z.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2000).optional(),
+  deleted: z.boolean().optional(),
+});
+export type TListRecordsRequest = z.infer<typeof ZListRecordsRequestSchema>;
+export const ZListRecordsResponseSchema = z.object({
+  records: z.array(RecordViewSchema),
+  nextCursor: z.string().nullable(),
+  scanLimited: z.boolean(),
+});
+export type TListRecordsResponse = z.infer<typeof ZListRecordsResponseSchema>;

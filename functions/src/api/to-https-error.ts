@@ -1,0 +1,44 @@
+import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import { isStoreError } from '../store/document-store.js';
+import { CrmError, type CrmErrorCode } from '../services/errors.js';
+
+/** The one place CRM error codes become callable error codes. */
+export function toHttpsErrorCode(code: CrmErrorCode): FunctionsErrorCode {
+  switch (code) {
+    case 'unauthenticated':
+      return 'unauthenticated';
+    case 'invalid-input':
+      return 'invalid-argument';
+    case 'not-member':
+    case 'crm-not-enabled':
+    case 'forbidden':
+      return 'permission-denied';
+    case 'not-found':
+      return 'not-found';
+    case 'already-exists':
+      return 'already-exists';
+    case 'template-locked':
+    case 'template-not-selected':
+    case 'precondition':
+      return 'failed-precondition';
+    case 'version-conflict':
+    case 'contention':
+      return 'aborted';
+  }
+}
+
+/**
+ * Domain errors keep their message and field issues (`details.issues`);
+ * anything unexpected is logged by the caller and answered as `internal`
+ * without its message, so no stack or foreign identifier leaks.
+ */
+export function toHttpsError(error: unknown): HttpsError {
+  if (error instanceof HttpsError) return error;
+  if (error instanceof CrmError) {
+    return new HttpsError(toHttpsErrorCode(error.code), error.message, { code: error.code, issues: error.issues });
+  }
+  if (isStoreError(error, 'aborted')) {
+    return new HttpsError('aborted', 'The CRM is busy with the same data right now. Try again in a moment.');
+  }
+  return new HttpsError('internal', 'Something went wrong on our side. Try again; if it keeps failing, contact support.');
+}

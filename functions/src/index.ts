@@ -1,0 +1,39 @@
+/**
+ * Firebase wiring, and nothing else: each export adapts a Firebase request to
+ * `handleCallable`, which validates, authorizes and calls one service. The
+ * embedded runtime mounts these very function objects.
+ */
+import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import { setGlobalOptions } from 'firebase-functions/v2';
+import type { CallableName } from './api/crm-api.js';
+import { handleCallable } from './api/callable-handler.js';
+import { getInstanceServices } from './wiring/instance-services.js';
+
+setGlobalOptions({ region: process.env.CRM_REGION ?? 'us-central1', maxInstances: 50 });
+
+function callable(name: CallableName) {
+  return onCall({ cors: true }, async (request: CallableRequest<unknown>) =>
+    handleCallable(await getInstanceServices(), name, {
+      data: request.data,
+      auth: request.auth
+        ? { uid: request.auth.uid, email: request.auth.token.email, token: request.auth.token }
+        : null,
+    }),
+  );
+}
+
+export const crmListMyTenants = callable('crmListMyTenants');
+export const crmBootstrap = callable('crmBootstrap');
+export const crmListTemplates = callable('crmListTemplates');
+export const crmSelectTemplate = callable('crmSelectTemplate');
+export const crmAddField = callable('crmAddField');
+export const crmUpdateField = callable('crmUpdateField');
+export const crmReorderFields = callable('crmReorderFields');
+export const crmDeactivateField = callable('crmDeactivateField');
+export const crmCreateModule = callable('crmCreateModule');
+export const crmCreateRecord = callable('crmCreateRecord');
+export const crmGetRecord = callable('crmGetRecord');
+export const crmUpdateRecord = callable('crmUpdateRecord');
+export const crmDeleteRecord = callable('crmDeleteRecord');
+export const crmRestoreRecord = callable('crmRestoreRecord');
+export const crmListRecords = callable('crmListRecords');

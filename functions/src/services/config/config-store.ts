@@ -1,0 +1,65 @@
+import type { DocumentStore, WriteData } from '../../store/document-store.js';
+import { CrmError, CRM_ERROR_CODES } from '../errors.js';
+import { crmPaths } from '../paths.js';
+import { TenantConfigSchema, type TenantConfig } from './tenant-config.js';
+
+/**
+ * Reads tenant configurations through a per-instance cache. A write on this
+ * instance invalidates at once; other instances see it within `ttlMs`, which
+ * is the price of serving bootstrap and record writes without a config read.
+ */
+export class ConfigStore {
+  private readonly cache = new Map<string, { config: TenantConfig | null; expiresAt: number }>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly options: { ttlMs?: number; now?: () => number } = {},
+  ) {}
+
+  async load(tenantId: string): Promise<TenantConfig | null> {
+    const now = this.now();
+    const cached = this.cache.get(tenantId);
+    if (cached && cached.expiresAt > now) return cached.config;
+    const doc = await this.store.get(crmPaths.tenant(tenantId));
+    const config = doc ? parseTenantConfig(doc.data) : null;
+    this.cache.set(tenantId, { config, expiresAt: now + (this.options.ttlMs ?? 60_000) });
+    return config;
+  }
+
+  async require(tenantId: string): Promise<TenantConfig> {
+    const config = await this.load(tenantId);
+    if (!config || config.template === null) {
+      throw new CrmError(CRM_ERROR_CODES.templateNotSelected, 'The CRM has not been set up yet: choose a template first.');
+    }
+    return config;
+  }
+
+  /** Call after a committed write so this instance never serves its own stale config. */
+  remember(config: TenantConfig): void {
+    this.cache.set(config.tenantId, { config, expiresAt: this.now() + (this.options.ttlMs ?? 60_000) });
+  }
+
+  invalidate(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+export function parseTenantConfig(data: unknown): TenantConfig {
+  const parsed = TenantConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    // Stored config is ours; failing to parse it is a server fault, not the caller's.
+    throw new Error(`Stored tenant configuration is invalid: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+/** Zod output is plain JSON-compatible data plus Dates, which the store accepts as is. */
+export function configToWriteData(config: TenantConfig): WriteData {
+  return JSON.parse(JSON.stringify(config), (key, value: unknown) =>
+    (key === 'selectedAt' || key === 'updatedAt') && typeof value === 'string' ? new Date(value) : value,
+  ) as WriteData;
+}

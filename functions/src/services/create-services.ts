@@ -1,0 +1,35 @@
+import type { DocumentStore } from '../store/document-store.js';
+import { ConfigService } from './config/config-service.js';
+import { ConfigStore } from './config/config-store.js';
+import type { IdentityPort } from './identity/identity-port.js';
+import { OsFirestoreIdentity } from './identity/os-firestore-identity.js';
+import { NumberAllocator } from './records/number-allocator.js';
+import { RecordsService } from './records/records-service.js';
+import { TemplateCatalog } from './templates/template-catalog.js';
+
+export interface ServiceOptions {
+  readonly store: DocumentStore;
+  readonly identity?: IdentityPort;
+  readonly now?: () => Date;
+  readonly configCacheMs?: number;
+}
+
+/** The services of one instance, sharing its caches. Built lazily by the wiring, never at module scope. */
+export function createServices(options: ServiceOptions) {
+  const { store } = options;
+  const nowMs = options.now ? () => options.now!().getTime() : Date.now;
+  const configs = new ConfigStore(store, { ttlMs: options.configCacheMs ?? 60_000, now: nowMs });
+  const catalog = new TemplateCatalog(store);
+  const numbers = new NumberAllocator(store, { now: nowMs });
+  return {
+    store,
+    identity: options.identity ?? new OsFirestoreIdentity(store, { now: nowMs }),
+    configs,
+    catalog,
+    numbers,
+    config: new ConfigService({ store, configs, catalog, ...(options.now ? { now: options.now } : {}) }),
+    records: new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,80 @@
+import type { DocumentData, StoreValue } from '../../store/document-store.js';
+
+/** A related record's id with the value shown for it, denormalized so lists need no extra reads. */
+export interface RelatedRef {
+  readonly id: string;
+  readonly display: string | null;
+}
+
+/** The record document as stored at `crm_tenants/{tenantId}/records/{id}`. */
+export interface StoredRecord {
+  readonly module: string;
+  readonly seq: number;
+  readonly number: string;
+  readonly data: Record<string, unknown>;
+  readonly refs: Record<string, RelatedRef>;
+  /** This record's own display value (its module's display field). */
+  readonly display: string | null;
+  readonly tokens: string[];
+  readonly ownerId: string;
+  readonly createdBy: string;
+  readonly updatedBy: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deleted: boolean;
+  readonly deletedAt: Date | null;
+  readonly deletedBy: string | null;
+  readonly version: number;
+}
+
+/** What callables return for a record. Dates as ISO strings. */
+export interface RecordView {
+  readonly id: string;
+  readonly module: string;
+  readonly number: string;
+  readonly data: Record<string, unknown>;
+  readonly display: string | null;
+  readonly related: Record<string, RelatedRef>;
+  readonly ownerId: string;
+  readonly createdBy: string;
+  readonly updatedBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly deleted: boolean;
+  readonly deletedAt: string | null;
+  readonly version: number;
+}
+
+export function asStoredRecord(data: DocumentData): StoredRecord {
+  return data as unknown as StoredRecord;
+}
+
+export function toRecordView(id: string, record: StoredRecord): RecordView {
+  return {
+    id,
+    module: record.module,
+    number: record.number,
+    data: record.data,
+    display: record.display,
+    related: record.refs,
+    ownerId: record.ownerId,
+    createdBy: record.createdBy,
+    updatedBy: record.updatedBy,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    deleted: record.deleted,
+    deletedAt: record.deletedAt ? record.deletedAt.toISOString() : null,
+    version: record.version,
+  };
+}
+
+/** Records are plain data; the store takes them as they are. */
+export function recordToWriteData(record: StoredRecord): { [key: string]: StoreValue } {
+  return record as unknown as { [key: string]: StoreValue };
+}
+
+export function displayValueOf(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}

@@ -1,0 +1,143 @@
+import type { FieldDefinition } from '../../engine/template/template-schema.js';
+
+/**
+ * The list index design (DESIGN §5, "dynamic fields vs composite indexes").
+ *
+ * Every record carries one `tokens` array. A list query is always
+ * `tokens array-contains(-any) <token>` ordered by one of three sort fields,
+ * so six composite indexes serve every module, field and filter a tenant will
+ * ever create. A token is scoped by module, and optionally by owner so that
+ * `read_own` users page through their own records with the same indexes:
+ *
+ *   patients                            every live record of the module
+ *   patients|f:blood_group=a+           equality facet on a field
+ *   patients|q:joh                      text-search prefix of a searchable field
+ *   patients|o:{uid}|f:blood_group=a+   the same, limited to an owner
+ *   patients|deleted                    records in the trash
+ *   ref:{recordId}                      any record pointing at recordId (display propagation)
+ */
+export const MAX_FACET_VALUE_LENGTH = 100;
+const MAX_PREFIX_LENGTH = 15;
+const MAX_SEARCH_WORDS = 40;
+
+const FACETED_TYPES = new Set<FieldDefinition['type']>([
+  'text',
+  'number',
+  'currency',
+  'date',
+  'datetime',
+  'select',
+  'multi_select',
+  'checkbox',
+  'email',
+  'phone',
+  'url',
+  'relationship',
+]);
+
+export function isFacetable(field: FieldDefinition): boolean {
+  return FACETED_TYPES.has(field.type);
+}
+
+/** The facet form of one scalar value; equality filters normalize the same way. */
+export function normalizeFacetValue(field: FieldDefinition, value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  switch (field.type) {
+    case 'checkbox':
+      return value === true ? 'true' : 'false';
+    case 'number':
+    case 'currency':
+      return typeof value === 'number' ? String(value) : null;
+    case 'datetime':
+      // Equality on a datetime means "on that (UTC) day".
+      return typeof value === 'string' ? value.slice(0, 10) : null;
+    case 'select':
+    case 'relationship':
+    case 'date':
+      return typeof value === 'string' ? value : null;
+    default:
+      return typeof value === 'string' ? value.trim().toLowerCase().slice(0, MAX_FACET_VALUE_LENGTH) : null;
+  }
+}
+
+export function facetToken(module: string, key: string, normalized: string): string {
+  return `${module}|f:${key}=${normalized}`;
+}
+
+export function searchToken(module: string, prefix: string): string {
+  return `${module}|q:${prefix.slice(0, MAX_PREFIX_LENGTH)}`;
+}
+
+export function ownerScoped(module: string, ownerId: string, token: string): string {
+  return token === module ? `${module}|o:${ownerId}` : `${module}|o:${ownerId}|${token.slice(module.length + 1)}`;
+}
+
+export function deletedToken(module: string): string {
+  return `${module}|deleted`;
+}
+
+export function referenceToken(recordId: string): string {
+  return `ref:${recordId}`;
+}
+
+/** Lower-case words without diacritics, the unit of text search. */
+export function searchWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+}
+
+export function buildRecordTokens({
+  module,
+  fields,
+  data,
+  number,
+  ownerId,
+  deleted,
+}: {
+  module: string;
+  fields: readonly FieldDefinition[];
+  data: Readonly<Record<string, unknown>>;
+  number: string;
+  ownerId: string;
+  deleted: boolean;
+}): string[] {
+  const references = fields
+    .filter((field) => field.type === 'relationship' && typeof data[field.key] === 'string')
+    .map((field) => referenceToken(data[field.key] as string));
+  if (deleted) {
+    const trash = deletedToken(module);
+    return unique([trash, ownerScoped(module, ownerId, trash), ...references]);
+  }
+  const tokens = [module];
+  for (const field of fields) {
+    if (!isFacetable(field)) continue;
+    const raw = data[field.key];
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      const normalized = normalizeFacetValue(field, value);
+      if (normalized !== null) tokens.push(facetToken(module, field.key, normalized));
+    }
+  }
+  const words = new Set<string>(searchWords(number));
+  const numeric = number.split('-').pop();
+  if (numeric) words.add(String(Number(numeric)));
+  for (const field of fields) {
+    const value = data[field.key];
+    if (field.searchable && typeof value === 'string') for (const word of searchWords(value)) words.add(word);
+  }
+  for (const word of [...words].slice(0, MAX_SEARCH_WORDS)) {
+    for (let length = 1; length <= Math.min(word.length, MAX_PREFIX_LENGTH); length += 1) {
+      tokens.push(searchToken(module, word.slice(0, length)));
+    }
+  }
+  const scoped = tokens.map((token) => ownerScoped(module, ownerId, token));
+  return unique([...tokens, ...scoped, ...references]);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
+import { isStoreError } from '../../store/document-store.js';
+import type { FieldDefinition } from '../../engine/template/template-schema.js';
+import { validateRecordData } from '../../engine/fields/validate-record-data.js';
+import { canActOnRecord, resolveAccessScope, type RecordAction } from '../../engine/permissions/evaluate-permission.js';
+import type { Caller } from '../caller.js';
+import { CrmError, CRM_ERROR_CODES, invalidInput, type FieldIssue } from '../errors.js';
+import { crmPaths } from '../paths.js';
+import type { ConfigStore } from '../config/config-store.js';
+import { resolveModule, type ResolvedModule, type TenantConfig } from '../config/tenant-config.js';
+import { formatRecordNumber, type NumberAllocator } from './number-allocator.js';
+import { buildRecordTokens, normalizeFacetValue } from './record-tokens.js';
+import {
+  asStoredRecord,
+  displayValueOf,
+  recordToWriteData,
+  toRecordView,
+  type RecordView,
+  type RelatedRef,
+  type StoredRecord,
+} from './record-model.js';
+
+export interface RecordsDeps {
+  readonly store: DocumentStore;
+  readonly configs: ConfigStore;
+  readonly numbers: NumberAllocator;
+  readonly now?: () => Date;
+}
+
+/** Record CRUD: validation against the effective schema, permissions, numbering, uniqueness. */
+export class RecordsService {
+  constructor(private readonly deps: RecordsDeps) {}
+
+  async create(caller: Caller, moduleSlug: string, input: Record<string, unknown>): Promise<RecordView> {
+    const { config, module } = await this.moduleFor(caller, moduleSlug);
+    requireScope(caller, config, module, 'create');
+    const data = validateData(module, input, 'create');
+    const refs = await resolveRelationships(this.deps.store, caller.tenantId, module, data, Object.keys(data));
+    const seq = await this.deps.numbers.allocate(caller.tenantId, module.slug);
+    const now = this.now();
+    const id = this.deps.store.newId();
+    const number = formatRecordNumber(module.prefix, seq);
+    const record: StoredRecord = {
+      module: module.slug,
+      seq,
+      number,
+      data,
+      refs,
+      display: displayFor(module, data),
+      tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data, number, ownerId: caller.uid, deleted: false }),
+      ownerId: caller.uid,
+      createdBy: caller.uid,
+      updatedBy: caller.uid,
+      createdAt: now,
+      updatedAt: now,
+      deleted: false,
+      deletedAt: null,
+      deletedBy: null,
+      version: 1,
+    };
+    const path = crmPaths.record(caller.tenantId, id);
+    const uniqueClaims = uniqueClaimsFor(caller.tenantId, module, data);
+    if (uniqueClaims.length === 0) {
+      await this.deps.store.create(path, recordToWriteData(record));
+    } else {
+      await this.deps.store.runTransaction(async (tx) => {
+        await assertUniqueFree(tx, module, uniqueClaims, id);
+        tx.create(path, recordToWriteData(record));
+        for (const claim of uniqueClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId: id, number });
+      });
+    }
+    return toRecordView(id, record);
+  }
+
+  async get(caller: Caller, recordId: string): Promise<RecordView> {
+    const config = await this.deps.configs.require(caller.tenantId);
+    const doc = await this.deps.store.get(crmPaths.record(caller.tenantId, recordId));
+    const record = doc ? asStoredRecord(doc.data) : null;
+    if (!record || !resolveModule(config, record.module) || !canRead(caller, config, record)) throw recordNotFound();
+    return toRecordView(recordId, record);
+  }
+
+  /**
+   * Partial update with optimistic concurrency: the caller sends the version it
+   * last saw; if someone saved since, nothing is written and the caller is told.
+   */
+  async update(
+    caller: Caller,
+    recordId: string,
+    changes: Record<string, unknown>,
+    expectedVersion: number,
+  ): Promise<RecordView> {
+    const config = await this.deps.configs.require(caller.tenantId);
+    const path = crmPaths.record(caller.tenantId, recordId);
+    const { store } = this.deps;
+    const result = await store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      const current = doc ? asStoredRecord(doc.data) : null;
+      const module = current ? resolveModule(config, current.module) : null;
+      if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
+      if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
+        throw forbidden('update', module);
+      }
+      if (current.deleted) {
+        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`);
+      }
+      if (current.version !== expectedVersion) {
+        throw new CrmError(
+          CRM_ERROR_CODES.versionConflict,
+          `${current.number} was changed by someone else since you opened it. Reload it and apply your changes again.`,
+        );
+      }
+      const validated = validateData(module, changes, 'update');
+      const changedKeys = Object.keys(validated).filter((key) => !sameValue(current.data[key], validated[key]));
+      const data = { ...current.data };
+      for (const key of changedKeys) {
+        if (validated[key] === null) delete data[key];
+        else data[key] = validated[key];
+      }
+      const newRefs = await resolveRelationships(tx, caller.tenantId, module, data, changedKeys);
+      const refs = { ...current.refs, ...newRefs };
+      for (const key of changedKeys) if (data[key] === undefined) delete refs[key];
+      const oldClaims = uniqueClaimsFor(caller.tenantId, module, current.data).filter((claim) => changedKeys.includes(claim.field.key));
+      const newClaims = uniqueClaimsFor(caller.tenantId, module, data).filter((claim) => changedKeys.includes(claim.field.key));
+      await assertUniqueFree(tx, module, newClaims, recordId);
+      if (changedKeys.length === 0) return { record: current, changed: false };
+      const updated: StoredRecord = {
+        ...current,
+        data,
+        refs,
+        display: displayFor(module, data),
+        tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data, number: current.number, ownerId: current.ownerId, deleted: false }),
+        updatedBy: caller.uid,
+        updatedAt: this.now(),
+        version: current.version + 1,
+      };
+      tx.set(path, recordToWriteData(updated));
+      for (const claim of oldClaims) tx.delete(claim.path);
+      for (const claim of newClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId, number: current.number });
+      return { record: updated, changed: true };
+    });
+    return toRecordView(recordId, result.record);
+  }
+
+  /** Soft delete: the record moves to the trash, keeps its number and unique values, and can be restored. */
+  async delete(caller: Caller, recordId: string): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, true);
+  }
+
+  async restore(caller: Caller, recordId: string): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, false);
+  }
+
+  private async setDeleted(caller: Caller, recordId: string, deleted: boolean): Promise<RecordView> {
+    const config = await this.deps.configs.require(caller.tenantId);
+    const path = crmPaths.record(caller.tenantId, recordId);
+    const record = await this.deps.store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      const current = doc ? asStoredRecord(doc.data) : null;
+      const module = current ? resolveModule(config, current.module) : null;
+      if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
+      if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'delete', ownerId: current.ownerId })) {
+        throw forbidden(deleted ? 'delete' : 'restore', module);
+      }
+      if (current.deleted === deleted) {
+        throw new CrmError(
+          CRM_ERROR_CODES.precondition,
+          deleted ? `${current.number} is already in the trash.` : `${current.number} is not in the trash.`,
+        );
+      }
+      const now = this.now();
+      const next: StoredRecord = {
+        ...current,
+        deleted,
+        deletedAt: deleted ? now : null,
+        deletedBy: deleted ? caller.uid : null,
+        tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data: current.data, number: current.number, ownerId: current.ownerId, deleted }),
+        updatedBy: caller.uid,
+        updatedAt: now,
+        version: current.version + 1,
+      };
+      tx.set(path, recordToWriteData(next));
+      return next;
+    });
+    return toRecordView(recordId, record);
+  }
+
+  private async moduleFor(caller: Caller, moduleSlug: string): Promise<{ config: TenantConfig; module: ResolvedModule }> {
+    const config = await this.deps.configs.require(caller.tenantId);
+    const module = resolveModule(config, moduleSlug);
+    if (!module) throw new CrmError(CRM_ERROR_CODES.notFound, `There is no module "${moduleSlug}" in this CRM.`);
+    return { config, module };
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+}
+
+export function recordNotFound(): CrmError {
+  // The same answer for "does not exist", "another tenant's id" and "not yours to read".
+  return new CrmError(CRM_ERROR_CODES.notFound, 'This record does not exist or you do not have access to it.');
+}
+
+function forbidden(action: string, module: ResolvedModule): CrmError {
+  return new CrmError(CRM_ERROR_CODES.forbidden, `Your role may not ${action} records in ${labelOf(module)}.`);
+}
+
+function labelOf(module: ResolvedModule): string {
+  const { label } = module.config;
+  return typeof label === 'string' ? label : (label.en ?? module.slug);
+}
+
+export function requireScope(caller: Caller, config: TenantConfig, module: ResolvedModule, action: RecordAction) {
+  const scope = resolveAccessScope({ actor: caller, matrix: config.permissions, module: module.slug, action });
+  if (scope === 'none') throw forbidden(action, module);
+  return scope;
+}
+
+function canRead(caller: Caller, config: TenantConfig, record: StoredRecord): boolean {
+  return canActOnRecord({ actor: caller, matrix: config.permissions, module: record.module, action: 'read', ownerId: record.ownerId });
+}
+
+function validateData(module: ResolvedModule, input: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
+  const result = validateRecordData({ fields: [...module.fields], data: input, mode });
+  if (!result.ok) throw invalidInput(result.errors.map((error) => ({ path: `data.${error.field}`, message: error.message })));
+  return result.value;
+}
+
+function displayFor(module: ResolvedModule, data: Record<string, unknown>): string | null {
+  return module.displayField ? displayValueOf(data[module.displayField]) : null;
+}
+
+function relationshipTarget(field: FieldDefinition): { relatedModule: string; displayField: string } | null {
+  if (field.type !== 'relationship' || !field.options || Array.isArray(field.options)) return null;
+  const options = field.options as { related_module?: string; display_field?: string };
+  if (!options.related_module) return null;
+  return { relatedModule: options.related_module, displayField: options.display_field ?? '' };
+}
+
+/**
+ * Checks that each set relationship points at a live record of the right
+ * module in this tenant (the path makes another tenant's id simply not found)
+ * and returns the display values to denormalize. One read per relationship.
+ */
+async function resolveRelationships(
+  reader: ReadOps,
+  tenantId: string,
+  module: ResolvedModule,
+  data: Record<string, unknown>,
+  keys: readonly string[],
+): Promise<Record<string, RelatedRef>> {
+  const wanted = module.fields.flatMap((field) => {
+    const target = relationshipTarget(field);
+    const id = data[field.key];
+    return target && keys.includes(field.key) && typeof id === 'string' ? [{ field, target, id }] : [];
+  });
+  if (wanted.length === 0) return {};
+  const docs = await reader.getAll(wanted.map(({ id }) => crmPaths.record(tenantId, id)));
+  const refs: Record<string, RelatedRef> = {};
+  const issues: FieldIssue[] = [];
+  wanted.forEach(({ field, target, id }, index) => {
+    const related = docs[index] ? asStoredRecord((docs[index] as StoredDocument).data) : null;
+    if (!related || related.deleted || related.module !== target.relatedModule) {
+      issues.push({ path: `data.${field.key}`, message: `must be an existing ${target.relatedModule} record` });
+      return;
+    }
+    refs[field.key] = { id, display: displayValueOf(related.data[target.displayField]) ?? related.number };
+  });
+  if (issues.length > 0) throw invalidInput(issues);
+  return refs;
+}
+
+interface UniqueClaim {
+  readonly field: FieldDefinition;
+  readonly path: string;
+}
+
+function uniqueClaimsFor(tenantId: string, module: ResolvedModule, data: Record<string, unknown>): UniqueClaim[] {
+  return module.fields.flatMap((field) => {
+    if (!field.unique) return [];
+    const normalized = normalizeFacetValue(field, data[field.key]) ?? (typeof data[field.key] === 'string' ? String(data[field.key]).toLowerCase() : null);
+    if (normalized === null) return [];
+    const digest = createHash('sha256').update(normalized).digest('hex').slice(0, 40);
+    return [{ field, path: crmPaths.uniqueValue(tenantId, `${module.slug}__${field.key}__${digest}`) }];
+  });
+}
+
+async function assertUniqueFree(reader: ReadOps, module: ResolvedModule, claims: readonly UniqueClaim[], recordId: string) {
+  if (claims.length === 0) return;
+  const docs = await reader.getAll(claims.map((claim) => claim.path));
+  const issues: FieldIssue[] = [];
+  claims.forEach((claim, index) => {
+    const holder = docs[index];
+    if (holder && holder.data.recordId !== recordId) {
+      issues.push({ path: `data.${claim.field.key}`, message: `is already used by ${String(holder.data.number)}` });
+    }
+  });
+  if (issues.length > 0) {
+    throw new CrmError(
+      CRM_ERROR_CODES.alreadyExists,
+      `Another ${labelOf(module)} record already has this value: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}.`,
+      issues,
+    );
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function isRetryableStoreError(error: unknown): boolean {
+  return isStoreError(error, 'aborted') || isStoreError(error, 'unavailable');
+}
