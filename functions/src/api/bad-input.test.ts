@@ -1,0 +1,128 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildTestEnv, type TestEnv } from '../test-support/build-test-env.js';
+import { buildDoctor, buildPatient } from '../test-support/record-fixtures.js';
+import { CALLABLE_NAMES, type CallableName } from './crm-api.js';
+import type { TRecordResponse } from './schemas.js';
+
+/**
+ * Every callable, fed malformed input, answers invalid-argument with a message
+ * that names the offending field, and writes nothing.
+ */
+let env: TestEnv;
+let patientId: string;
+
+beforeEach(async () => {
+  env = await buildTestEnv();
+  await env.call(env.users.acmeOwner, 'crmSelectTemplate', { tenantId: 'acme', templateSlug: 'hospital' });
+  patientId = (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+    tenantId: 'acme', module: 'patients', data: buildPatient(),
+  })).record.id;
+});
+
+function validRequests(): Record<CallableName, Record<string, unknown>> {
+  return {
+    crmListMyTenants: {},
+    crmBootstrap: { tenantId: 'acme' },
+    crmListTemplates: { tenantId: 'acme' },
+    crmSelectTemplate: { tenantId: 'acme', templateSlug: 'blank' },
+    crmAddField: { tenantId: 'acme', module: 'patients', field: { key: 'nickname', label: 'Nickname', type: 'text' } },
+    crmUpdateField: { tenantId: 'acme', module: 'patients', key: 'full_name', changes: { label: 'Name' } },
+    crmReorderFields: { tenantId: 'acme', module: 'patients', keys: ['full_name'] },
+    crmDeactivateField: { tenantId: 'acme', module: 'patients', key: 'email' },
+    crmCreateModule: { tenantId: 'acme', module: { slug: 'vehicles', label: 'Vehicles' }, fields: [{ key: 'make', label: 'Make', type: 'text' }] },
+    crmCreateRecord: { tenantId: 'acme', module: 'doctors', data: buildDoctor() },
+    crmGetRecord: { tenantId: 'acme', recordId: patientId },
+    crmUpdateRecord: { tenantId: 'acme', recordId: patientId, expectedVersion: 1, data: { full_name: 'New' } },
+    crmDeleteRecord: { tenantId: 'acme', recordId: patientId },
+    crmRestoreRecord: { tenantId: 'acme', recordId: patientId },
+    crmListRecords: { tenantId: 'acme', module: 'patients' },
+  };
+}
+
+async function expectRefused(name: CallableName, data: unknown, mentions: string | RegExp) {
+  env.store.meter.reset();
+  const error = await env.callError(env.users.acmeOwner, name, data);
+  expect({ name, code: error.code }).toEqual({ name, code: 'invalid-argument' });
+  expect(error.message).toMatch(mentions);
+  expect({ name, writes: env.store.meter.read().writes }).toEqual({ name, writes: 0 });
+}
+
+describe('malformed input to every callable', () => {
+  it('names each missing required key', async () => {
+    for (const [name, request] of Object.entries(validRequests()) as Array<[CallableName, Record<string, unknown>]>) {
+      for (const key of Object.keys(request)) {
+        const { [key]: _dropped, ...rest } = request;
+        await expectRefused(name, rest, new RegExp(key));
+      }
+    }
+  });
+
+  it('names keys of the wrong type', async () => {
+    for (const [name, request] of Object.entries(validRequests()) as Array<[CallableName, Record<string, unknown>]>) {
+      for (const key of Object.keys(request)) {
+        await expectRefused(name, { ...request, [key]: typeof request[key] === 'number' ? 'seven' : 42 }, new RegExp(key));
+      }
+    }
+  });
+
+  it('refuses unknown keys, __proto__ and constructor at the top level', async () => {
+    for (const [name, request] of Object.entries(validRequests()) as Array<[CallableName, Record<string, unknown>]>) {
+      await expectRefused(name, { ...request, surprise: true }, /surprise/);
+      await expectRefused(name, JSON.parse(`{"__proto__":{"admin":true}${JSON.stringify(request).slice(1).replace(/^(?!\})/, ',')}`), /__proto__/);
+      await expectRefused(name, { ...request, constructor: { prototype: { polluted: true } } }, /constructor/);
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses huge strings', async () => {
+    const huge = 'x'.repeat(300_000);
+    await expectRefused('crmBootstrap', { tenantId: huge }, /tenantId/);
+    await expectRefused('crmListRecords', { tenantId: 'acme', module: 'patients', search: huge }, /search/);
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ full_name: huge }) }, /data/);
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ address: 'y'.repeat(20_000) }) }, /address/);
+  });
+});
+
+describe('malformed record data', () => {
+  it('names unknown fields and prototype keys inside data', async () => {
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ shoe_size: 44 }) }, /shoe_size/);
+    const polluted = JSON.parse(`{"tenantId":"acme","module":"patients","data":{"__proto__":{"isAdmin":true},"full_name":"X"}}`);
+    await expectRefused('crmCreateRecord', polluted, /__proto__/);
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: { ...buildPatient(), constructor: 'x' } }, /constructor/);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('names fields of the wrong type or shape', async () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ date_of_birth: '10/12/1985' }, /date_of_birth|Date of Birth/],
+      [{ email: 'not-an-email' }, /email/i],
+      [{ blood_group: 'Z+' }, /blood_group|Blood Group/],
+      [{ status: 42 }, /status/i],
+      [{ full_name: '' }, /full_name|Full Name/],
+      [{ phone: 'call me' }, /phone/i],
+    ];
+    for (const [override, mention] of cases) {
+      await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient(override) }, mention);
+    }
+  });
+
+  it('names a missing required field', async () => {
+    const { full_name: _omitted, ...data } = buildPatient();
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data }, /full_name|Full Name/);
+  });
+
+  it('names a relationship to a record that does not exist', async () => {
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ primary_doctor: 'nope' }) }, /primary_doctor/);
+  });
+
+  it('refuses an update that empties a required field, keeping the record', async () => {
+    await expectRefused('crmUpdateRecord', { tenantId: 'acme', recordId: patientId, expectedVersion: 1, data: { full_name: null } }, /full_name|Full Name/);
+    const { record } = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmGetRecord', { tenantId: 'acme', recordId: patientId });
+    expect(record.data.full_name).toBe('Ada Lovelace');
+  });
+
+  it('every callable is covered here', () => {
+    expect(Object.keys(validRequests()).sort()).toEqual([...CALLABLE_NAMES].sort());
+  });
+});

@@ -1,0 +1,131 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StoredDocument } from '../store/document-store.js';
+import { buildTestEnv, type TestEnv } from '../test-support/build-test-env.js';
+import { buildDoctor, buildPatient } from '../test-support/record-fixtures.js';
+import { CALLABLE_NAMES, type CallableName } from './crm-api.js';
+import type { TListRecordsResponse, TRecordResponse } from './schemas.js';
+
+/**
+ * A user of tenant `globex` aims every callable at tenant `acme`: with acme's
+ * tenant id, with acme's record ids under their own tenant id, with acme's
+ * custom module slug and with acme's list cursors. Each attempt must be
+ * refused and acme's data must be byte-for-byte what it was.
+ */
+let env: TestEnv;
+let acme: { doctorId: string; patientId: string; cursor: string };
+
+async function snapshotTenant(tenantId: string): Promise<Record<string, unknown>> {
+  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values'];
+  const docs: StoredDocument[] = [];
+  for (const collection of collections) docs.push(...(await env.store.query({ collection: `crm_tenants/${tenantId}/${collection}` })));
+  const config = await env.store.get(`crm_tenants/${tenantId}`);
+  return { config: config?.data ?? null, docs: Object.fromEntries(docs.map((doc) => [doc.path, doc.data])) };
+}
+
+beforeEach(async () => {
+  env = await buildTestEnv();
+  for (const [tenantId, owner] of [['acme', env.users.acmeOwner], ['globex', env.users.globexOwner]] as const) {
+    await env.call(owner, 'crmSelectTemplate', { tenantId, templateSlug: 'hospital' });
+  }
+  await env.call(env.users.acmeOwner, 'crmCreateModule', {
+    tenantId: 'acme', module: { slug: 'vehicles', label: 'Vehicles' }, fields: [{ key: 'make', label: 'Make', type: 'text' }],
+  });
+  const doctor = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'doctors', data: buildDoctor() });
+  const patient = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+    tenantId: 'acme', module: 'patients', data: buildPatient({ primary_doctor: doctor.record.id }),
+  });
+  await env.call(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ patient_id: 'P-2' }) });
+  const page = await env.call<TListRecordsResponse>(env.users.acmeOwner, 'crmListRecords', { tenantId: 'acme', module: 'patients', pageSize: 1 });
+  acme = { doctorId: doctor.record.id, patientId: patient.record.id, cursor: page.nextCursor! };
+});
+
+/** A well-formed request for every tenant-scoped callable, aimed at `tenantId`. */
+function requestsFor(tenantId: string): Array<[CallableName, Record<string, unknown>]> {
+  return [
+    ['crmBootstrap', { tenantId }],
+    ['crmListTemplates', { tenantId }],
+    ['crmSelectTemplate', { tenantId, templateSlug: 'blank' }],
+    ['crmAddField', { tenantId, module: 'patients', field: { key: 'hacked', label: 'Hacked', type: 'text' } }],
+    ['crmUpdateField', { tenantId, module: 'patients', key: 'full_name', changes: { label: 'Hacked' } }],
+    ['crmReorderFields', { tenantId, module: 'vehicles', keys: ['make'] }],
+    ['crmDeactivateField', { tenantId, module: 'patients', key: 'email' }],
+    ['crmCreateModule', { tenantId, module: { slug: 'loot', label: 'Loot' }, fields: [{ key: 'name', label: 'Name', type: 'text' }] }],
+    ['crmCreateRecord', { tenantId, module: 'patients', data: buildPatient({ patient_id: 'X-1' }) }],
+    ['crmGetRecord', { tenantId, recordId: acme.patientId }],
+    ['crmUpdateRecord', { tenantId, recordId: acme.patientId, expectedVersion: 1, data: { full_name: 'Hacked' } }],
+    ['crmDeleteRecord', { tenantId, recordId: acme.patientId }],
+    ['crmRestoreRecord', { tenantId, recordId: acme.patientId }],
+    ['crmListRecords', { tenantId, module: 'patients' }],
+  ];
+}
+
+describe('tenant isolation', () => {
+  it('covers every tenant-scoped callable', () => {
+    const covered = new Set(requestsFor('x').map(([name]) => name));
+    expect(CALLABLE_NAMES.filter((name) => name !== 'crmListMyTenants' && !covered.has(name))).toEqual([]);
+  });
+
+  it("refuses every callable aimed at another tenant's id, for its owner and its member", async () => {
+    const before = await snapshotTenant('acme');
+    for (const user of [env.users.globexOwner, env.users.globexMember, env.users.outsider]) {
+      for (const [name, data] of requestsFor('acme')) {
+        const error = await env.callError(user, name, data);
+        expect({ name, code: error.code }).toEqual({ name, code: 'permission-denied' });
+        expect(error.message).not.toContain('Acme');
+      }
+    }
+    expect(await snapshotTenant('acme')).toEqual(before);
+  });
+
+  it("answers not-found for another tenant's record ids sent under one's own tenant", async () => {
+    const before = await snapshotTenant('acme');
+    const recordCalls = requestsFor('globex').filter(([name]) =>
+      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord'].includes(name),
+    );
+    for (const [name, data] of recordCalls) {
+      const error = await env.callError(env.users.globexOwner, name, data);
+      expect({ name, code: error.code }).toEqual({ name, code: 'not-found' });
+    }
+    expect(await snapshotTenant('acme')).toEqual(before);
+  });
+
+  it("refuses a relationship to another tenant's record", async () => {
+    const error = await env.callError(env.users.globexOwner, 'crmCreateRecord', {
+      tenantId: 'globex', module: 'patients', data: buildPatient({ primary_doctor: acme.doctorId }),
+    });
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toContain('primary_doctor');
+  });
+
+  it("refuses another tenant's custom module and list cursor", async () => {
+    const moduleError = await env.callError(env.users.globexOwner, 'crmListRecords', { tenantId: 'globex', module: 'vehicles' });
+    expect(moduleError.code).toBe('not-found');
+    const cursorError = await env.callError(env.users.globexOwner, 'crmListRecords', {
+      tenantId: 'globex', module: 'patients', pageSize: 1, cursor: acme.cursor,
+    });
+    expect(cursorError.code).toBe('invalid-argument');
+  });
+
+  it('refuses ids that try to leave their tenant through the path', async () => {
+    for (const tenantId of ['acme/records/x', '../acme', 'globex/../acme', '']) {
+      const error = await env.callError(env.users.globexOwner, 'crmBootstrap', { tenantId });
+      expect(error.code).toBe('invalid-argument');
+    }
+    const error = await env.callError(env.users.globexOwner, 'crmGetRecord', { tenantId: 'globex', recordId: `../../acme/records/${acme.patientId}` });
+    expect(error.code).toBe('invalid-argument');
+  });
+
+  it('refuses suspended members and tenants whose CRM app is off', async () => {
+    await env.store.update('tenant_users/acme_acme-member', { status: 'suspended' });
+    expect((await env.callError(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).code).toBe('permission-denied');
+    await env.store.set('tenant_apps/globex_crm-pro', { enabled: false });
+    env.services.identity = new (await import('../services/identity/os-firestore-identity.js')).OsFirestoreIdentity(env.store);
+    expect((await env.callError(env.users.globexOwner, 'crmBootstrap', { tenantId: 'globex' })).code).toBe('permission-denied');
+  });
+
+  it('requires sign-in for every callable', async () => {
+    for (const name of CALLABLE_NAMES) {
+      expect((await env.callError(null, name, { tenantId: 'acme' })).code).toBe('unauthenticated');
+    }
+  });
+});
