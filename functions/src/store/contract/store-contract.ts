@@ -22,6 +22,8 @@ import type { IndexConfig } from '../memory/index-planner.js';
 export interface StoreFixture {
   readonly store: DocumentStore;
   readonly cleanup: () => Promise<void>;
+  /** How long a change listener needs to attach before it sees writes (snapshot listeners: ~1 s). */
+  readonly changeFeedSettleMs?: number;
 }
 
 /** Collection ids used by the suite with collection-group queries. */
@@ -572,7 +574,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           if (c.path.startsWith(prefix)) events.push(c);
         });
         try {
-          await delay(50); // let a snapshot-based adapter attach
+          await delay(fixture.changeFeedSettleMs ?? 0); // let a snapshot-based adapter attach
           await store.create(at('e'), { v: 1 });
           await store.update(at('e'), { v: 2 });
           await store.delete(at('e'));
@@ -604,7 +606,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           return new Promise<void>(() => undefined); // never settles
         });
         try {
-          await delay(50);
+          await delay(fixture.changeFeedSettleMs ?? 0);
           writing = true;
           await store.set(at('l1'), { v: 1 });
           writing = false;

@@ -452,17 +452,21 @@ export class MemoryStore implements DocumentStore {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.writing || this.dirty) {
+    // A failure from an earlier background write is retried here, not rethrown.
+    this.lastPersistError = null;
+    for (;;) {
       if (this.writing) {
         await this.writing;
-      } else {
+        if (this.lastPersistError) {
+          const error = this.lastPersistError;
+          this.lastPersistError = null;
+          throw error;
+        }
+      } else if (this.dirty) {
         this.startWrite();
+      } else {
+        return;
       }
-    }
-    if (this.lastPersistError) {
-      const error = this.lastPersistError;
-      this.lastPersistError = null;
-      throw error;
     }
   }
 

@@ -1,0 +1,239 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isStoreError, type DocumentChange } from '../document-store.js';
+import { MemoryStore } from './memory-store.js';
+
+const records = 'crm_tenants/t1/records';
+
+describe('MemoryStore index enforcement', () => {
+  it('fails a query lacking a composite index with failed-precondition naming the index', async () => {
+    const store = new MemoryStore({ indexes: { indexes: [] } });
+    await store.set(`${records}/r1`, { tokens: ['status:open'], createdAt: new Date() });
+    const spec = {
+      collection: records,
+      where: [{ field: 'tokens', op: 'array-contains' as const, value: 'status:open' }],
+      orderBy: [{ field: 'createdAt', direction: 'desc' as const }],
+    };
+    const error = await store.query(spec).catch((e: unknown) => e);
+    expect(isStoreError(error, 'failed-precondition')).toBe(true);
+    expect((error as Error).message).toBe(
+      'The query requires an index: collectionGroup=records (COLLECTION) fields [tokens CONTAINS, createdAt DESCENDING]. Add it to firestore.indexes.json.',
+    );
+    // Aggregations follow the same rule.
+    await expect(store.aggregate(spec, { n: { op: 'count' } })).rejects.toThrow(/requires an index/);
+    // No read is billed for a refused query.
+    expect(store.meter.read().reads).toBe(0);
+
+    const indexed = new MemoryStore({
+      indexes: {
+        indexes: [
+          { collectionGroup: 'records', queryScope: 'COLLECTION', fields: [{ fieldPath: 'tokens', arrayConfig: 'CONTAINS' }, { fieldPath: 'createdAt', order: 'DESCENDING' }] },
+        ],
+      },
+    });
+    await indexed.set(`${records}/r1`, { tokens: ['status:open'], createdAt: new Date() });
+    expect(await indexed.query(spec)).toHaveLength(1);
+  });
+
+  it('enforces indexes inside transactions too, and can be switched off', async () => {
+    const store = new MemoryStore();
+    await expect(
+      store.runTransaction((tx) => tx.query({ collection: records, where: [{ field: 'a', op: '==', value: 1 }], orderBy: [{ field: 'b' }] })),
+    ).rejects.toThrow(/a ASCENDING, b ASCENDING/);
+    const lax = new MemoryStore({ enforceIndexes: false });
+    expect(await lax.query({ collection: records, where: [{ field: 'a', op: '==', value: 1 }], orderBy: [{ field: 'b' }] })).toEqual([]);
+  });
+});
+
+describe('MemoryStore transactions', () => {
+  it('keeps 200 concurrent read-modify-write transactions lossless', async () => {
+    const store = new MemoryStore();
+    await store.set('counters/c', { n: 0 });
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        store.runTransaction(async (tx) => {
+          const snap = await tx.get('counters/c');
+          await new Promise((r) => setImmediate(r));
+          tx.set('counters/c', { n: (snap?.data['n'] as number) + 1 });
+        }),
+      ),
+    );
+    expect((await store.get('counters/c'))?.data['n']).toBe(200);
+  });
+
+  it('aborts after the maximum attempts and bills the reads of every attempt', async () => {
+    const store = new MemoryStore({ maxTransactionAttempts: 3 });
+    await store.set('counters/c', { n: 0 });
+    store.meter.reset();
+    let attempts = 0;
+    const error = await store
+      .runTransaction(async (tx) => {
+        attempts++;
+        await tx.get('counters/c');
+        await store.set('counters/c', { n: attempts }); // a blind write always invalidates the read
+        tx.update('counters/c', { n: -1 });
+      })
+      .catch((e: unknown) => e);
+    expect(isStoreError(error, 'aborted')).toBe(true);
+    expect(attempts).toBe(3);
+    expect(store.meter.read()).toEqual({ reads: 3, writes: 3, deletes: 0 });
+    expect((await store.get('counters/c'))?.data['n']).toBe(3);
+  });
+
+  it('retries when a document read as missing gets created (no lost inserts)', async () => {
+    const store = new MemoryStore();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        store.runTransaction(async (tx) => {
+          const existing = await tx.get('slots/s');
+          await new Promise((r) => setImmediate(r));
+          if (existing) return false;
+          tx.create('slots/s', { owner: i });
+          return true;
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1);
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+  });
+
+  it('refuses use of a transaction object after it finished', async () => {
+    const store = new MemoryStore();
+    let leaked: Parameters<Parameters<MemoryStore['runTransaction']>[0]>[0] | null = null;
+    await store.runTransaction(async (tx) => {
+      leaked = tx;
+    });
+    expect(() => leaked?.set('a/b', { x: 1 })).toThrow(/already finished/);
+  });
+});
+
+describe('MemoryStore change feed', () => {
+  it('reports listener errors through onListenerError and keeps delivering in commit order', async () => {
+    const errors: Array<[unknown, string]> = [];
+    const store = new MemoryStore({ onListenerError: (error, change) => errors.push([error, change.path]) });
+    const seen: string[] = [];
+    store.onChange('records', async (c) => {
+      await new Promise((r) => setTimeout(r, c.path.endsWith('a') ? 20 : 0)); // slow first event
+      seen.push(`${c.kind}:${c.path}`);
+      if (c.path.endsWith('b')) throw new Error('bad listener');
+    });
+    const b = store.batch();
+    b.set(`${records}/a`, { v: 1 }).set(`${records}/b`, { v: 1 });
+    await b.commit();
+    await store.delete(`${records}/a`);
+    expect(seen).toEqual([]); // never delivered inside the writer's await chain
+    await store.whenIdle();
+    expect(seen).toEqual([`created:${records}/a`, `created:${records}/b`, `deleted:${records}/a`]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.[1]).toBe(`${records}/b`);
+  });
+
+  it('emits one net change per document per commit and none for no-op writes', async () => {
+    const store = new MemoryStore();
+    const events: DocumentChange[] = [];
+    store.onChange('records', (c) => {
+      events.push(c);
+    });
+    await store.set(`${records}/x`, { v: 1 });
+    await store.set(`${records}/x`, { v: 1 }); // unchanged
+    await store.runTransaction(async (tx) => {
+      tx.update(`${records}/x`, { v: 2 }).update(`${records}/x`, { w: 3 });
+    });
+    const b = store.batch();
+    b.create(`${records}/tmp`, { v: 1 }).delete(`${records}/tmp`);
+    await b.commit();
+    await store.whenIdle();
+    expect(events.map((e) => [e.kind, e.before, e.after])).toEqual([
+      ['created', null, { v: 1 }],
+      ['updated', { v: 1 }, { v: 2, w: 3 }],
+    ]);
+  });
+
+  it('stops delivering after unsubscribe and only matches the parent collection id', async () => {
+    const store = new MemoryStore();
+    const seen: string[] = [];
+    const off = store.onChange('records', (c) => {
+      seen.push(c.path);
+    });
+    await store.set(`${records}/a`, { v: 1 });
+    await store.set(`${records}/a/notes/n`, { v: 1 });
+    await store.whenIdle();
+    off();
+    await store.set(`${records}/b`, { v: 1 });
+    await store.whenIdle();
+    expect(seen).toEqual([`${records}/a`]);
+  });
+});
+
+describe('MemoryStore persistence', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'memory-store-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('round-trips every value type (Dates, NaN, -0, Infinity) through the file', async () => {
+    const filePath = join(dir, 'store.json');
+    const a = new MemoryStore({ filePath });
+    const data = { when: new Date('2024-05-06T07:08:09.010Z'), nested: { list: [new Date(0), NaN, -0, Infinity, null, 'x'] }, t: true };
+    await a.set('c/d', data);
+    await a.set('c/d/sub/e', { n: 1 });
+    await a.close();
+    const b = new MemoryStore({ filePath });
+    const doc = await b.get('c/d');
+    expect(doc?.data).toEqual(data);
+    expect(Object.is((doc?.data['nested'] as { list: unknown[] }).list[2], -0)).toBe(true);
+    expect(doc?.createTime.getTime()).toBeGreaterThan(0);
+    expect((await b.get('c/d/sub/e'))?.data).toEqual({ n: 1 });
+    await expect(b.close()).resolves.toBeUndefined();
+  });
+
+  it('coalesces writes after commits and refuses writes after close', async () => {
+    const filePath = join(dir, 'store.json');
+    const store = new MemoryStore({ filePath, persistDebounceMs: 20 });
+    for (let i = 0; i < 50; i++) await store.set(`c/d${i}`, { i });
+    await new Promise((r) => setTimeout(r, 80));
+    const onDisk = JSON.parse(await readFile(filePath, 'utf8')) as { documents: unknown[] };
+    expect(onDisk.documents).toHaveLength(50);
+    await store.close();
+    await expect(store.set('c/late', { v: 1 })).rejects.toThrow(/closed/);
+  });
+
+  it('loads the last good state when a crash left a torn temp file behind', async () => {
+    const filePath = join(dir, 'store.json');
+    const a = new MemoryStore({ filePath });
+    await a.set('c/good', { v: 1 });
+    await a.flush();
+    const good = await readFile(filePath, 'utf8');
+    // Simulate a crash mid-write of the next state: a half-written temp file, the target untouched.
+    const torn = good.replace('"v":1', '"v":2').slice(0, Math.floor(good.length / 2));
+    await writeFile(join(dir, `.store.json.tmp-999-deadbeef`), torn);
+    const b = new MemoryStore({ filePath });
+    expect((await b.get('c/good'))?.data).toEqual({ v: 1 });
+    expect((await readdir(dir)).sort()).toEqual(['store.json']); // leftover temp cleaned up
+    await b.close();
+  });
+
+  it('refuses to start over a corrupt store file instead of silently losing data', async () => {
+    const filePath = join(dir, 'store.json');
+    await writeFile(filePath, '{"version":1,"documents":[{"path":"c/d","da');
+    expect(() => new MemoryStore({ filePath })).toThrow(/not valid JSON/);
+  });
+
+  it('starts empty when the file does not exist yet', async () => {
+    const store = new MemoryStore({ filePath: join(dir, 'nested-missing', 'store.json') });
+    expect(await store.query({ collection: 'c' })).toEqual([]);
+  });
+
+  it('reports persistence failures from flush()', async () => {
+    const errors: unknown[] = [];
+    const store = new MemoryStore({ filePath: join(dir, 'no-such-dir', 'store.json'), onPersistError: (e) => errors.push(e) });
+    await store.set('c/d', { v: 1 });
+    await expect(store.flush()).rejects.toThrow(/ENOENT/);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});
