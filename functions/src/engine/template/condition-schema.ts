@@ -86,13 +86,42 @@ export const ConditionLeafSchema = z
     }
   });
 
-export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    ConditionLeafSchema,
-    z.strictObject({ all: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
-    z.strictObject({ any: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
-  ]),
+/** Deeper trees are unreadable for people and a stack risk for the recursive parser. */
+export const MAX_CONDITION_DEPTH = 6;
+
+export const ConditionSchema: z.ZodType<Condition> = z.preprocess(
+  (value, ctx) => {
+    if (nestingDepth(value) > MAX_CONDITION_DEPTH) {
+      // Reporting here stops zod before it recurses into the tree.
+      ctx.addIssue({ code: 'custom', message: `conditions may nest at most ${MAX_CONDITION_DEPTH} levels deep` });
+    }
+    return value;
+  },
+  z.lazy(() =>
+    z.union([
+      ConditionLeafSchema,
+      z.strictObject({ all: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
+      z.strictObject({ any: z.array(ConditionSchema).min(1, { error: 'must list at least one condition' }) }),
+    ]),
+  ),
 );
+
+/** Group nesting depth of untrusted input, measured without recursion; stops counting past the limit. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_CONDITION_DEPTH) return deepest;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const group of ['all', 'any']) {
+      const children: unknown = Object.prototype.hasOwnProperty.call(node, group) ? (node as Record<string, unknown>)[group] : undefined;
+      if (Array.isArray(children)) for (const child of children) stack.push({ node: child, depth: depth + 1 });
+    }
+  }
+  return deepest;
+}
 
 export function isConditionLeaf(condition: Condition): condition is ConditionLeaf {
   return 'field' in condition;

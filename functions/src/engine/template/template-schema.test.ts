@@ -517,3 +517,23 @@ describe('helpers', () => {
     });
   });
 });
+
+describe('hostile input', () => {
+  it('refuses absurdly nested conditions without overflowing the stack', () => {
+    let condition: unknown = { field: 'status', operator: 'is_empty' };
+    for (let i = 0; i < 50_000; i += 1) condition = { all: [condition] };
+    const input = withValue(buildTemplate(), ['workflow_schemas', 'visits', 0, 'trigger_conditions'], { field: 'status', operator: 'is_empty' });
+    const parsed = JSON.parse(JSON.stringify(input)) as { workflow_schemas: { visits: Array<Record<string, unknown>> } };
+    const workflow = parsed.workflow_schemas.visits[0];
+    if (workflow) workflow.trigger_conditions = condition;
+    expect(errorsOf(parsed)).toEqual([
+      { path: 'workflow_schemas.visits[0].trigger_conditions', message: 'conditions may nest at most 6 levels deep' },
+    ]);
+  });
+
+  it('accepts nesting up to the limit', () => {
+    let condition: unknown = { field: 'status', operator: 'is_empty' };
+    for (let i = 0; i < 5; i += 1) condition = { any: [condition] };
+    expect(errorsOf(withValue(buildTemplate(), ['workflow_schemas', 'visits', 0, 'trigger_conditions'], condition))).toEqual([]);
+  });
+});
