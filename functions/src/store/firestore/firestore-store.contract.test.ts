@@ -21,6 +21,8 @@ if (host) {
     return { store, cleanup: () => db.terminate(), changeFeedSettleMs: 1000 };
   });
 } else {
+  // Also said on stderr, so the skip shows up whatever the reporter.
+  console.warn('[store] FirestoreStore contract suite skipped: FIRESTORE_EMULATOR_HOST is not set (the Firestore emulator needs Java 21).');
   describe('DocumentStore contract: FirestoreStore', () => {
     it.skipIf(!host)(
       'contract suite against the Firestore emulator (skipped: FIRESTORE_EMULATOR_HOST is not set; the Firestore emulator needs Java 21 — run `npm run test:emulators` where it exists)',
