@@ -16,6 +16,7 @@ import {
   ownerScoped,
   searchToken,
   searchWords,
+  MAX_PREFIX_LENGTH,
 } from './record-tokens.js';
 
 export type FilterOperator = 'eq' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains';
@@ -125,14 +126,16 @@ interface ListPlan {
 
 export function planList(module: ResolvedModule, input: ListRecordsInput, ownerId: string | null): ListPlan {
   const scoped = (token: string) => (ownerId ? ownerScoped(module.slug, ownerId, token) : token);
-  const postFilters: ListPlan['postFilters'] = [];
-  const candidates: string[][] = [];
+  /** A condition the token index can answer; `exact` when the index answers it completely. */
+  const candidates: Array<{ tokens: string[]; check: (record: StoredRecord) => boolean; exact: boolean }> = [];
+  const checks: Array<(record: StoredRecord) => boolean> = [];
 
   const words = input.search ? searchWords(input.search) : [];
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
-    candidates.push([scoped(searchToken(module.slug, longest))]);
-    postFilters.push((record) => matchesSearch(module, record, words));
+    const check = (record: StoredRecord) => matchesSearch(module, record, words);
+    candidates.push({ tokens: [scoped(searchToken(module.slug, longest))], check, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
+    checks.push(check);
   }
 
   for (const [index, filter] of (input.filters ?? []).entries()) {
@@ -140,18 +143,20 @@ export function planList(module: ResolvedModule, input: ListRecordsInput, ownerI
     if (!field) {
       throw invalidInput([{ path: `filters[${index}].field`, message: `"${filter.field}" is not a field of this module` }]);
     }
+    const check = compileFilter(field, filter, index);
     const indexable = indexTokensFor(module, field, filter, index);
-    if (indexable) candidates.push(indexable.map(scoped));
-    postFilters.push(compileFilter(field, filter, index));
+    if (indexable) candidates.push({ tokens: indexable.map(scoped), check, exact: true });
+    checks.push(check);
   }
 
   if (input.deleted) {
     // The trash is small and rarely filtered: its token is always the index condition.
-    return { tokens: [scoped(deletedToken(module.slug))], postFilters };
+    return { tokens: [scoped(deletedToken(module.slug))], postFilters: checks };
   }
-  // Firestore answers one array-contains(-any) per query; prefer a single token (most selective).
-  const chosen = candidates.find((tokens) => tokens.length === 1) ?? candidates[0] ?? [scoped(module.slug)];
-  return { tokens: chosen, postFilters };
+  // Firestore answers one array-contains(-any) per query; a single token is the most selective choice.
+  const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates[0];
+  if (!chosen) return { tokens: [scoped(module.slug)], postFilters: checks };
+  return { tokens: chosen.tokens, postFilters: chosen.exact ? checks.filter((check) => check !== chosen.check) : checks };
 }
 
 function indexTokensFor(module: ResolvedModule, field: FieldDefinition, filter: RecordFilter, index: number): string[] | null {

@@ -17,7 +17,7 @@ import type { FieldDefinition } from '../../engine/template/template-schema.js';
  *   ref:{recordId}                      any record pointing at recordId (display propagation)
  */
 export const MAX_FACET_VALUE_LENGTH = 100;
-const MAX_PREFIX_LENGTH = 15;
+export const MAX_PREFIX_LENGTH = 15;
 const MAX_SEARCH_WORDS = 40;
 
 const FACETED_TYPES = new Set<FieldDefinition['type']>([
