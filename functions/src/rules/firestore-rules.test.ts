@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
 import type { RulesTestEnvironment } from '@firebase/rules-unit-testing';
+import type * as RulesUnitTesting from '@firebase/rules-unit-testing';
+import type * as FirestoreSdk from 'firebase/firestore';
 
 /**
  * Security rules, tested against the real Firestore emulator. The emulator
@@ -14,8 +16,8 @@ const SKIP_REASON = 'skipped: FIRESTORE_EMULATOR_HOST is not set; the Firestore 
 
 describe.skipIf(!host)(`firestore.rules${host ? '' : ` (${SKIP_REASON})`}`, () => {
   let testEnv: RulesTestEnvironment;
-  let rut: typeof import('@firebase/rules-unit-testing');
-  let fs: typeof import('firebase/firestore');
+  let rut: typeof RulesUnitTesting;
+  let fs: typeof FirestoreSdk;
 
   beforeAll(async () => {
     rut = await import('@firebase/rules-unit-testing');
