@@ -202,6 +202,23 @@ describe('custom modules', () => {
     expect(tooOld.code).toBe('invalid-argument');
   });
 
+  it('takes per-role grants for the new module', async () => {
+    await env.call(env.users.acmeOwner, 'crmCreateModule', {
+      tenantId: 'acme', module: { slug: 'wards', label: 'Wards' }, fields: [{ key: 'name', label: 'Name', type: 'text' }],
+      permissions: { member: ['read'], admin: ['read', 'update'] },
+    });
+    const boot = await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' });
+    expect(boot.permissions.wards).toEqual({ create: 'none', read: 'all', update: 'none', delete: 'none', export: 'none' });
+    const refused = await env.callError(env.users.acmeMember, 'crmCreateRecord', { tenantId: 'acme', module: 'wards', data: { name: 'East' } });
+    expect(refused.code).toBe('permission-denied');
+    const unknownAction = await env.callError(env.users.acmeOwner, 'crmCreateModule', {
+      tenantId: 'acme', module: { slug: 'beds', label: 'Beds' }, fields: [{ key: 'name', label: 'Name', type: 'text' }],
+      permissions: { member: ['fly'] },
+    });
+    expect(unknownAction.code).toBe('invalid-argument');
+    expect(unknownAction.message).toContain('permissions.member[0]');
+  });
+
   it('refuses a slug that is taken and a relationship to nowhere', async () => {
     const taken = await env.callError(env.users.acmeOwner, 'crmCreateModule', {
       tenantId: 'acme', module: { slug: 'patients', label: 'Patients again' }, fields: [{ key: 'name', label: 'Name', type: 'text' }],

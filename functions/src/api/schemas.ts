@@ -8,7 +8,9 @@ import {
   FieldDefinitionSchema,
   LocalizedTextSchema,
   ModuleDefinitionSchema,
+  PermissionActionSchema,
   PermissionsMatrixSchema,
+  TENANT_ROLES,
 } from '../engine/template/template-schema.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -161,7 +163,8 @@ export const ZCreateModuleRequestSchema = z.strictObject({
     default_statuses: z.array(z.string().min(1).max(64)).max(50).optional(),
   }),
   fields: z.array(CustomFieldInputSchema).min(1).max(200),
-  permissions: PermissionsMatrixSchema.optional(),
+  /** Actions per role on the new module; by default owners and admins get `*`, members their own records. */
+  permissions: z.partialRecord(z.enum(TENANT_ROLES), z.array(PermissionActionSchema).max(9)).optional(),
 });
 export type TCreateModuleRequest = z.input<typeof ZCreateModuleRequestSchema>;
 

@@ -4,7 +4,8 @@ import {
   type FieldDefinition,
   type Template,
 } from '../../engine/template/template-schema.js';
-import { canManageConfiguration, type PermissionMatrix } from '../../engine/permissions/evaluate-permission.js';
+import { canManageConfiguration, type TenantRole } from '../../engine/permissions/evaluate-permission.js';
+import { TENANT_ROLES } from '../../engine/template/template-schema.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
@@ -19,7 +20,8 @@ export interface NewModuleInput {
   readonly record_prefix?: string | undefined;
   readonly default_statuses?: string[] | undefined;
   readonly fields: FieldDefinition[];
-  readonly permissions?: PermissionMatrix | undefined;
+  /** Actions each role gets on the new module; roles left out get the defaults below. */
+  readonly permissions?: Partial<Record<TenantRole, string[]>> | undefined;
 }
 
 /** Edits to a field; the merged field is re-validated with the whole configuration. */
@@ -149,10 +151,10 @@ export class ConfigService {
         fields: input.fields.map((field, order) => ({ ...field, order })),
         source: 'custom',
       } as ModuleConfig;
-      const permissions = structuredClone(config.permissions) as Record<string, Record<string, string[]>>;
-      const grants = input.permissions ?? DEFAULT_CUSTOM_MODULE_PERMISSIONS;
-      for (const role of ['owner', 'admin', 'member'] as const) {
-        permissions[role] = { ...(permissions[role] ?? {}), [input.slug]: [...(grants[role]?.[input.slug] ?? grants[role]?.['*'] ?? [])] };
+      const permissions: Record<string, Record<string, string[]>> = structuredClone(config.permissions);
+      for (const role of TENANT_ROLES) {
+        const grant = input.permissions?.[role] ?? DEFAULT_CUSTOM_MODULE_PERMISSIONS[role];
+        permissions[role] = { ...(permissions[role] ?? {}), [input.slug]: [...grant] };
       }
       return { ...config, modules: [...config.modules, module], permissions: permissions as TenantConfig['permissions'] };
     });
@@ -186,10 +188,10 @@ export class ConfigService {
 }
 
 /** Members get their own records in custom modules; owners and admins everything. */
-const DEFAULT_CUSTOM_MODULE_PERMISSIONS: PermissionMatrix = {
-  owner: { '*': ['*'] },
-  admin: { '*': ['*'] },
-  member: { '*': ['create', 'read', 'update_own', 'delete_own'] },
+const DEFAULT_CUSTOM_MODULE_PERMISSIONS: Record<TenantRole, readonly string[]> = {
+  owner: ['*'],
+  admin: ['*'],
+  member: ['create', 'read', 'update_own', 'delete_own'],
 };
 
 function requireConfigManager(caller: Caller): void {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
-import { isStoreError } from '../../store/document-store.js';
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import { validateRecordData } from '../../engine/fields/validate-record-data.js';
 import { canActOnRecord, resolveAccessScope, type RecordAction } from '../../engine/permissions/evaluate-permission.js';
@@ -308,8 +307,4 @@ async function assertUniqueFree(reader: ReadOps, module: ResolvedModule, claims:
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-export function isRetryableStoreError(error: unknown): boolean {
-  return isStoreError(error, 'aborted') || isStoreError(error, 'unavailable');
 }
