@@ -37,3 +37,7 @@ export const crmUpdateRecord = callable('crmUpdateRecord');
 export const crmDeleteRecord = callable('crmDeleteRecord');
 export const crmRestoreRecord = callable('crmRestoreRecord');
 export const crmListRecords = callable('crmListRecords');
+export const crmListDashboards = callable('crmListDashboards');
+export const crmGetDashboardData = callable('crmGetDashboardData');
+export const crmSaveDashboard = callable('crmSaveDashboard');
+export const crmDeleteDashboard = callable('crmDeleteDashboard');

@@ -36,6 +36,10 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmDeleteRecord: { tenantId: 'acme', recordId: patientId },
     crmRestoreRecord: { tenantId: 'acme', recordId: patientId },
     crmListRecords: { tenantId: 'acme', module: 'patients' },
+    crmListDashboards: { tenantId: 'acme' },
+    crmGetDashboardData: { tenantId: 'acme', dashboardId: 'default' },
+    crmSaveDashboard: { tenantId: 'acme', dashboard: { name: 'Mine', widgets: [] } },
+    crmDeleteDashboard: { tenantId: 'acme', dashboardId: 'default' },
   };
 }
 

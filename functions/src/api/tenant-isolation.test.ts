@@ -56,6 +56,10 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmDeleteRecord', { tenantId, recordId: acme.patientId }],
     ['crmRestoreRecord', { tenantId, recordId: acme.patientId }],
     ['crmListRecords', { tenantId, module: 'patients' }],
+    ['crmListDashboards', { tenantId }],
+    ['crmGetDashboardData', { tenantId, dashboardId: 'default' }],
+    ['crmSaveDashboard', { tenantId, dashboard: { name: 'Hacked', widgets: [] } }],
+    ['crmDeleteDashboard', { tenantId, dashboardId: 'default' }],
   ];
 }
 

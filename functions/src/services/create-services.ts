@@ -1,6 +1,7 @@
 import type { DocumentStore } from '../store/document-store.js';
 import { ConfigService } from './config/config-service.js';
 import { ConfigStore } from './config/config-store.js';
+import { DashboardsService } from './dashboards/dashboards-service.js';
 import type { IdentityPort } from './identity/identity-port.js';
 import { OsFirestoreIdentity } from './identity/os-firestore-identity.js';
 import { NumberAllocator } from './records/number-allocator.js';
@@ -29,6 +30,7 @@ export function createServices(options: ServiceOptions) {
     numbers,
     config: new ConfigService({ store, configs, catalog, ...(options.now ? { now: options.now } : {}) }),
     records: new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) }),
+    dashboards: new DashboardsService({ store, configs, ...(options.now ? { now: options.now } : {}) }),
   };
 }
 

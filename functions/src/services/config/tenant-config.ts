@@ -31,6 +31,8 @@ export const TenantConfigSchema = z.object({
   selectedBy: z.string().nullable(),
   modules: z.array(ModuleConfigSchema),
   permissions: PermissionsMatrixSchema,
+  /** IANA zone for "today", "this week"... in dashboards; absent means UTC. */
+  timezone: z.string().min(1).max(64).optional(),
   revision: z.number().int(),
   updatedAt: z.date(),
 });

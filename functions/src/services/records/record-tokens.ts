@@ -1,4 +1,5 @@
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
+import { dateBucketParts, numericPrefixParts } from '../../engine/dashboards/bucket-tokens.js';
 
 /**
  * The list index design (DESIGN §5, "dynamic fields vs composite indexes").
@@ -15,6 +16,17 @@ import type { FieldDefinition } from '../../engine/template/template-schema.js';
  *   patients|o:{uid}|f:blood_group=a+   the same, limited to an owner
  *   patients|deleted                    records in the trash
  *   ref:{recordId}                      any record pointing at recordId (display propagation)
+ *
+ * Dashboard aggregations (engine/dashboards/bucket-tokens.ts) add bucket
+ * tokens for dates and order-preserving prefixes for numbers, alone and under
+ * each "dimension" facet (select, multi-select, checkbox, relationship) so a
+ * count can combine one such equality with a date range in one query:
+ *   appointments|d:appointment_date=2026-11-24                 a UTC (datetime) or calendar (date) day
+ *   appointments|m:appointment_date=2026-11                    a month
+ *   appointments|h:appointment_date=2026-11-24T10              an hour (datetime only)
+ *   appointments|t:appointment_date=2026-11-24T10:15           a quarter hour (datetime only)
+ *   appointments|f:status=Scheduled|d:appointment_date=2026-11-24
+ *   opportunities|n:amount=c0a                                 a prefix of the number's sortable key
  */
 export const MAX_FACET_VALUE_LENGTH = 100;
 export const MAX_PREFIX_LENGTH = 15;
@@ -34,6 +46,13 @@ const FACETED_TYPES = new Set<FieldDefinition['type']>([
   'url',
   'relationship',
 ]);
+
+/** Few-valued fields whose facets also scope date and number tokens (dashboard filters and groups). */
+const DIMENSION_TYPES = new Set<FieldDefinition['type']>(['select', 'multi_select', 'checkbox', 'relationship']);
+
+export function isDimension(field: FieldDefinition): boolean {
+  return DIMENSION_TYPES.has(field.type);
+}
 
 export function isFacetable(field: FieldDefinition): boolean {
   return FACETED_TYPES.has(field.type);
@@ -122,6 +141,7 @@ export function buildRecordTokens({
       if (normalized !== null) tokens.push(facetToken(module, field.key, normalized));
     }
   }
+  tokens.push(...dashboardTokens(module, fields, data));
   const words = new Set<string>(searchWords(number));
   const numeric = number.split('-').pop();
   if (numeric) words.add(String(Number(numeric)));
@@ -136,6 +156,25 @@ export function buildRecordTokens({
   }
   const scoped = tokens.map((token) => ownerScoped(module, ownerId, token));
   return unique([...tokens, ...scoped, ...references]);
+}
+
+function dashboardTokens(module: string, fields: readonly FieldDefinition[], data: Readonly<Record<string, unknown>>): string[] {
+  const parts = fields.flatMap((field) => {
+    if (field.type === 'date' || field.type === 'datetime') return dateBucketParts(field.key, field.type, data[field.key]);
+    if (field.type === 'number' || field.type === 'currency') return numericPrefixParts(field.key, data[field.key]);
+    return [];
+  });
+  if (parts.length === 0) return [];
+  const scopes = [module];
+  for (const field of fields) {
+    if (!isDimension(field)) continue;
+    const raw = data[field.key];
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      const normalized = normalizeFacetValue(field, value);
+      if (normalized !== null) scopes.push(facetToken(module, field.key, normalized));
+    }
+  }
+  return scopes.flatMap((scope) => parts.map((part) => `${scope}|${part}`));
 }
 
 function unique(values: string[]): string[] {
