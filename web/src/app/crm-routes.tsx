@@ -1,0 +1,65 @@
+import type { RouteObject } from 'react-router';
+import { Navigate } from 'react-router';
+import { TenantHome, TenantRoute } from './tenant-route';
+import { RouteError } from './route-error';
+import { FullPageSpinner } from '../components/status-views';
+
+/**
+ * The route tree shared by the standalone and embedded entries. Screens are
+ * lazy so the first screen ships only what it needs.
+ */
+export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): RouteObject[] {
+  return [
+    {
+      path: '/',
+      errorElement: <RouteError />,
+      // Shown while the first lazy screen loads on a deep link.
+      hydrateFallbackElement: <FullPageSpinner />,
+      children: [
+        fixedTenantId
+          ? { index: true, element: <Navigate to={`/t/${encodeURIComponent(fixedTenantId)}`} replace /> }
+          : {
+              index: true,
+              lazy: async () => ({ Component: (await import('../features/tenants/components/tenant-picker-page')).TenantPickerPage }),
+            },
+        {
+          path: 't/:tenantId',
+          element: <TenantRoute />,
+          children: [
+            {
+              lazy: async () => ({ Component: (await import('../features/workspace/components/workspace-layout')).WorkspaceLayout }),
+              children: [
+                { index: true, element: <TenantHome /> },
+                {
+                  path: 'm/:module',
+                  lazy: async () => ({ Component: (await import('../features/records/components/records-page')).RecordsPage }),
+                },
+                {
+                  path: 'm/:module/new',
+                  lazy: async () => ({ Component: (await import('../features/records/components/record-form-page')).RecordCreatePage }),
+                },
+                {
+                  path: 'm/:module/r/:recordId',
+                  lazy: async () => ({ Component: (await import('../features/records/components/record-detail-page')).RecordDetailPage }),
+                },
+                {
+                  path: 'm/:module/r/:recordId/edit',
+                  lazy: async () => ({ Component: (await import('../features/records/components/record-form-page')).RecordEditPage }),
+                },
+                {
+                  path: 'admin/fields/:module?',
+                  lazy: async () => ({ Component: (await import('../features/admin/components/fields-admin-page')).FieldsAdminPage }),
+                },
+                {
+                  path: 'admin/modules/new',
+                  lazy: async () => ({ Component: (await import('../features/admin/components/module-create-page')).ModuleCreatePage }),
+                },
+              ],
+            },
+          ],
+        },
+        { path: '*', element: <RouteError notFound /> },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,162 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
+import { ErrorBanner } from '../../../components/status-views';
+import { toUserError, type UserError } from '../../../lib/api/to-user-error';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { FieldFormSchema, inputForIssue, type FieldFormValues } from './field-form-model';
+
+/**
+ * Add or edit one field. Validation is the template field schema's, run by
+ * the callable client before sending and by the server after; either way
+ * each issue lands on the input it is about.
+ */
+export function FieldEditor({
+  mode,
+  initial,
+  pathPrefix,
+  onSubmit,
+  onCancel,
+}: {
+  mode: 'add' | 'edit';
+  initial: FieldFormValues;
+  /** Where the field sits in the request (`field` for add; edit maps `changes.*`). */
+  pathPrefix: string;
+  onSubmit: (values: FieldFormValues) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const session = useTenantSession();
+  const form = useForm<FieldFormValues>({ resolver: zodResolver(FieldFormSchema), defaultValues: initial });
+  const [failure, setFailure] = useState<string[] | null>(null);
+  const type = form.watch('type');
+  const relatedModule = form.watch('relatedModule');
+  const related = orderedModules(session.config).find((module) => module.slug === relatedModule);
+  const { errors, isSubmitting } = form.formState;
+
+  const showError = (error: UserError) => {
+    const rest: string[] = [];
+    for (const issue of error.issues) {
+      const path = issue.path.startsWith(`${pathPrefix}.`) ? issue.path.slice(pathPrefix.length + 1) : issue.path;
+      const input = inputForIssue(path, type);
+      if (input) form.setError(input, { type: 'server', message: issue.message });
+      else rest.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+    }
+    if (error.issues.length === 0 || rest.length > 0) setFailure([error.message, ...rest]);
+  };
+
+  const submit = form.handleSubmit(async (values) => {
+    setFailure(null);
+    try {
+      await onSubmit(values);
+    } catch (error) {
+      showError(toUserError(error));
+    }
+  });
+
+  const err = (name: keyof FieldFormValues) =>
+    errors[name]?.message ? (
+      <span className="field-error" role="alert" data-testid={`field-error-${name}`}>
+        {errors[name]?.message}
+      </span>
+    ) : null;
+
+  return (
+    <form className="field-editor card" onSubmit={submit} noValidate data-testid="field-editor">
+      <h2 className="card-title">{mode === 'add' ? t('admin.addField') : t('admin.editField')}</h2>
+      <div className="form-grid">
+        <label className="field">
+          <span className="field-label">{t('admin.label')}</span>
+          <input {...form.register('label')} data-testid="field-label" aria-invalid={errors.label ? true : undefined} />
+          {err('label')}
+        </label>
+        <label className="field">
+          <span className="field-label">{t('admin.labelEs')}</span>
+          <input {...form.register('labelEs')} />
+        </label>
+        <label className="field">
+          <span className="field-label">{t('admin.key')}</span>
+          <input {...form.register('key')} disabled={mode === 'edit'} placeholder="blood_type" data-testid="field-key" aria-invalid={errors.key ? true : undefined} />
+          {err('key')}
+        </label>
+        <label className="field">
+          <span className="field-label">{t('admin.type')}</span>
+          <select {...form.register('type')} disabled={mode === 'edit'} data-testid="field-type">
+            {FIELD_TYPES.map((fieldType) => (
+              <option key={fieldType} value={fieldType}>
+                {fieldType}
+              </option>
+            ))}
+          </select>
+          {err('type')}
+        </label>
+        {type === 'select' || type === 'multi_select' ? (
+          <label className="field field-wide">
+            <span className="field-label">{t('admin.options')}</span>
+            <textarea rows={4} {...form.register('optionsText')} data-testid="field-options" aria-invalid={errors.optionsText ? true : undefined} />
+            {err('optionsText')}
+          </label>
+        ) : null}
+        {type === 'relationship' ? (
+          <>
+            <label className="field">
+              <span className="field-label">{t('admin.relatedModule')}</span>
+              <select {...form.register('relatedModule')} disabled={mode === 'edit'} data-testid="field-related">
+                <option value="">{t('records.selectPlaceholder')}</option>
+                {orderedModules(session.config).map((module) => (
+                  <option key={module.slug} value={module.slug}>
+                    {label(module.label, module.slug)}
+                  </option>
+                ))}
+              </select>
+              {err('relatedModule')}
+            </label>
+            <label className="field">
+              <span className="field-label">{t('admin.displayField')}</span>
+              <select {...form.register('displayField')} disabled={mode === 'edit'}>
+                <option value="">{t('records.selectPlaceholder')}</option>
+                {related
+                  ? activeFields(related).map((field) => (
+                      <option key={field.key} value={field.key}>
+                        {label(field.label, field.key)}
+                      </option>
+                    ))
+                  : null}
+              </select>
+              {err('displayField')}
+            </label>
+          </>
+        ) : null}
+        {type === 'currency' ? (
+          <label className="field">
+            <span className="field-label">{t('admin.currency')}</span>
+            <input {...form.register('currency')} maxLength={3} disabled={mode === 'edit'} />
+            {err('currency')}
+          </label>
+        ) : null}
+        <label className="field field-wide">
+          <span className="field-label">{t('admin.helpText')}</span>
+          <input {...form.register('helpText')} />
+          {err('helpText')}
+        </label>
+        <label className="check-row">
+          <input type="checkbox" {...form.register('required')} data-testid="field-required" />
+          <span>{t('admin.required')}</span>
+        </label>
+      </div>
+      {failure ? <ErrorBanner message={failure[0] ?? ''} details={failure.slice(1)} /> : null}
+      <div className="form-actions">
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('app.cancel')}
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={isSubmitting} data-testid="save-field">
+          {t('app.save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { TModuleConfigView } from '@crm/api';
+import { PlusIcon } from '../../../components/module-icon';
+import { ErrorBanner } from '../../../components/status-views';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { paths } from '../../../lib/routes';
+import { findModule, orderedFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useConfigMutation } from '../api/config-api';
+import { EMPTY_FIELD_FORM, localized, toFieldDefinition, toFieldForm } from './field-form-model';
+import { FieldEditor } from './field-editor';
+
+type Editing = { mode: 'add' } | { mode: 'edit'; key: string } | null;
+
+/** Custom fields of one module: add, edit, reorder, deactivate. */
+export function FieldsAdminPage() {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const navigate = useNavigate();
+  const session = useTenantSession();
+  const { module: slug } = useParams();
+  const modules = orderedModules(session.config);
+  const module = findModule(session, slug) ?? modules[0];
+  if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('admin.notAllowed')} />;
+  if (!module) return null;
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>{t('admin.fieldsTitle')}</h1>
+          <p className="muted">{t('admin.fieldsSubtitle')}</p>
+        </div>
+        <label className="field inline-field">
+          <span className="field-label">{t('admin.module')}</span>
+          <select value={module.slug} onChange={(event) => void navigate(paths.adminFields(session.tenantId, event.target.value))} data-testid="admin-module">
+            {modules.map((candidate) => (
+              <option key={candidate.slug} value={candidate.slug}>
+                {label(candidate.label, candidate.slug)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ModuleFields key={module.slug} module={module} />
+    </div>
+  );
+}
+
+function ModuleFields({ module }: { module: TModuleConfigView }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const { tenantId } = useTenantSession();
+  const [editing, setEditing] = useState<Editing>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const add = useConfigMutation(tenantId, 'crmAddField');
+  const update = useConfigMutation(tenantId, 'crmUpdateField');
+  const reorder = useConfigMutation(tenantId, 'crmReorderFields');
+  const deactivate = useConfigMutation(tenantId, 'crmDeactivateField');
+  const fields = orderedFields(module);
+  const failure = reorder.error ?? deactivate.error ?? update.error;
+
+  const move = (index: number, delta: -1 | 1) => {
+    const keys = fields.map((field) => field.key);
+    const target = index + delta;
+    const moved = keys[index];
+    const other = keys[target];
+    if (moved === undefined || other === undefined) return;
+    keys[target] = moved;
+    keys[index] = other;
+    setNotice(null);
+    reorder.mutate({ module: module.slug, keys }, { onSuccess: () => setNotice(t('admin.saved')) });
+  };
+
+  const editingField = editing?.mode === 'edit' ? fields.find((field) => field.key === editing.key) : undefined;
+
+  return (
+    <div className="admin-layout">
+      <section className="card">
+        <div className="card-head">
+          <h2 className="card-title">{label(module.label_plural ?? module.label, module.slug)}</h2>
+          <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ mode: 'add' })} data-testid="add-field">
+            <PlusIcon /> {t('admin.addField')}
+          </button>
+        </div>
+        {failure ? <ErrorBanner message={toUserError(failure).message} /> : null}
+        {notice ? <p className="success-note">{notice}</p> : null}
+        <ol className="field-list" data-testid="field-list">
+          {fields.map((field, index) => (
+            <li key={field.key} className={field.active ? '' : 'inactive'} data-testid={`field-row-${field.key}`}>
+              <div className="field-order">
+                <button type="button" className="icon-btn" aria-label={t('admin.moveUp')} disabled={index === 0 || reorder.isPending} onClick={() => move(index, -1)}>
+                  ↑
+                </button>
+                <button type="button" className="icon-btn" aria-label={t('admin.moveDown')} disabled={index === fields.length - 1 || reorder.isPending} onClick={() => move(index, 1)} data-testid={`move-down-${field.key}`}>
+                  ↓
+                </button>
+              </div>
+              <div className="field-main">
+                <strong>{label(field.label, field.key)}</strong>
+                <span className="muted small mono">{field.key}</span>
+              </div>
+              <div className="field-badges">
+                <span className="badge">{field.type}</span>
+                {field.required ? <span className="badge badge-accent">{t('admin.required')}</span> : null}
+                <span className="badge badge-soft">{field.custom ? t('admin.custom') : t('admin.system')}</span>
+                {field.active ? null : <span className="badge badge-danger">{t('admin.inactive')}</span>}
+              </div>
+              <div className="field-actions">
+                <button type="button" className="btn btn-link btn-sm" onClick={() => setEditing({ mode: 'edit', key: field.key })} data-testid={`edit-field-${field.key}`}>
+                  {t('records.edit')}
+                </button>
+                {field.active ? (
+                  <button
+                    type="button"
+                    className="btn btn-link btn-sm danger"
+                    data-testid={`deactivate-${field.key}`}
+                    onClick={() => {
+                      if (window.confirm(t('admin.deactivateConfirm', { field: label(field.label, field.key) }))) {
+                        deactivate.mutate({ module: module.slug, key: field.key });
+                      }
+                    }}
+                  >
+                    {t('admin.deactivate')}
+                  </button>
+                ) : (
+                  <button type="button" className="btn btn-link btn-sm" onClick={() => update.mutate({ module: module.slug, key: field.key, changes: { active: true } })}>
+                    {t('admin.reactivate')}
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <div>
+        {editing?.mode === 'add' ? (
+          <FieldEditor
+            key="add"
+            mode="add"
+            initial={EMPTY_FIELD_FORM}
+            pathPrefix="field"
+            onCancel={() => setEditing(null)}
+            onSubmit={async (values) => {
+              await add.mutateAsync({ module: module.slug, field: toFieldDefinition(values) });
+              setEditing(null);
+              setNotice(t('admin.saved'));
+            }}
+          />
+        ) : null}
+        {editingField ? (
+          <FieldEditor
+            key={editingField.key}
+            mode="edit"
+            initial={toFieldForm(editingField)}
+            pathPrefix="changes"
+            onCancel={() => setEditing(null)}
+            onSubmit={async (values) => {
+              const definition = toFieldDefinition(values);
+              await update.mutateAsync({
+                module: module.slug,
+                key: editingField.key,
+                changes: {
+                  label: localized(values.label, values.labelEs),
+                  required: values.required,
+                  ...(definition.help_text !== undefined ? { help_text: definition.help_text } : {}),
+                  ...(values.type === 'select' || values.type === 'multi_select' ? { options: definition.options } : {}),
+                },
+              });
+              setEditing(null);
+              setNotice(t('admin.saved'));
+            }}
+          />
+        ) : null}
+      </div>
+    </div>
+  );
+}

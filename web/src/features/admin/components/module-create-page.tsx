@@ -1,0 +1,275 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useFieldArray, useForm, useWatch, type Control, type UseFormRegister } from 'react-hook-form';
+import { useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
+import { PlusIcon } from '../../../components/module-icon';
+import { ErrorBanner } from '../../../components/status-views';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { paths } from '../../../lib/routes';
+import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useConfigMutation } from '../api/config-api';
+import { EMPTY_FIELD_FORM, FieldFormSchema, inputForIssue, localized, toFieldDefinition } from './field-form-model';
+
+const ModuleFormSchema = z.object({
+  slug: z.string(),
+  label: z.string(),
+  labelEs: z.string(),
+  icon: z.string(),
+  prefix: z.string(),
+  statusesText: z.string(),
+  fields: z.array(FieldFormSchema),
+});
+type ModuleFormValues = z.infer<typeof ModuleFormSchema>;
+
+const ICONS = ['folder', 'briefcase', 'users', 'calendar', 'file-text', 'package', 'car', 'home', 'tag', 'star', 'target', 'task'];
+
+/**
+ * A custom module with its fields. Statuses, when given, also add a `status`
+ * select field so the module gets a board like the template modules do.
+ */
+export function ModuleCreatePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const session = useTenantSession();
+  const create = useConfigMutation(session.tenantId, 'crmCreateModule');
+  const form = useForm<ModuleFormValues>({
+    resolver: zodResolver(ModuleFormSchema),
+    defaultValues: { slug: '', label: '', labelEs: '', icon: 'folder', prefix: '', statusesText: '', fields: [{ ...EMPTY_FIELD_FORM, key: 'name', label: 'Name', required: true }] },
+  });
+  const rows = useFieldArray({ control: form.control, name: 'fields' });
+  const [failure, setFailure] = useState<string[] | null>(null);
+  const { errors, isSubmitting } = form.formState;
+
+  const submit = form.handleSubmit(async (values) => {
+    setFailure(null);
+    const statuses = values.statusesText
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    const fields = values.fields.map(toFieldDefinition);
+    if (statuses.length > 0 && !fields.some((field) => field.key === 'status')) {
+      fields.push({ key: 'status', label: { en: 'Status', es: 'Estado' }, type: 'select', required: false, options: statuses, default: statuses[0] });
+    }
+    try {
+      await create.mutateAsync({
+        module: {
+          slug: values.slug.trim(),
+          label: localized(values.label, values.labelEs),
+          ...(values.icon ? { icon: values.icon } : {}),
+          ...(values.prefix.trim() !== '' ? { record_prefix: values.prefix.trim().toUpperCase() } : {}),
+          ...(statuses.length > 0 ? { default_statuses: statuses } : {}),
+        },
+        fields,
+      });
+      await navigate(paths.module(session.tenantId, values.slug.trim()));
+    } catch (error) {
+      const userError = toUserError(error);
+      const rest: string[] = [];
+      for (const issue of userError.issues) {
+        const fieldMatch = /^fields\[(\d+)\]\.?(.*)$/.exec(issue.path);
+        if (fieldMatch) {
+          const index = Number(fieldMatch[1]);
+          const input = inputForIssue(fieldMatch[2] ?? '', values.fields[index]?.type ?? 'text');
+          if (input && index < values.fields.length) {
+            form.setError(`fields.${index}.${input}`, { type: 'server', message: issue.message });
+            continue;
+          }
+        }
+        const moduleInput = ({ 'module.slug': 'slug', 'module.label': 'label', 'module.record_prefix': 'prefix', 'module.icon': 'icon' } as const)[issue.path];
+        if (moduleInput) {
+          form.setError(moduleInput, { type: 'server', message: issue.message });
+          continue;
+        }
+        rest.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+      }
+      if (userError.issues.length === 0 || rest.length > 0) setFailure([userError.message, ...rest]);
+    }
+  });
+
+  if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('admin.notAllowed')} />;
+
+  const err = (message: string | undefined, id: string) =>
+    message ? (
+      <span className="field-error" role="alert" data-testid={`module-error-${id}`}>
+        {message}
+      </span>
+    ) : null;
+
+  return (
+    <div className="page page-narrow">
+      <div className="page-header">
+        <div>
+          <h1>{t('admin.moduleTitle')}</h1>
+          <p className="muted">{t('admin.moduleSubtitle')}</p>
+        </div>
+      </div>
+      <form className="card" onSubmit={submit} noValidate data-testid="module-form">
+        <div className="form-grid">
+          <label className="field">
+            <span className="field-label">{t('admin.label')}</span>
+            <input {...form.register('label')} data-testid="module-label" placeholder="Vehicles" />
+            {err(errors.label?.message, 'label')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.labelEs')}</span>
+            <input {...form.register('labelEs')} placeholder="Vehículos" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.slug')}</span>
+            <input {...form.register('slug')} data-testid="module-slug" placeholder="vehicles" />
+            {err(errors.slug?.message, 'slug')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.prefix')}</span>
+            <input {...form.register('prefix')} data-testid="module-prefix" placeholder="VEH" maxLength={10} />
+            {err(errors.prefix?.message, 'prefix')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.icon')}</span>
+            <select {...form.register('icon')}>
+              {ICONS.map((icon) => (
+                <option key={icon} value={icon}>
+                  {icon}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field field-wide">
+            <span className="field-label">{t('admin.statuses')}</span>
+            <textarea rows={3} {...form.register('statusesText')} data-testid="module-statuses" placeholder={'available\nsold'} />
+          </label>
+        </div>
+        <h2 className="card-title section-gap">{t('admin.fields')}</h2>
+        <div className="module-field-rows">
+          {rows.fields.map((row, index) => (
+            <ModuleFieldRow key={row.id} index={index} control={form.control} register={form.register} errors={errors.fields?.[index]} onRemove={rows.fields.length > 1 ? () => rows.remove(index) : null} />
+          ))}
+        </div>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => rows.append({ ...EMPTY_FIELD_FORM })} data-testid="module-add-field">
+          <PlusIcon /> {t('admin.addField')}
+        </button>
+        {failure ? <ErrorBanner message={failure[0] ?? ''} details={failure.slice(1)} /> : null}
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={isSubmitting} data-testid="create-module">
+            {t('admin.createModule')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+type RowErrors = Partial<Record<keyof ModuleFormValues['fields'][number], { message?: string | undefined } | undefined>> | undefined;
+
+function ModuleFieldRow({
+  index,
+  control,
+  register,
+  errors,
+  onRemove,
+}: {
+  index: number;
+  control: Control<ModuleFormValues>;
+  register: UseFormRegister<ModuleFormValues>;
+  errors: RowErrors;
+  onRemove: (() => void) | null;
+}) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const session = useTenantSession();
+  const type = useWatch({ control, name: `fields.${index}.type` });
+  const relatedModule = useWatch({ control, name: `fields.${index}.relatedModule` });
+  const modules = orderedModules(session.config);
+  const related = modules.find((module) => module.slug === relatedModule);
+  const message = (name: keyof ModuleFormValues['fields'][number]) => {
+    const text = errors?.[name]?.message;
+    return text ? (
+      <span className="field-error" role="alert" data-testid={`module-field-error-${index}-${name}`}>
+        {text}
+      </span>
+    ) : null;
+  };
+  return (
+    <div className="module-field-row" data-testid={`module-field-${index}`}>
+      <label className="field">
+        <span className="field-label">{t('admin.label')}</span>
+        <input {...register(`fields.${index}.label`)} data-testid={`module-field-label-${index}`} />
+        {message('label')}
+      </label>
+      <label className="field">
+        <span className="field-label">{t('admin.key')}</span>
+        <input {...register(`fields.${index}.key`)} data-testid={`module-field-key-${index}`} />
+        {message('key')}
+      </label>
+      <label className="field">
+        <span className="field-label">{t('admin.type')}</span>
+        <select {...register(`fields.${index}.type`)} data-testid={`module-field-type-${index}`}>
+          {FIELD_TYPES.map((fieldType) => (
+            <option key={fieldType} value={fieldType}>
+              {fieldType}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="check-row">
+        <input type="checkbox" {...register(`fields.${index}.required`)} />
+        <span>{t('admin.required')}</span>
+      </label>
+      {onRemove ? (
+        <button type="button" className="btn btn-link btn-sm danger" onClick={onRemove}>
+          {t('admin.removeField')}
+        </button>
+      ) : (
+        <span />
+      )}
+      {type === 'select' || type === 'multi_select' ? (
+        <label className="field row-wide">
+          <span className="field-label">{t('admin.options')}</span>
+          <textarea rows={3} {...register(`fields.${index}.optionsText`)} data-testid={`module-field-options-${index}`} />
+          {message('optionsText')}
+        </label>
+      ) : null}
+      {type === 'relationship' ? (
+        <>
+          <label className="field">
+            <span className="field-label">{t('admin.relatedModule')}</span>
+            <select {...register(`fields.${index}.relatedModule`)}>
+              <option value="">{t('records.selectPlaceholder')}</option>
+              {modules.map((module) => (
+                <option key={module.slug} value={module.slug}>
+                  {label(module.label, module.slug)}
+                </option>
+              ))}
+            </select>
+            {message('relatedModule')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.displayField')}</span>
+            <select {...register(`fields.${index}.displayField`)}>
+              <option value="">{t('records.selectPlaceholder')}</option>
+              {related
+                ? activeFields(related).map((field) => (
+                    <option key={field.key} value={field.key}>
+                      {label(field.label, field.key)}
+                    </option>
+                  ))
+                : null}
+            </select>
+            {message('displayField')}
+          </label>
+        </>
+      ) : null}
+      {type === 'currency' ? (
+        <label className="field">
+          <span className="field-label">{t('admin.currency')}</span>
+          <input {...register(`fields.${index}.currency`)} maxLength={3} />
+          {message('currency')}
+        </label>
+      ) : null}
+    </div>
+  );
+}

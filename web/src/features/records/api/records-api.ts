@@ -1,0 +1,109 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TListRecordsRequest, TRecordFilter, TRecordView } from '@crm/api';
+import { callCrm } from '../../../lib/api/call-crm';
+import { useBackend } from '../../../lib/firebase/backend-context';
+
+export type ServerSort = NonNullable<TListRecordsRequest['sort']>;
+
+export interface ListParams {
+  readonly module: string;
+  readonly filters: readonly TRecordFilter[];
+  readonly search: string;
+  readonly sort: ServerSort;
+  readonly direction: 'asc' | 'desc';
+  readonly pageSize?: number;
+  readonly deleted?: boolean;
+}
+
+export const recordsKey = (tenantId: string) => ['crm', tenantId, 'records'] as const;
+const listKey = (tenantId: string, params: ListParams) => [...recordsKey(tenantId), 'list', params] as const;
+export const recordKey = (tenantId: string, recordId: string) => [...recordsKey(tenantId), 'one', recordId] as const;
+
+/** Cursor-paginated list: each page asks the server for the next cursor's worth. */
+export function useRecordList(tenantId: string, params: ListParams, enabled = true) {
+  const { functions } = useBackend();
+  return useInfiniteQuery({
+    queryKey: listKey(tenantId, params),
+    enabled,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      callCrm(functions, 'crmListRecords', {
+        tenantId,
+        module: params.module,
+        ...(params.filters.length > 0 ? { filters: [...params.filters] } : {}),
+        ...(params.search.trim() !== '' ? { search: params.search.trim() } : {}),
+        sort: params.sort,
+        direction: params.direction,
+        pageSize: params.pageSize ?? 100,
+        ...(params.deleted ? { deleted: true } : {}),
+        ...(pageParam ? { cursor: pageParam } : {}),
+      }),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    // Keep showing the previous rows while a new filter loads: no flash of emptiness.
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useRecord(tenantId: string, recordId: string) {
+  const { functions } = useBackend();
+  return useQuery({
+    queryKey: recordKey(tenantId, recordId),
+    queryFn: async () => (await callCrm(functions, 'crmGetRecord', { tenantId, recordId })).record,
+  });
+}
+
+function useRecordMutation<V>(tenantId: string, run: (variables: V) => Promise<TRecordView>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: async (record) => {
+      client.setQueryData(recordKey(tenantId, record.id), record);
+      await client.invalidateQueries({ queryKey: [...recordsKey(tenantId), 'list'] });
+    },
+  });
+}
+
+export function useCreateRecord(tenantId: string, module: string) {
+  const { functions } = useBackend();
+  return useRecordMutation(tenantId, async (data: Record<string, unknown>) =>
+    (await callCrm(functions, 'crmCreateRecord', { tenantId, module, data })).record,
+  );
+}
+
+export function useUpdateRecord(tenantId: string) {
+  const { functions } = useBackend();
+  return useRecordMutation(tenantId, async ({ recordId, expectedVersion, data }: { recordId: string; expectedVersion: number; data: Record<string, unknown> }) =>
+    (await callCrm(functions, 'crmUpdateRecord', { tenantId, recordId, expectedVersion, data })).record,
+  );
+}
+
+export function useDeleteRecord(tenantId: string) {
+  const { functions } = useBackend();
+  return useRecordMutation(tenantId, async (recordId: string) => (await callCrm(functions, 'crmDeleteRecord', { tenantId, recordId })).record);
+}
+
+export function useRestoreRecord(tenantId: string) {
+  const { functions } = useBackend();
+  return useRecordMutation(tenantId, async (recordId: string) => (await callCrm(functions, 'crmRestoreRecord', { tenantId, recordId })).record);
+}
+
+/** A small search for pickers (relationship fields). */
+export function useRecordSearch(tenantId: string, module: string, search: string, enabled: boolean) {
+  const { functions } = useBackend();
+  return useQuery({
+    queryKey: [...recordsKey(tenantId), 'search', module, search],
+    enabled,
+    queryFn: async () =>
+      (
+        await callCrm(functions, 'crmListRecords', {
+          tenantId,
+          module,
+          pageSize: 10,
+          sort: 'updated_at',
+          direction: 'desc',
+          ...(search.trim() !== '' ? { search: search.trim() } : {}),
+        })
+      ).records,
+    placeholderData: (previous) => previous,
+  });
+}

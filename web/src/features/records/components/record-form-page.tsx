@@ -1,0 +1,84 @@
+import { useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { ErrorBanner, Spinner } from '../../../components/status-views';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { paths } from '../../../lib/routes';
+import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useCreateRecord, useRecord, useUpdateRecord } from '../api/records-api';
+import { useRecordPermissions } from '../hooks/use-record-permissions';
+import { RecordForm } from './record-form';
+
+export function RecordCreatePage() {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const navigate = useNavigate();
+  const { module: slug = '' } = useParams();
+  const session = useTenantSession();
+  const module = findModule(session, slug);
+  const create = useCreateRecord(session.tenantId, slug);
+  const { can } = useRecordPermissions(slug);
+  if (!module) return <ErrorBanner message={t('errors.notFound')} />;
+  if (!can('create')) return <ErrorBanner message={t('records.noAccess')} />;
+  return (
+    <div className="page page-narrow">
+      <div className="page-header">
+        <h1>{t('records.new', { module: label(module.label, slug) })}</h1>
+      </div>
+      <div className="card">
+        <RecordForm
+          module={module}
+          record={null}
+          submitLabel={t('records.create')}
+          onSubmit={async (data) => {
+            const record = await create.mutateAsync(data);
+            await navigate(paths.record(session.tenantId, slug, record.id));
+          }}
+          onCancel={() => void navigate(paths.module(session.tenantId, slug))}
+        />
+      </div>
+    </div>
+  );
+}
+
+export function RecordEditPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { module: slug = '', recordId = '' } = useParams();
+  const session = useTenantSession();
+  const module = findModule(session, slug);
+  const record = useRecord(session.tenantId, recordId);
+  const update = useUpdateRecord(session.tenantId);
+  const { can } = useRecordPermissions(slug);
+  if (!module) return <ErrorBanner message={t('errors.notFound')} />;
+  if (record.isPending) return <Spinner />;
+  if (record.isError) return <ErrorBanner message={toUserError(record.error).message} />;
+  const current = record.data;
+  if (!can('update', current.ownerId)) return <ErrorBanner message={t('records.noAccess')} />;
+  return (
+    <div className="page page-narrow">
+      <div className="page-header">
+        <div>
+          <p className="muted small">{current.number}</p>
+          <h1>
+            {t('records.edit')} · {current.display ?? current.number}
+          </h1>
+        </div>
+      </div>
+      <div className="card">
+        <RecordForm
+          // Remount on a new version so the form starts from what the server now holds.
+          key={current.version}
+          module={module}
+          record={current}
+          submitLabel={t('records.save')}
+          onSubmit={async (data) => {
+            if (Object.keys(data).length > 0) await update.mutateAsync({ recordId, expectedVersion: current.version, data });
+            await navigate(paths.record(session.tenantId, slug, recordId));
+          }}
+          onCancel={() => void navigate(paths.record(session.tenantId, slug, recordId))}
+        />
+      </div>
+    </div>
+  );
+}

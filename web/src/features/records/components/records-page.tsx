@@ -1,0 +1,169 @@
+import type { SortingState } from '@tanstack/react-table';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { TRecordFilter } from '@crm/api';
+import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
+import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { paths } from '../../../lib/routes';
+import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useRecordList, type ListParams } from '../api/records-api';
+import { useColumnChoice } from '../hooks/use-column-choice';
+import { useDebouncedValue } from '../hooks/use-debounced-value';
+import { useRecordPermissions } from '../hooks/use-record-permissions';
+import { ColumnChooser } from './column-chooser';
+import { FilterBar } from './filter-bar';
+import { RecordsTable, SERVER_SORT_COLUMNS } from './records-table';
+
+const KanbanBoard = lazy(async () => ({ default: (await import('./kanban-board')).KanbanBoard }));
+
+/** A module's records: table (virtualised, cursor-paginated) or, for modules with statuses, a board. */
+export function RecordsPage() {
+  const { module: slug = '' } = useParams();
+  const session = useTenantSession();
+  const module = findModule(session, slug);
+  const { t } = useTranslation();
+  if (!module) return <ErrorBanner message={t('errors.notFound')} />;
+  // Keyed by module: switching modules starts with fresh filters and columns.
+  return <ModuleRecords key={module.slug} moduleSlug={module.slug} />;
+}
+
+function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const session = useTenantSession();
+  const { tenantId } = session;
+  const module = findModule(session, moduleSlug);
+  if (!module) throw new Error('module vanished');
+  const { scopes, can } = useRecordPermissions(module.slug);
+  const [searchParams, setSearchParams] = useSearchParams();
+  const view = searchParams.get('view') === 'board' && module.status_field ? 'board' : 'table';
+  const [search, setSearch] = useState('');
+  const debouncedSearch = useDebouncedValue(search);
+  const [filters, setFilters] = useState<TRecordFilter[]>([]);
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'created_at', desc: true }]);
+  const { columns, setColumns } = useColumnChoice(tenantId, module);
+
+  const serverSort = sorting[0] && sorting[0].id in SERVER_SORT_COLUMNS ? sorting[0] : undefined;
+  const params = useMemo<ListParams>(
+    () => ({
+      module: module.slug,
+      filters,
+      search: debouncedSearch,
+      sort: serverSort ? (SERVER_SORT_COLUMNS[serverSort.id] ?? 'created_at') : 'created_at',
+      direction: serverSort ? (serverSort.desc ? 'desc' : 'asc') : 'desc',
+    }),
+    [module.slug, filters, debouncedSearch, serverSort],
+  );
+  const list = useRecordList(tenantId, params, view === 'table' && scopes.read !== 'none');
+  const records = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
+  const scanLimited = list.data?.pages.at(-1)?.scanLimited ?? false;
+  const { fetchNextPage, hasNextPage, isFetchingNextPage } = list;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+
+  const relatedModuleOf = useCallback(
+    (fieldKey: string) => {
+      const field = module.fields.find((candidate) => candidate.key === fieldKey);
+      return field ? (relationshipOptions(field)?.related_module ?? null) : null;
+    },
+    [module],
+  );
+
+  const title = label(module.label_plural ?? module.label, module.slug);
+  const singular = label(module.label, module.slug);
+  if (scopes.read === 'none') return <ErrorBanner message={t('records.noAccess')} />;
+  const filtered = filters.length > 0 || debouncedSearch.trim() !== '';
+
+  return (
+    <div className="page page-fill">
+      <div className="page-header">
+        <div className="page-title">
+          <span className="page-icon">
+            <ModuleIcon name={module.icon} label={title} size={20} />
+          </span>
+          <div>
+            <h1 data-testid="module-title">{title}</h1>
+            <p className="muted small">
+              {view === 'table' ? t('records.count', { count: records.length }) : null}
+              {view === 'table' && hasNextPage ? ` · ${t('records.more')}` : null}
+              {scopes.read === 'own' ? ` · ${t('records.onlyOwn')}` : null}
+            </p>
+          </div>
+        </div>
+        <div className="page-actions">
+          {module.status_field ? (
+            <div className="segmented" role="group">
+              <button type="button" className={view === 'table' ? 'active' : ''} onClick={() => setSearchParams({})} data-testid="view-table">
+                {t('records.table')}
+              </button>
+              <button type="button" className={view === 'board' ? 'active' : ''} onClick={() => setSearchParams({ view: 'board' })} data-testid="view-board">
+                {t('records.board')}
+              </button>
+            </div>
+          ) : null}
+          {can('create') ? (
+            <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
+              <PlusIcon /> {t('records.new', { module: singular })}
+            </Link>
+          ) : null}
+        </div>
+      </div>
+      <div className="toolbar">
+        <div className="search-box">
+          <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+            <circle cx="11" cy="11" r="7" />
+            <path d="M20 20l-3.5-3.5" />
+          </svg>
+          <input type="search" placeholder={t('records.search')} value={search} onChange={(event) => setSearch(event.target.value)} data-testid="search" aria-label={t('records.search')} />
+        </div>
+        <FilterBar module={module} filters={filters} onChange={setFilters} />
+        {view === 'table' ? <ColumnChooser module={module} columns={columns} onChange={setColumns} /> : null}
+      </div>
+      {view === 'board' ? (
+        <Suspense fallback={<Spinner />}>
+          <KanbanBoard module={module} filters={filters} search={debouncedSearch} />
+        </Suspense>
+      ) : list.isError ? (
+        <ErrorBanner message={toUserError(list.error).message} onRetry={() => void list.refetch()} />
+      ) : list.isPending ? (
+        <div className="table-skeleton" aria-busy="true">
+          <Spinner />
+          {Array.from({ length: 8 }, (_, index) => (
+            <div key={index} className="skeleton-row" />
+          ))}
+        </div>
+      ) : records.length === 0 && !hasNextPage ? (
+        <EmptyState
+          title={filtered ? t('records.emptyFiltered') : t('records.empty', { module: title.toLowerCase() })}
+          hint={filtered ? undefined : t('records.emptyHint')}
+          action={
+            !filtered && can('create') ? (
+              <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary">
+                {t('records.new', { module: singular })}
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : (
+        <>
+          {scanLimited ? <p className="notice">{t('records.scanLimited')}</p> : null}
+          <RecordsTable
+            tenantId={tenantId}
+            module={module}
+            columns={columns}
+            records={records}
+            sorting={sorting}
+            onSortingChange={setSorting}
+            hasMore={hasNextPage}
+            loadingMore={isFetchingNextPage}
+            onLoadMore={loadMore}
+            relatedModuleOf={relatedModuleOf}
+          />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { Link, NavLink, Outlet } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { LanguageSelect } from '../../../components/language-select';
+import { ModuleIcon } from '../../../components/module-icon';
+import { useBackend } from '../../../lib/firebase/backend-context';
+import { useLabel } from '../../../lib/i18n/use-label';
+import { paths } from '../../../lib/routes';
+import { orderedModules, permissionsFor, useTenantSession } from '../../../lib/tenant/tenant-session';
+
+/** The frame every module screen lives in: sidebar from the tenant's config, top bar with who and where. */
+export function WorkspaceLayout() {
+  const { t } = useTranslation();
+  const label = useLabel();
+  const session = useTenantSession();
+  const { user, signOut, fixedTenantId } = useBackend();
+  const { tenantId, bootstrap, config } = session;
+  const modules = orderedModules(config).filter((module) => permissionsFor(session, module.slug).read !== 'none');
+  const role = bootstrap.user.role ?? 'none';
+
+  return (
+    <div className="app-shell">
+      <aside className="sidebar" aria-label={t('shell.modules')}>
+        <Link to={paths.tenant(tenantId)} className="brand sidebar-brand">
+          <span className="brand-mark" aria-hidden="true">C</span>
+          <span>CRM Pro</span>
+        </Link>
+        <p className="sidebar-template">{config?.template.name}</p>
+        <nav className="sidebar-nav">
+          <p className="sidebar-section">{t('shell.modules')}</p>
+          {modules.map((module) => {
+            const moduleLabel = label(module.label_plural ?? module.label, module.slug);
+            return (
+              <NavLink key={module.slug} to={paths.module(tenantId, module.slug)} className="sidebar-link" data-testid={`nav-${module.slug}`}>
+                <ModuleIcon name={module.icon} label={moduleLabel} />
+                <span>{moduleLabel}</span>
+              </NavLink>
+            );
+          })}
+          {bootstrap.canManageConfiguration ? (
+            <>
+              <p className="sidebar-section">{t('shell.admin')}</p>
+              <NavLink to={paths.adminFields(tenantId)} className="sidebar-link" data-testid="nav-admin-fields">
+                <ModuleIcon name="settings" label="" />
+                <span>{t('shell.customFields')}</span>
+              </NavLink>
+              <NavLink to={paths.adminNewModule(tenantId)} className="sidebar-link" data-testid="nav-admin-module">
+                <ModuleIcon name="plus" label="" />
+                <span>{t('shell.newModule')}</span>
+              </NavLink>
+            </>
+          ) : null}
+        </nav>
+      </aside>
+      <div className="main-column">
+        <header className="topbar">
+          <div className="topbar-tenant">
+            <span className="tenant-avatar tenant-avatar-sm" aria-hidden="true">
+              {bootstrap.tenant.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span className="topbar-tenant-name" data-testid="tenant-name">{bootstrap.tenant.name}</span>
+            {fixedTenantId === null ? (
+              <Link to={paths.tenants()} className="topbar-switch" title={t('shell.switchTenant')}>
+                {t('shell.switchTenant')}
+              </Link>
+            ) : null}
+          </div>
+          <div className="topbar-right">
+            <LanguageSelect />
+            <div className="topbar-user">
+              <span className="user-avatar" aria-hidden="true">
+                {(user.email ?? '?').slice(0, 1).toUpperCase()}
+              </span>
+              <span className="topbar-email">{user.email}</span>
+              <span className={`badge badge-role badge-${role}`} data-testid="user-role">
+                {t(`tenants.role.${role}`)}
+              </span>
+            </div>
+            {signOut ? (
+              <button type="button" className="btn btn-ghost btn-sm" onClick={() => void signOut()}>
+                {t('auth.signOut')}
+              </button>
+            ) : null}
+          </div>
+        </header>
+        <main className="content">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

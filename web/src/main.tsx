@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { StandaloneApp } from './app/standalone-app';
+import { createI18n } from './lib/i18n/init-i18n';
+import './styles/app.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <StandaloneApp i18n={createI18n()} />
+  </StrictMode>,
+);

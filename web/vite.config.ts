@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const functionsSrc = fileURLToPath(new URL('../functions/src', import.meta.url));
+
+// The SPA imports the server's wire schemas and pure engine directly, so forms
+// validate exactly like the callables do. Those files use NodeNext-style `.js`
+// suffixes on `.ts` sources, which Vite resolves for TypeScript importers.
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    alias: [
+      { find: /^@crm\/api$/, replacement: `${functionsSrc}/api/schemas.ts` },
+      { find: /^@crm\/engine\/(.*)$/, replacement: `${functionsSrc}/engine/$1` },
+    ],
+  },
+  server: {
+    // `npm run dev` talks to a running `npm start` stack for runtime.json and callables.
+    proxy: {
+      '/__crm': process.env.CRM_DEV_BACKEND ?? 'http://localhost:5080',
+    },
+  },
+  build: {
+    manifest: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 900,
+  },
+});

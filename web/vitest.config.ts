@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const functionsSrc = fileURLToPath(new URL('../functions/src', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@crm\/api$/, replacement: `${functionsSrc}/api/schemas.ts` },
+      { find: /^@crm\/engine\/(.*)$/, replacement: `${functionsSrc}/engine/$1` },
+    ],
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
