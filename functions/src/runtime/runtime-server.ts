@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { isAddressInUse, PortInUseError, portInUseMessage } from './ports.js';
+
+/** What the SPA fetches at start-up to find the emulators (`GET /__crm/runtime.json`). */
+export interface RuntimeInfo {
+  readonly projectId: string;
+  readonly region: string;
+  /** Where `connectAuthEmulator` points. */
+  readonly authEmulatorUrl: string;
+  /** Origin of this server, where `connectFunctionsEmulator` points. */
+  readonly functionsOrigin: string;
+}
+
+/** A deployed function object as Express sees it; v2 `onCall` objects are exactly this. */
+export type HttpsFunction = (req: Request, res: Response) => void | Promise<void>;
+
+export interface RuntimeAppOptions {
+  readonly projectId: string;
+  readonly region: string;
+  /** Callable name -> the exported `onCall` object. */
+  readonly callables: ReadonlyMap<string, HttpsFunction>;
+  readonly webDistDir: string;
+  /** The Auth emulator's port; its host follows the host the browser used, like the functions origin. */
+  readonly authEmulatorPort: number;
+}
+
+/**
+ * The HTTP face of the embedded runtime: the callables at the Functions
+ * emulator's URL layout (`/{projectId}/{region}/{name}`), the runtime
+ * description for the SPA, and the built SPA with history fallback.
+ */
+export function createRuntimeApp(options: RuntimeAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Callables accept up to 10 MB in production; the same limit here.
+  const json = express.json({ limit: '10mb' });
+
+  for (const [name, fn] of options.callables) {
+    // The onCall object answers CORS preflight itself (`cors: true` in index.ts), as the deployed function does.
+    const handler: RequestHandler = (req, res) => fn(req, res);
+    app.all(`/${options.projectId}/${options.region}/${name}`, json, handler);
+  }
+  app.all(`/${options.projectId}/${options.region}/:name`, (req, res) => {
+    res.status(404).json({ error: { status: 'NOT_FOUND', message: `No callable named ${req.params.name}.` } });
+  });
+
+  app.get('/__crm/runtime.json', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(runtimeInfoFor(req, options));
+  });
+
+  if (existsSync(join(options.webDistDir, 'index.html'))) {
+    app.use(express.static(options.webDistDir, { index: false, maxAge: 0 }));
+    // History-API routing: every other GET is the SPA's, except files that are genuinely missing.
+    app.get(/^(?!\/__crm\/).*/, (req, res, next) => {
+      if (/\.[a-z0-9]+$/i.test(req.path) && !req.path.endsWith('.html')) return next();
+      res.set('Cache-Control', 'no-cache').sendFile(join(options.webDistDir, 'index.html'));
+    });
+  } else {
+    app.get(/^(?!\/__crm\/).*/, (_req, res) => {
+      res.status(503).type('html').send(missingSpaPage(options.webDistDir));
+    });
+  }
+  return app;
+}
+
+/**
+ * Derived from the request's Host so that the SPA keeps working whether the
+ * browser opened `127.0.0.1` or `localhost`.
+ */
+function runtimeInfoFor(req: Request, options: RuntimeAppOptions): RuntimeInfo {
+  const hostHeader = req.get('host') ?? `127.0.0.1`;
+  const hostname = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0] ?? '127.0.0.1';
+  return {
+    projectId: options.projectId,
+    region: options.region,
+    authEmulatorUrl: `${req.protocol}://${hostname}:${options.authEmulatorPort}`,
+    functionsOrigin: `${req.protocol}://${hostHeader}`,
+  };
+}
+
+function missingSpaPage(dir: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>CRM Pro</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto;">
+<h1>CRM Pro is running, but the web app is not built</h1>
+<p>Nothing was found in <code>${escapeHtml(dir)}</code>. Build it with</p>
+<pre>npm run build --workspace web</pre>
+<p>and reload this page (or start with <code>npm start</code> from the repository root, which builds it first).</p>
+</body></html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+export interface ListeningServer {
+  readonly server: Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens, turning EADDRINUSE into the same clear message as the up-front port check. */
+export function listen(app: express.Express, host: string, port: number): Promise<ListeningServer> {
+  const server = createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) => {
+      reject(isAddressInUse(error) ? new PortInUseError(port, portInUseMessage(port, { what: 'The CRM', option: '--port or CRM_PORT' })) : error);
+    });
+    server.listen({ host, port, exclusive: true }, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address !== null ? address.port : port;
+      resolve({
+        server,
+        port: bound,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Keep-alive connections from the browser would hold close() open.
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
