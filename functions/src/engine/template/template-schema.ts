@@ -7,6 +7,7 @@ import { DashboardLayoutSchema } from './dashboard-schema.js';
 import { PermissionsMatrixSchema } from './permissions-schema.js';
 import { collectTemplateIssues } from './check-template.js';
 import { zodIssuesToErrors } from './format-issues.js';
+import { MigrationsSchema, collectMigrationIssues } from './migration-schema.js';
 import type { TemplateError } from './format-issues.js';
 
 // One import point for everything template-shaped (server, SPA, scripts).
@@ -103,6 +104,13 @@ export {
 } from './permissions-schema.js';
 export type { PermissionAction, TenantRole, PermissionsMatrix } from './permissions-schema.js';
 export { formatPath } from './format-issues.js';
+export {
+  MIGRATION_STEP_TYPES,
+  MigrationStepSchema,
+  MigrationsSchema,
+  compareVersions,
+} from './migration-schema.js';
+export type { MigrationStep, MigrationStepType } from './migration-schema.js';
 export type { TemplateError } from './format-issues.js';
 
 /** Strict semver x.y.z with an optional prerelease (no build metadata). */
@@ -133,11 +141,13 @@ export const TemplateShapeSchema = z.strictObject({
   is_system: z.boolean().default(false),
   default_language: LanguageCodeSchema.default('en'),
   languages: z.array(LanguageCodeSchema).min(1).optional(),
+  /** Data migrations for tenants upgrading from older versions (see migration-schema.ts). */
+  migrations: MigrationsSchema.optional(),
 });
 
 /** A complete, internally consistent template. */
 export const TemplateSchema = TemplateShapeSchema.superRefine((template, ctx) => {
-  for (const issue of collectTemplateIssues(template)) {
+  for (const issue of [...collectTemplateIssues(template), ...collectMigrationIssues(template)]) {
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   }
 });
@@ -154,7 +164,7 @@ export type ValidateTemplateResult = { ok: true; template: Template } | { ok: fa
 export function validateTemplate(input: unknown): ValidateTemplateResult {
   const shape = TemplateShapeSchema.safeParse(input);
   const errors: TemplateError[] = shape.success ? [] : zodIssuesToErrors(shape.error.issues, input);
-  for (const issue of collectTemplateIssues(input)) {
+  for (const issue of [...collectTemplateIssues(input), ...collectMigrationIssues(input)]) {
     errors.push(...zodIssuesToErrors([{ code: 'custom', path: issue.path, message: issue.message, input: undefined }], input));
   }
   const unique = dedupe(errors);
