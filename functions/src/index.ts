@@ -5,6 +5,8 @@
  */
 import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
 import { setGlobalOptions } from 'firebase-functions/v2';
+import { onDocumentWritten } from 'firebase-functions/v2/firestore';
+import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import type { CallableName } from './api/crm-api.js';
 import { handleCallable } from './api/callable-handler.js';
 import { getInstanceServices } from './wiring/instance-services.js';
@@ -41,3 +43,33 @@ export const crmListDashboards = callable('crmListDashboards');
 export const crmGetDashboardData = callable('crmGetDashboardData');
 export const crmSaveDashboard = callable('crmSaveDashboard');
 export const crmDeleteDashboard = callable('crmDeleteDashboard');
+export const crmListWorkflows = callable('crmListWorkflows');
+export const crmSaveWorkflow = callable('crmSaveWorkflow');
+export const crmSetWorkflowActive = callable('crmSetWorkflowActive');
+export const crmReorderWorkflows = callable('crmReorderWorkflows');
+export const crmDeleteWorkflow = callable('crmDeleteWorkflow');
+export const crmListWorkflowRuns = callable('crmListWorkflowRuns');
+export const crmTestWorkflow = callable('crmTestWorkflow');
+export const crmListOutbox = callable('crmListOutbox');
+export const crmListTasks = callable('crmListTasks');
+export const crmSetTaskStatus = callable('crmSetTaskStatus');
+export const crmRevealWebhookSecret = callable('crmRevealWebhookSecret');
+
+/** Record trigger: display-value refresh and workflows (services/records/on-record-written.ts). */
+export const crmOnRecordWritten = onDocumentWritten('crm_tenants/{tenantId}/records/{recordId}', async (event) => {
+  const [{ onRecordWritten }, { toDocumentChange }] = await Promise.all([
+    import('./services/records/on-record-written.js'),
+    import('./api/workflow-wiring.js'),
+  ]);
+  await onRecordWritten(await getInstanceServices(), toDocumentChange(event));
+});
+
+/** Scheduled workflows and webhook deliveries; retries and backoff are Cloud Tasks' (maxAttempts matches CloudTasksScheduler). */
+export const crmRunWorkflowTask = onTaskDispatched(
+  { retryConfig: { maxAttempts: 5, minBackoffSeconds: 10, maxBackoffSeconds: 600, maxDoublings: 5 }, rateLimits: { maxConcurrentDispatches: 50 } },
+  async (request) => {
+    const { toTaskEnvelope } = await import('./api/workflow-wiring.js');
+    const services = await getInstanceServices();
+    await services.workflows.handleTask(toTaskEnvelope(request.data), { attempt: request.retryCount, maxAttempts: 5 });
+  },
+);

@@ -40,6 +40,17 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetDashboardData: { tenantId: 'acme', dashboardId: 'default' },
     crmSaveDashboard: { tenantId: 'acme', dashboard: { name: 'Mine', widgets: [] } },
     crmDeleteDashboard: { tenantId: 'acme', dashboardId: 'default' },
+    crmListWorkflows: { tenantId: 'acme' },
+    crmSaveWorkflow: { tenantId: 'acme', module: 'patients', definition: { name: 'W', trigger_type: 'record_created', actions: [] } },
+    crmSetWorkflowActive: { tenantId: 'acme', workflowId: 'w1', active: true },
+    crmReorderWorkflows: { tenantId: 'acme', module: 'patients', workflowIds: ['w1'] },
+    crmDeleteWorkflow: { tenantId: 'acme', workflowId: 'w1' },
+    crmListWorkflowRuns: { tenantId: 'acme' },
+    crmTestWorkflow: { tenantId: 'acme', recordId: patientId, workflowId: 'w1' },
+    crmListOutbox: { tenantId: 'acme' },
+    crmListTasks: { tenantId: 'acme' },
+    crmSetTaskStatus: { tenantId: 'acme', taskId: 't1', status: 'done' },
+    crmRevealWebhookSecret: { tenantId: 'acme' },
   };
 }
 

@@ -60,6 +60,17 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetDashboardData', { tenantId, dashboardId: 'default' }],
     ['crmSaveDashboard', { tenantId, dashboard: { name: 'Hacked', widgets: [] } }],
     ['crmDeleteDashboard', { tenantId, dashboardId: 'default' }],
+    ['crmListWorkflows', { tenantId }],
+    ['crmSaveWorkflow', { tenantId, module: 'patients', definition: { name: 'Hacked', trigger_type: 'record_created', actions: [{ type: 'create_task', title: 'x' }] } }],
+    ['crmSetWorkflowActive', { tenantId, workflowId: 'w1', active: false }],
+    ['crmReorderWorkflows', { tenantId, module: 'patients', workflowIds: ['w1'] }],
+    ['crmDeleteWorkflow', { tenantId, workflowId: 'w1' }],
+    ['crmListWorkflowRuns', { tenantId }],
+    ['crmTestWorkflow', { tenantId, recordId: acme.patientId, workflowId: 'w1' }],
+    ['crmListOutbox', { tenantId }],
+    ['crmListTasks', { tenantId }],
+    ['crmSetTaskStatus', { tenantId, taskId: 't1', status: 'done' }],
+    ['crmRevealWebhookSecret', { tenantId }],
   ];
 }
 

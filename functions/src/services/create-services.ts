@@ -7,12 +7,15 @@ import { OsFirestoreIdentity } from './identity/os-firestore-identity.js';
 import { NumberAllocator } from './records/number-allocator.js';
 import { RecordsService } from './records/records-service.js';
 import { TemplateCatalog } from './templates/template-catalog.js';
+import { WorkflowService, type WorkflowServiceOptions } from './workflows/workflow-service.js';
 
 export interface ServiceOptions {
   readonly store: DocumentStore;
   readonly identity?: IdentityPort;
   readonly now?: () => Date;
   readonly configCacheMs?: number;
+  /** Workflow ports (task scheduler, mailer, webhook sender) and time zone; defaults suit production and the embedded runtime. */
+  readonly workflows?: Partial<Omit<WorkflowServiceOptions, 'store' | 'configs' | 'records' | 'now'>>;
 }
 
 /** The services of one instance, sharing its caches. Built lazily by the wiring, never at module scope. */
@@ -22,6 +25,7 @@ export function createServices(options: ServiceOptions) {
   const configs = new ConfigStore(store, { ttlMs: options.configCacheMs ?? 60_000, now: nowMs });
   const catalog = new TemplateCatalog(store);
   const numbers = new NumberAllocator(store, { now: nowMs });
+  const records = new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) });
   return {
     store,
     identity: options.identity ?? new OsFirestoreIdentity(store, { now: nowMs }),
@@ -29,8 +33,9 @@ export function createServices(options: ServiceOptions) {
     catalog,
     numbers,
     config: new ConfigService({ store, configs, catalog, ...(options.now ? { now: options.now } : {}) }),
-    records: new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) }),
+    records,
     dashboards: new DashboardsService({ store, configs, ...(options.now ? { now: options.now } : {}) }),
+    workflows: new WorkflowService({ store, configs, records, ...options.workflows, ...(options.now ? { now: options.now } : {}) }),
   };
 }
 

@@ -4,18 +4,38 @@ import { crmPaths } from '../paths.js';
 import { resolveModule } from '../config/tenant-config.js';
 import { asStoredRecord, displayValueOf, type StoredRecord } from './record-model.js';
 import { referenceToken } from './record-tokens.js';
+import type { RecordChangeResult } from '../workflows/workflow-runner.js';
 
 const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
 const PAGE = 200;
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
- * store's change feed in the embedded runtime). Today: keeps the denormalized
- * display values of records that point at the changed one up to date, so
- * lists never need a read per relationship. Idempotent: re-running it on the
- * same change writes nothing new.
+ * store's change feed in the embedded runtime): refreshes denormalized display
+ * values and runs the tenant's workflows. Both are idempotent per change, and
+ * neither can affect the write that caused it: a workflow failure is logged
+ * here and in its run log, never thrown at the refresh.
  */
-export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
+export async function onRecordWritten(
+  services: Services,
+  change: DocumentChange,
+): Promise<{ updated: number }> {
+  const [refs] = await Promise.all([
+    refreshReferrers(services, change),
+    services.workflows.onRecordWritten(change).catch((error: unknown): RecordChangeResult | null => {
+      console.error(`workflows failed for ${change.kind} ${change.path} (event ${change.eventId}):`, error);
+      return null;
+    }),
+  ]);
+  return refs;
+}
+
+/**
+ * Keeps the denormalized display values of records that point at the changed
+ * one up to date, so lists never need a read per relationship. Idempotent:
+ * re-running it on the same change writes nothing new.
+ */
+async function refreshReferrers(services: Services, change: DocumentChange): Promise<{ updated: number }> {
   const match = RECORD_PATH.exec(change.path);
   if (!match || !change.before || !change.after) return { updated: 0 };
   const [, tenantId = '', recordId = ''] = match;

@@ -1,0 +1,148 @@
+import type { RecordValues } from './evaluate-condition.js';
+
+/**
+ * What `{{...}}` placeholders can see. `data.x` is a field of the record,
+ * `data.rel.x` a field of the record a relationship points at (one hop),
+ * `data.rel` alone the related record's display value.
+ */
+export interface InterpolationContext {
+  readonly data: RecordValues;
+  readonly related: Readonly<Record<string, RecordValues | null>>;
+  /** Display values of relationship fields (what the record shows for `data.patient`). */
+  readonly relatedDisplay: Readonly<Record<string, string | null>>;
+  readonly record: Readonly<Record<string, unknown>>;
+  readonly tenant: Readonly<Record<string, unknown>>;
+  readonly owner: Readonly<Record<string, unknown>>;
+}
+
+export const PLACEHOLDER_ROOTS = ['data', 'record', 'tenant', 'owner'] as const;
+/** Keys the runtime fills in for the non-data roots; anything else is refused when a workflow is saved. */
+export const PLACEHOLDER_KEYS: Readonly<Record<Exclude<(typeof PLACEHOLDER_ROOTS)[number], 'data'>, readonly string[]>> = {
+  record: ['id', 'number', 'record_number', 'module', 'display', 'created_at', 'updated_at', 'owner'],
+  tenant: ['id', 'name'],
+  owner: ['uid', 'email', 'name'],
+};
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+export interface InterpolationResult {
+  readonly text: string;
+  /** Placeholders that had no value (rendered as empty), e.g. `data.patient.email`. */
+  readonly missing: string[];
+}
+
+/**
+ * Fills placeholders. With `escape: 'html'` every inserted value is
+ * HTML-escaped (the template's own text is the admin's and stays as written);
+ * a missing value renders as nothing and is reported, never as "undefined".
+ */
+export function interpolate({
+  template,
+  context,
+  escape = 'none',
+}: {
+  template: string;
+  context: InterpolationContext;
+  escape?: 'html' | 'none';
+}): InterpolationResult {
+  const missing: string[] = [];
+  const text = template.replace(PLACEHOLDER, (_match, rawPath: string) => {
+    const value = resolvePlaceholder(rawPath, context);
+    const shown = formatValue(value);
+    if (shown === null) {
+      if (!missing.includes(rawPath)) missing.push(rawPath);
+      return '';
+    }
+    return escape === 'html' ? escapeHtml(shown) : shown;
+  });
+  return { text, missing };
+}
+
+export function resolvePlaceholder(path: string, context: InterpolationContext): unknown {
+  const [root, key, hop, ...rest] = path.split('.');
+  if (key === undefined || rest.length > 0) return undefined;
+  switch (root) {
+    case 'data': {
+      if (hop === undefined) {
+        const display = own(context.relatedDisplay, key);
+        return display !== undefined && display !== null ? display : own(context.data, key);
+      }
+      const target = own(context.related, key);
+      return target ? own(target, hop) : undefined;
+    }
+    case 'record':
+    case 'tenant':
+    case 'owner':
+      return hop === undefined ? own(context[root], key) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Placeholders a template uses, as paths (`data.patient.email`). */
+export function placeholdersIn(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((match) => (match[1] ?? '').trim());
+}
+
+/** Problems with placeholders outside `data.*` (those are checked against the module's fields elsewhere). */
+export function checkPlaceholderRoots(template: string): string[] {
+  const problems: string[] = [];
+  for (const path of placeholdersIn(template)) {
+    const [root = '', key, ...rest] = path.split('.');
+    if (root === 'data') {
+      if (key === undefined || rest.length > 1) problems.push(`{{${path}}} must be data.field or data.relationship.field`);
+      continue;
+    }
+    if (!(root in PLACEHOLDER_KEYS)) {
+      problems.push(`{{${path}}}: unknown placeholder; use data.*, record.*, tenant.* or owner.*`);
+      continue;
+    }
+    const keys = PLACEHOLDER_KEYS[root as keyof typeof PLACEHOLDER_KEYS];
+    if (key === undefined || rest.length > 0 || !keys.includes(key)) {
+      problems.push(`{{${path}}}: ${root} has ${keys.map((k) => `${root}.${k}`).join(', ')}`);
+    }
+  }
+  return problems;
+}
+
+/** Relationship fields whose related record a set of templates needs (`data.patient.email` → `patient`). */
+export function relatedKeysIn(templates: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const template of templates) {
+    for (const path of placeholdersIn(template)) {
+      const [root, key, hop] = path.split('.');
+      if (root === 'data' && key && hop) keys.add(key);
+    }
+  }
+  return [...keys];
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** null means "no value": undefined, null, empty string or empty list. */
+function formatValue(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) {
+    const items = value.map(formatValue).filter((item): item is string => item !== null);
+    return items.length > 0 ? items.join(', ') : null;
+  }
+  if (typeof value === 'object') {
+    const name = (value as { name?: unknown }).name;
+    return typeof name === 'string' ? name : JSON.stringify(value);
+  }
+  return null;
+}
+
+function own<T>(values: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined;
+}

@@ -1,0 +1,89 @@
+import {
+  CLOUD_TASKS_MAX_DELAY_MS,
+  planEnqueue,
+  type TaskEnvelope,
+  type TaskScheduler,
+  type WorkflowTaskPayload,
+} from './task-scheduler.js';
+
+/** The task-queue function that runs workflow tasks (exported from index.ts). */
+export const WORKFLOW_TASK_FUNCTION = 'crmRunWorkflowTask';
+
+interface TaskQueueLike {
+  enqueue(data: TaskEnvelope, options: { id: string; scheduleTime: Date }): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+/**
+ * Cloud Tasks through firebase-admin's `taskQueue()` (loaded lazily: no
+ * client at cold start). Task ids are the deterministic names the service
+ * computes, so a redelivered trigger enqueues nothing twice.
+ *
+ * Known edge: Cloud Tasks keeps a deleted or executed name for about an hour.
+ * Planning a name within that hour (a record deleted and restored at once,
+ * a date moved away and back) hits `task-already-exists`; we then enqueue a
+ * copy under a suffixed name. If the original was still live, both fire and
+ * the second finds the run already logged (runs are idempotent per planned
+ * instant), so a copy is harmless while a lost reminder would not be.
+ */
+export class CloudTasksScheduler implements TaskScheduler {
+  readonly maxAttempts: number;
+  private queue: Promise<TaskQueueLike> | undefined;
+
+  constructor(
+    private readonly options: { functionName?: string; region?: string; maxAttempts?: number; now?: () => Date } = {},
+  ) {
+    // Must match retryConfig.maxAttempts of crmRunWorkflowTask in index.ts.
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  async enqueue(name: string, runAt: Date, payload: WorkflowTaskPayload): Promise<void> {
+    const queue = await this.taskQueue();
+    const plan = planEnqueue({ name, runAt, now: this.now(), maxDelayMs: CLOUD_TASKS_MAX_DELAY_MS - 3_600_000 });
+    const envelope: TaskEnvelope = { name, notBefore: runAt.toISOString(), payload };
+    try {
+      await queue.enqueue(envelope, { id: plan.name, scheduleTime: plan.scheduleAt });
+    } catch (error) {
+      if (!isCode(error, 'functions/task-already-exists')) throw error;
+      if (plan.hop) return; // the same hop within the same hour: already parked
+      const copy = `${plan.name}-r${Math.floor(this.now().getTime() / 3_600_000)}`;
+      try {
+        await queue.enqueue(envelope, { id: copy, scheduleTime: plan.scheduleAt });
+      } catch (copyError) {
+        if (!isCode(copyError, 'functions/task-already-exists')) throw copyError;
+      }
+    }
+  }
+
+  async cancel(name: string): Promise<void> {
+    const queue = await this.taskQueue();
+    try {
+      await queue.delete(name);
+    } catch (error) {
+      // Already ran or never existed: the goal (no pending task) is met.
+      if (!isCode(error, 'functions/not-found')) throw error;
+    }
+  }
+
+  private taskQueue(): Promise<TaskQueueLike> {
+    this.queue ??= (async () => {
+      const [{ getApps, initializeApp }, { getFunctions }] = await Promise.all([
+        import('firebase-admin/app'),
+        import('firebase-admin/functions'),
+      ]);
+      if (getApps().length === 0) initializeApp();
+      const region = this.options.region ?? process.env.CRM_REGION ?? 'us-central1';
+      const fn = this.options.functionName ?? WORKFLOW_TASK_FUNCTION;
+      return getFunctions().taskQueue<TaskEnvelope>(`locations/${region}/functions/${fn}`) as unknown as TaskQueueLike;
+    })();
+    return this.queue;
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,32 @@
+import type { Services } from '../create-services.js';
+import { StoreTaskScheduler } from './store-task-scheduler.js';
+
+/**
+ * The embedded runtime's stand-in for Cloud Tasks dispatch: polls the store's
+ * task queue and runs due tasks through the same handler as production.
+ * Tasks live in the persisted store, so reminders planned before a restart
+ * fire after it (late ones at the first poll). Returns a stop function.
+ */
+export function startLocalTaskRunner(services: Services, { intervalMs = 5_000 }: { intervalMs?: number } = {}): () => void {
+  const scheduler = services.workflows.scheduler;
+  if (!(scheduler instanceof StoreTaskScheduler)) {
+    throw new Error('startLocalTaskRunner needs the store task scheduler (CRM_STORE=memory); production uses Cloud Tasks.');
+  }
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    running = services.workflows.runDueTasks(new Date()).catch((error: unknown) => {
+      console.error('local task runner:', error);
+    });
+  };
+  const timer = setInterval(() => {
+    if (!stopped) tick();
+  }, intervalMs);
+  timer.unref?.();
+  tick();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    void running;
+  };
+}

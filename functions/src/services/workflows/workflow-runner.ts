@@ -1,0 +1,438 @@
+import { isStoreError, type DocumentChange, type DocumentStore, type StoreValue } from '../../store/document-store.js';
+import type { WorkflowAction, WorkflowActionType } from '../../engine/template/workflow-schema.js';
+import { explainCondition, type ConditionExplanation, type RecordValues } from '../../engine/workflows/evaluate-condition.js';
+import { classifyRecordEvent, matchesTrigger, type RecordEvent, type RecordEventKind } from '../../engine/workflows/match-trigger.js';
+import { scheduledRunAt, scheduledTaskName } from '../../engine/workflows/schedule.js';
+import type { ConfigStore } from '../config/config-store.js';
+import { resolveModule } from '../config/tenant-config.js';
+import { automationMarkerOf } from './actions/update-field-action.js';
+import type { ActionInput, ActionOutcome, ActionStatus, RecordSnapshot, WorkflowActionExecutor } from './actions/workflow-action.js';
+import { recordValuesOf, snapshotOf, type RunContextLoader } from './run-context.js';
+import { RetryTaskError, type TaskScheduler, type WorkflowTaskPayload } from './task-scheduler.js';
+import type { WebhookSender } from './webhook-sender.js';
+import type { WebhookSecrets } from './webhook-secrets.js';
+import type { StoredWorkflow, WorkflowDefinitions } from './workflow-definitions.js';
+import { workflowPaths } from './workflow-paths.js';
+
+const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
+
+/** An automated update may cause at most this many further automated updates in a chain. */
+export const MAX_CHAIN_DEPTH = 3;
+/** How long a claimed run may take before a redelivery may take it over (the function crashed). */
+const RUN_LEASE_MS = 5 * 60_000;
+/** Logs carry `expireAt` for a Firestore TTL policy; without one they are simply kept. */
+const LOG_RETENTION_DAYS = 90;
+
+export type RunStatus = 'success' | 'failed' | 'skipped' | 'partial';
+
+export interface RunSummary {
+  readonly workflowId: string;
+  readonly logId: string;
+  readonly status: RunStatus | 'duplicate';
+  readonly reason?: string;
+  /** The record data after this run's update_field actions (for the workflows after it). */
+  readonly data?: Record<string, unknown>;
+}
+
+export interface RecordChangeResult {
+  readonly runs: RunSummary[];
+  readonly planned: number;
+  readonly cancelled: number;
+}
+
+export interface WorkflowRunnerDeps {
+  readonly store: DocumentStore;
+  readonly configs: ConfigStore;
+  readonly definitions: WorkflowDefinitions;
+  readonly scheduler: TaskScheduler;
+  readonly contexts: RunContextLoader;
+  readonly executors: ReadonlyMap<WorkflowActionType, WorkflowActionExecutor>;
+  readonly secrets: WebhookSecrets;
+  readonly sender: WebhookSender;
+  readonly now: () => Date;
+  readonly timeZone: string;
+}
+
+interface RunEvent {
+  readonly eventId: string;
+  readonly kind: RecordEventKind | 'scheduled';
+  readonly depth: number;
+  readonly previous: RecordValues | null;
+}
+
+/**
+ * Runs workflows for record events and for their tasks. Every run is
+ * idempotent per (event, workflow): its log document is created before any
+ * action runs, so a redelivered event finds it and does nothing; each action
+ * is itself idempotent per (run, action) for the case where a crashed run is
+ * taken over. Nothing here can fail the record write: it already happened.
+ */
+export class WorkflowRunner {
+  constructor(private readonly deps: WorkflowRunnerDeps) {}
+
+  async onRecordChange(change: DocumentChange): Promise<RecordChangeResult> {
+    const empty: RecordChangeResult = { runs: [], planned: 0, cancelled: 0 };
+    const match = RECORD_PATH.exec(change.path);
+    if (!match) return empty;
+    const [, tenantId = '', recordId = ''] = match;
+    const before = change.before ? snapshotOf(recordId, change.before) : null;
+    const after = change.after ? snapshotOf(recordId, change.after) : null;
+    const current = after ?? before;
+    if (!current) return empty;
+    const kind = classifyRecordEvent({ before, after });
+    const config = await this.deps.configs.load(tenantId);
+    const module = config?.template ? resolveModule(config, current.module) : null;
+    if (!config || !module) return empty;
+    const workflows = (await this.deps.definitions.forModule(tenantId, config.revision, module.slug)).filter(
+      (workflow) => workflow.definition.is_active,
+    );
+    if (workflows.length === 0) return empty;
+
+    const scheduling = await this.planSchedules(tenantId, recordId, workflows, before, after, change.eventId);
+
+    const event: RecordEvent = { kind, before: before?.data ?? null, after: after?.data ?? null, statusField: module.statusField };
+    const triggered = workflows.filter((workflow) => matchesTrigger({ workflow: workflow.definition, event }));
+    if (triggered.length === 0) return { runs: [], ...scheduling };
+
+    const marker = kind === 'updated' ? automationMarkerOf(change.after) : null;
+    const depth = marker?.depth ?? 0;
+    const runEvent: RunEvent = { eventId: safeId(change.eventId), kind, depth, previous: before && kind === 'updated' ? recordValuesOf(before) : null };
+    const runnable: StoredWorkflow[] = [];
+    const runs: RunSummary[] = [];
+    for (const workflow of triggered) {
+      if (marker && marker.workflowId === workflow.id) {
+        runs.push(await this.logSkipped(tenantId, workflow, current, runEvent, 'Not re-triggered by its own update_field.'));
+      } else if (depth >= MAX_CHAIN_DEPTH) {
+        console.warn(`workflow chain stopped at depth ${depth} on ${change.path} (${workflow.id})`);
+        runs.push(
+          await this.logSkipped(tenantId, workflow, current, runEvent, `Automation chain stopped: depth limit ${MAX_CHAIN_DEPTH} reached (loop guard).`),
+        );
+      } else {
+        runnable.push(workflow);
+      }
+    }
+    if (runnable.length === 0) return { runs, ...scheduling };
+    const loaded = await this.deps.contexts.load(tenantId, current, runnable.map((workflow) => workflow.definition));
+    // In execution_order, one after another: a later workflow sees an earlier one's update_field in its snapshot.
+    let record = current;
+    for (const workflow of runnable) {
+      const summary = await this.runOne({ tenantId, workflow, record, event: runEvent, related: loaded.related, context: { ...loaded.context, data: record.data } });
+      runs.push(summary);
+      if (summary.data) record = { ...record, data: summary.data };
+    }
+    return { runs, ...scheduling };
+  }
+
+  /** A scheduled workflow's task fired: re-check everything against the record as it is now. */
+  async runScheduled(payload: Extract<WorkflowTaskPayload, { kind: 'scheduled' }>): Promise<RunSummary> {
+    const { tenantId, recordId, workflowId } = payload;
+    const dropped = (reason: string): RunSummary => ({ workflowId, logId: '', status: 'skipped', reason });
+    const config = await this.deps.configs.load(tenantId);
+    if (!config) return dropped('tenant has no CRM');
+    const workflow = (await this.deps.definitions.forTenant(tenantId, config.revision)).find((candidate) => candidate.id === workflowId);
+    if (!workflow || !workflow.definition.is_active || workflow.definition.trigger_type !== 'scheduled') return dropped('workflow gone or inactive');
+    const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
+    const record = doc ? snapshotOf(recordId, doc.data) : null;
+    if (!record || record.deleted) return dropped('record deleted');
+    const expected = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+    if (!expected || expected.getTime() !== Date.parse(payload.runAt)) return dropped('stale: the date was moved');
+    const event: RunEvent = { eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`, kind: 'scheduled', depth: 0, previous: null };
+    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
+    return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context });
+  }
+
+  /** One delivery attempt of a queued webhook; throws RetryTaskError to be retried with backoff. */
+  async deliverWebhook(payload: Extract<WorkflowTaskPayload, { kind: 'webhook' }>, attempt: number): Promise<void> {
+    const secret = await this.deps.secrets.get(payload.tenantId, payload.secretRef);
+    const result = await this.deps.sender.send({ url: payload.url, body: payload.body, secret, eventId: payload.eventId, attempt });
+    const final = result.ok || !result.retryable || attempt + 1 >= this.deps.scheduler.maxAttempts;
+    const status: ActionStatus = result.ok ? 'success' : final ? 'failed' : 'queued';
+    const message = result.ok
+      ? `Delivered: HTTP ${result.status} after ${attempt + 1} attempt(s).`
+      : final
+        ? `Failed after ${attempt + 1} attempt(s): ${result.error}.`
+        : `Attempt ${attempt + 1} failed (${result.error}); retrying with backoff.`;
+    await this.recordDelivery(payload, { status, message, attempts: attempt + 1, httpStatus: result.ok ? result.status : result.status, durationMs: result.durationMs });
+    if (!final) throw new RetryTaskError(message);
+  }
+
+  /** What a workflow would do for a record now, with nothing written (crmTestWorkflow). */
+  async dryRun({
+    tenantId,
+    workflow,
+    recordId,
+    previousData,
+  }: {
+    tenantId: string;
+    workflow: StoredWorkflow;
+    recordId: string;
+    previousData?: Record<string, unknown> | undefined;
+  }): Promise<{ conditions: ConditionExplanation; scheduledAt: string | null; actions: ActionOutcome[]; record: RecordSnapshot } | null> {
+    const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
+    if (!doc) return null;
+    const record = snapshotOf(recordId, doc.data);
+    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
+    const previous = previousData ? recordValuesOf({ ...record, data: { ...record.data, ...previousData } }) : null;
+    const conditions = explainCondition({
+      condition: workflow.definition.trigger_conditions,
+      record: recordValuesOf(record),
+      previous,
+      related: loaded.related,
+      now: this.deps.now(),
+      timeZone: this.deps.timeZone,
+    });
+    const scheduledAt = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+    const run = { eventId: 'dry-run', logId: 'dry-run', depth: 0, eventKind: 'test' };
+    const actions: ActionOutcome[] = [];
+    for (const [index, action] of workflow.definition.actions.entries()) {
+      actions.push(await this.execute(action, { index, tenantId, workflow, record, context: loaded.context, run, now: this.deps.now(), timeZone: this.deps.timeZone, dryRun: true }));
+    }
+    return { conditions, scheduledAt: scheduledAt?.toISOString() ?? null, actions, record };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async runOne({
+    tenantId,
+    workflow,
+    record,
+    event,
+    related,
+    context,
+  }: {
+    tenantId: string;
+    workflow: StoredWorkflow;
+    record: RecordSnapshot;
+    event: RunEvent;
+    related: Record<string, RecordValues | null>;
+    context: ActionInput['context'];
+  }): Promise<RunSummary> {
+    const started = this.deps.now();
+    const startedMs = Date.now();
+    const logId = `${event.eventId}_${workflow.id}`;
+    const conditions = explainCondition({
+      condition: workflow.definition.trigger_conditions,
+      record: recordValuesOf(record),
+      previous: event.previous,
+      related,
+      now: started,
+      timeZone: this.deps.timeZone,
+    });
+    if (!conditions.result) {
+      const failedLeaf = conditions.leaves.find((leaf) => !leaf.result);
+      const reason = failedLeaf ? `Conditions not met (${failedLeaf.field} ${failedLeaf.operator}).` : 'Conditions not met.';
+      return this.logSkipped(tenantId, workflow, record, event, reason);
+    }
+    const path = workflowPaths.log(tenantId, logId);
+    const claimed = await this.claim(path, { ...this.logBase(workflow, record, event, started), status: 'running', leaseUntil: new Date(started.getTime() + RUN_LEASE_MS) });
+    if (!claimed) return { workflowId: workflow.id, logId, status: 'duplicate' };
+
+    // The run works on its own copy, so an update_field is visible to the actions after it.
+    const data = { ...record.data };
+    const runRecord: RecordSnapshot = { ...record, data };
+    const runContext = { ...context, data };
+    const run = { eventId: event.eventId, logId, depth: event.depth, eventKind: event.kind };
+    const outcomes: ActionOutcome[] = [];
+    for (const [index, action] of workflow.definition.actions.entries()) {
+      const outcome = await this.execute(action, {
+        index,
+        tenantId,
+        workflow,
+        record: runRecord,
+        context: runContext,
+        run,
+        now: this.deps.now(),
+        timeZone: this.deps.timeZone,
+        dryRun: false,
+      });
+      if (outcome.dataChange && outcome.status === 'success') data[outcome.dataChange.field] = outcome.dataChange.value;
+      outcomes.push(outcome);
+    }
+    const hasWebhook = outcomes.some((outcome) => outcome.type === 'webhook');
+    const finish = (delivered: Record<string, unknown>): { status: RunStatus; update: Record<string, StoreValue> } => {
+      const actions = outcomes.map((outcome) => storedOutcome(outcome, delivered[String(outcome.index)]));
+      const status = summarizeStatus(actions.map((action) => action.status as ActionStatus));
+      const failed = actions.find((action) => action.status === 'failed');
+      const update: Record<string, StoreValue> = {
+        status,
+        actions,
+        error: failed ? String(failed.message) : null,
+        finishedAt: this.deps.now(),
+        durationMs: Date.now() - startedMs,
+        leaseUntil: null,
+      };
+      return { status, update };
+    };
+    let status: RunStatus;
+    if (hasWebhook) {
+      // A fast webhook task may already have recorded its delivery: merge, do not overwrite.
+      status = await this.deps.store.runTransaction(async (tx) => {
+        const doc = await tx.get(path);
+        const result = finish((doc?.data.deliveries ?? {}) as Record<string, unknown>);
+        tx.update(path, result.update);
+        return result.status;
+      });
+    } else {
+      const result = finish({});
+      await this.deps.store.update(path, result.update);
+      status = result.status;
+    }
+    return { workflowId: workflow.id, logId, status, data };
+  }
+
+  private async execute(action: WorkflowAction, input: Omit<ActionInput, 'action'>): Promise<ActionOutcome> {
+    const executor = this.deps.executors.get(action.type);
+    if (!executor) return { index: input.index, type: action.type, status: 'failed', message: `No executor for ${action.type}.` };
+    try {
+      return await executor.execute({ ...input, action });
+    } catch (error) {
+      // One failing action is logged and the next still runs; the record is never touched by the failure.
+      return { index: input.index, type: action.type, status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * Creates the run's log document — the idempotency key. Returns false when
+   * another delivery of the event already ran (or is running) it; a run whose
+   * lease expired (crashed instance) is taken over.
+   */
+  private async claim(path: string, data: Record<string, StoreValue>): Promise<boolean> {
+    try {
+      await this.deps.store.create(path, data);
+      return true;
+    } catch (error) {
+      if (!isStoreError(error, 'already-exists')) throw error;
+    }
+    return this.deps.store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      const lease = doc?.data.leaseUntil;
+      const stale = doc?.data.status === 'running' && lease instanceof Date && lease.getTime() < this.deps.now().getTime();
+      if (!stale) return false;
+      tx.update(path, { leaseUntil: new Date(this.deps.now().getTime() + RUN_LEASE_MS), takenOverAt: this.deps.now() });
+      return true;
+    });
+  }
+
+  private async logSkipped(tenantId: string, workflow: StoredWorkflow, record: RecordSnapshot, event: RunEvent, reason: string): Promise<RunSummary> {
+    const logId = `${event.eventId}_${workflow.id}`;
+    const now = this.deps.now();
+    try {
+      await this.deps.store.create(workflowPaths.log(tenantId, logId), {
+        ...this.logBase(workflow, record, event, now),
+        status: 'skipped',
+        reason,
+        actions: [],
+        error: null,
+        finishedAt: now,
+        durationMs: 0,
+      });
+    } catch (error) {
+      if (!isStoreError(error, 'already-exists')) throw error;
+    }
+    return { workflowId: workflow.id, logId, status: 'skipped', reason };
+  }
+
+  private logBase(workflow: StoredWorkflow, record: RecordSnapshot, event: RunEvent, started: Date): Record<string, StoreValue> {
+    return {
+      workflowId: workflow.id,
+      workflowName: workflow.definition.name,
+      module: workflow.module,
+      trigger: workflow.definition.trigger_type,
+      recordId: record.id,
+      recordNumber: record.number,
+      eventId: event.eventId,
+      eventKind: event.kind,
+      depth: event.depth,
+      startedAt: started,
+      expireAt: new Date(started.getTime() + LOG_RETENTION_DAYS * 86_400_000),
+    };
+  }
+
+  private async planSchedules(
+    tenantId: string,
+    recordId: string,
+    workflows: readonly StoredWorkflow[],
+    before: RecordSnapshot | null,
+    after: RecordSnapshot | null,
+    _eventId: string,
+  ): Promise<{ planned: number; cancelled: number }> {
+    let planned = 0;
+    let cancelled = 0;
+    const now = this.deps.now();
+    const timeZone = this.deps.timeZone;
+    for (const workflow of workflows) {
+      if (workflow.definition.trigger_type !== 'scheduled') continue;
+      const at = (snapshot: RecordSnapshot | null) =>
+        snapshot && !snapshot.deleted ? scheduledRunAt({ workflow: workflow.definition, data: snapshot.data, timeZone }) : null;
+      const [previous, next] = [at(before), at(after)];
+      if (previous?.getTime() === next?.getTime()) continue;
+      const name = (runAt: Date) => scheduledTaskName({ tenantId, recordId, workflowId: workflow.id, runAt });
+      if (previous) {
+        await this.deps.scheduler.cancel(name(previous));
+        cancelled += 1;
+      }
+      // A planned time already past is not sent late (a reminder for an appointment that started is noise).
+      if (next && next.getTime() > now.getTime()) {
+        await this.deps.scheduler.enqueue(name(next), next, { kind: 'scheduled', tenantId, recordId, workflowId: workflow.id, runAt: next.toISOString() });
+        planned += 1;
+      }
+    }
+    return { planned, cancelled };
+  }
+
+  private async recordDelivery(
+    payload: Extract<WorkflowTaskPayload, { kind: 'webhook' }>,
+    delivery: { status: ActionStatus; message: string; attempts: number; httpStatus: number | null; durationMs: number },
+  ): Promise<void> {
+    const path = workflowPaths.log(payload.tenantId, payload.logId);
+    await this.deps.store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      if (!doc) return;
+      const update: Record<string, StoreValue> = { [`deliveries.${payload.actionIndex}`]: { ...delivery, at: this.deps.now() } };
+      const actions = doc.data.actions;
+      if (doc.data.status !== 'running' && Array.isArray(actions)) {
+        const merged = actions.map((entry) => {
+          const action = entry as Record<string, StoreValue>;
+          return action.index === payload.actionIndex ? { ...action, status: delivery.status, message: delivery.message, detail: { ...((action.detail as Record<string, StoreValue> | undefined) ?? {}), attempts: delivery.attempts, httpStatus: delivery.httpStatus } } : action;
+        });
+        const status = summarizeStatus(merged.map((action) => (action as { status: ActionStatus }).status));
+        const failed = merged.find((action) => (action as { status: string }).status === 'failed') as { message?: string } | undefined;
+        Object.assign(update, { actions: merged, status, error: failed?.message ?? null });
+      }
+      tx.update(path, update);
+    });
+  }
+}
+
+/** success: every action did its job (a queued webhook counts until it fails); failed: none did. */
+export function summarizeStatus(statuses: readonly ActionStatus[]): RunStatus {
+  if (statuses.length === 0) return 'skipped';
+  const good = statuses.filter((status) => status === 'success' || status === 'queued' || status === 'would_run').length;
+  const failed = statuses.filter((status) => status === 'failed').length;
+  if (good === statuses.length) return 'success';
+  if (statuses.every((status) => status === 'skipped')) return 'skipped';
+  if (good === 0 && failed > 0) return 'failed';
+  return 'partial';
+}
+
+function storedOutcome(outcome: ActionOutcome, delivered: unknown): Record<string, StoreValue> {
+  const stored: Record<string, StoreValue> = {
+    index: outcome.index,
+    type: outcome.type,
+    status: outcome.status,
+    message: outcome.message,
+    detail: JSON.parse(JSON.stringify(outcome.detail ?? {})) as Record<string, StoreValue>,
+  };
+  if (outcome.type === 'webhook' && delivered && typeof delivered === 'object') {
+    const d = delivered as { status?: string; message?: string; attempts?: number; httpStatus?: number | null };
+    stored.status = d.status ?? outcome.status;
+    stored.message = d.message ?? outcome.message;
+    stored.detail = { ...(stored.detail as Record<string, StoreValue>), attempts: d.attempts ?? 0, httpStatus: d.httpStatus ?? null };
+  }
+  return stored;
+}
+
+/** Event ids become parts of document ids and task names. */
+function safeId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 200);
+}
