@@ -122,6 +122,9 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
       if ((aggregation === 'min' || aggregation === 'max') && current.hasDateBuckets) {
         throw new WidgetConfigError(`${aggregation} cannot be combined with a range on a date field; use created_at or updated_at`);
       }
+      if ((aggregation === 'min' || aggregation === 'max') && !current.hasNumberPrefixes) {
+        throw new WidgetConfigError(`${aggregation} can be filtered by a select or checkbox field only`);
+      }
       const relative = conditions.find((condition): condition is RangeCondition => condition.kind === 'range' && condition.previous !== null);
       const figure = async (run: RunContext, selection: Selection): Promise<number | null> => {
         if (aggregation === 'min' || aggregation === 'max') return findExtreme(run.store, run.collection, selection, field as string, aggregation);

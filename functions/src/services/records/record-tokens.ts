@@ -27,6 +27,7 @@ import { dateBucketParts, numericPrefixParts } from '../../engine/dashboards/buc
  *   appointments|t:appointment_date=2026-11-24T10:15           a quarter hour (datetime only)
  *   appointments|f:status=Scheduled|d:appointment_date=2026-11-24
  *   opportunities|n:amount=c0a                                 a prefix of the number's sortable key
+ *   opportunities|f:stage=won|n:amount=c0a                     the same under a select or checkbox facet
  */
 export const MAX_FACET_VALUE_LENGTH = 100;
 export const MAX_PREFIX_LENGTH = 15;
@@ -52,6 +53,11 @@ const DIMENSION_TYPES = new Set<FieldDefinition['type']>(['select', 'multi_selec
 
 export function isDimension(field: FieldDefinition): boolean {
   return DIMENSION_TYPES.has(field.type);
+}
+
+/** Facets whose records also carry number-prefix tokens (min/max under an equality filter). */
+export function isNumericScope(field: FieldDefinition): boolean {
+  return field.type === 'select' || field.type === 'checkbox';
 }
 
 export function isFacetable(field: FieldDefinition): boolean {
@@ -159,22 +165,28 @@ export function buildRecordTokens({
 }
 
 function dashboardTokens(module: string, fields: readonly FieldDefinition[], data: Readonly<Record<string, unknown>>): string[] {
-  const parts = fields.flatMap((field) => {
-    if (field.type === 'date' || field.type === 'datetime') return dateBucketParts(field.key, field.type, data[field.key]);
-    if (field.type === 'number' || field.type === 'currency') return numericPrefixParts(field.key, data[field.key]);
-    return [];
-  });
-  if (parts.length === 0) return [];
-  const scopes = [module];
+  const dateParts: string[] = [];
+  const numberParts: string[] = [];
+  for (const field of fields) {
+    if (field.type === 'date' || field.type === 'datetime') dateParts.push(...dateBucketParts(field.key, field.type, data[field.key]));
+    if (field.type === 'number' || field.type === 'currency') numberParts.push(...numericPrefixParts(field.key, data[field.key]));
+  }
+  if (dateParts.length + numberParts.length === 0) return [];
+  const tokens = [...dateParts, ...numberParts].map((part) => `${module}|${part}`);
   for (const field of fields) {
     if (!isDimension(field)) continue;
+    // A number's 16 prefixes are combined only with single-valued choice facets, to bound the token count.
+    const withNumbers = isNumericScope(field);
     const raw = data[field.key];
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       const normalized = normalizeFacetValue(field, value);
-      if (normalized !== null) scopes.push(facetToken(module, field.key, normalized));
+      if (normalized === null) continue;
+      const scope = facetToken(module, field.key, normalized);
+      for (const part of dateParts) tokens.push(`${scope}|${part}`);
+      if (withNumbers) for (const part of numberParts) tokens.push(`${scope}|${part}`);
     }
   }
-  return scopes.flatMap((scope) => parts.map((part) => `${scope}|${part}`));
+  return tokens;
 }
 
 function unique(values: string[]): string[] {
