@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_PROJECT_ID, REPO_ROOT } from './runtime-constants.js';
+import { PortInUseError, portInUseMessage } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
 import { waitForHttp } from './wait-for-http.js';
 
@@ -24,6 +25,8 @@ export interface AuthEmulator {
   stop(): Promise<void>;
   /** Synchronous last resort when the owning process exits without stop(). */
   kill(): void;
+  /** Settles when the emulator process ends, for whatever reason, with how it ended. */
+  readonly exited: Promise<string>;
 }
 
 /**
@@ -63,6 +66,9 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
   });
   const output = captureOutput(child);
   const url = `http://${host}:${port}`;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `was stopped by ${signal}` : `exited with code ${code}`));
+  });
   const emulator: AuthEmulator = {
     url,
     host,
@@ -71,6 +77,7 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
       await stopProcessGroup(child);
       await rm(workDir, { recursive: true, force: true });
     },
+    exited,
     kill: () => {
       if (child.pid === undefined || child.exitCode !== null) return;
       try {
@@ -84,6 +91,10 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
     await waitUntilReady(url, projectId, child, output, options.startTimeoutMs ?? 120_000);
   } catch (error) {
     await emulator.stop();
+    // Someone took the port between our check and the emulator's bind.
+    if (/Port \d+ is not open/.test(output.text())) {
+      throw new PortInUseError(port, portInUseMessage(port, { what: 'The Auth emulator', option: '--auth-port or CRM_AUTH_PORT' }));
+    }
     throw error;
   }
   return emulator;

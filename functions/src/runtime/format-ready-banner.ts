@@ -19,6 +19,7 @@ export function formatReadyBanner(stack: EmbeddedStack, elapsedMs: number): stri
     for (const login of stack.logins) lines.push(`    ${login.email.padEnd(width)}  ${login.label}`);
   }
   if (!stack.workflowsConnected) lines.push('', '  Note: workflows are not connected yet (services/records/on-record-written.ts is missing).');
+  if (!stack.tasksRunning) lines.push('', '  Note: scheduled workflow actions do not run (services/workflows/local-task-runner.ts is missing).');
   lines.push('', 'Press Ctrl-C to stop.');
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import { openEmbeddedMemoryStore } from '../wiring/embedded-store.js';
 import { ensureDemoUsers } from './demo/demo-users.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { PortInUseError } from './ports.js';
-import { connectRecordTriggers } from './record-triggers.js';
+import { connectWorkflowHooks } from './workflow-hooks.js';
 import { isParentMessage, ZRuntimeOptionsSchema, type RuntimeMessage, type TRuntimeOptions } from './runtime-protocol.js';
 import { createRuntimeApp, listen, type HttpsFunction, type ListeningServer } from './runtime-server.js';
 import { waitForHttp } from './wait-for-http.js';
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   const callables = collectCallables(await import('../index.js'));
   const services = await getInstanceServices();
   const store = await openEmbeddedMemoryStore();
-  const triggers = await connectRecordTriggers(services, store);
-  disconnectTriggers = triggers.disconnect;
+  const hooks = await connectWorkflowHooks(services, store);
+  disconnectTriggers = hooks.disconnect;
 
   server = await listen(
     createRuntimeApp({
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   const seed = options.seed ? await seedDemo(services, { templatesDir: options.templatesDir }) : null;
   if (options.seed) await createUsers(adminApp, options);
-  send({ type: 'ready', port: server.port, seed, triggers: triggers.connected });
+  send({ type: 'ready', port: server.port, seed, triggers: hooks.triggers, tasks: hooks.tasks });
 }
 
 async function initializeAdminApp(projectId: string): Promise<App> {

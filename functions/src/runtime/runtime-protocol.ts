@@ -17,7 +17,7 @@ export type TRuntimeOptions = z.infer<typeof ZRuntimeOptionsSchema>;
 
 /** Messages from the runtime process to the parent, over the IPC channel. */
 export type RuntimeMessage =
-  | { readonly type: 'ready'; readonly port: number; readonly seed: SeedSummary | null; readonly triggers: boolean }
+  | { readonly type: 'ready'; readonly port: number; readonly seed: SeedSummary | null; readonly triggers: boolean; readonly tasks: boolean }
   | { readonly type: 'failed'; readonly message: string; readonly portInUse: number | null };
 
 /** Messages from the parent. */

@@ -60,8 +60,10 @@ export interface EmbeddedStack {
   /** Null when started with `seed: false`. */
   readonly seed: SeedSummary | null;
   readonly logins: readonly DemoLogin[];
-  /** Whether record changes reach the workflow handler (false until services/records/on-record-written.ts exists). */
+  /** Whether record changes reach the workflow handler (false while services/records/on-record-written.ts is missing). */
   readonly workflowsConnected: boolean;
+  /** Whether delayed / scheduled workflow tasks run (false while services/workflows/local-task-runner.ts is missing). */
+  readonly tasksRunning: boolean;
   /** Stops the runtime (flushing the store) and the Auth emulator it started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -106,10 +108,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
 
   // Both start at once: the emulator's ~10 s cold start overlaps the runtime's start and seed.
   const runtime = startRuntimeProcess(runtimeOptions, dataDir, options.logLevel ?? 'info');
-  const [emulatorResult, runtimeResult] = await Promise.allSettled([
-    external ? Promise.resolve(null) : startAuthEmulator({ host, port: authPort }),
-    runtime.ready,
-  ]);
+  const starting = external ? Promise.resolve(null) : startAuthEmulator({ host, port: authPort });
+  // An emulator that dies after answering would leave the runtime waiting for it to create the logins.
+  const lost = starting.then((started) =>
+    started ? started.exited.then((how): never => { throw new Error(`The Auth emulator ${how} during start-up.`); }) : new Promise<never>(() => {}),
+  );
+  const [emulatorResult, runtimeResult] = await Promise.allSettled([starting, Promise.race([runtime.ready, lost])]);
   const emulator: AuthEmulator | null = emulatorResult.status === 'fulfilled' ? emulatorResult.value : null;
   if (emulatorResult.status === 'rejected' || runtimeResult.status === 'rejected') {
     await runtime.stop();
@@ -120,12 +124,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   }
   const ready = runtimeResult.value;
 
+  let stopped: Promise<void> | null = null;
+  void emulator?.exited.then((how) => {
+    if (!stopped) console.error(`\nThe Auth emulator ${how}; sign-in no longer works. Stop the CRM and start it again.`);
+  });
   const killOnExit = (): void => {
     runtime.kill();
     emulator?.kill();
   };
   process.once('exit', killOnExit);
-  let stopped: Promise<void> | null = null;
   return {
     url: `http://${host}:${ready.port}`,
     port: ready.port,
@@ -137,6 +144,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     seed: ready.seed,
     logins: seed ? DEMO_USERS.map((user) => ({ email: user.email, password: DEMO_PASSWORD, uid: user.uid, label: user.label })) : [],
     workflowsConnected: ready.triggers,
+    tasksRunning: ready.tasks,
     stop: () => {
       stopped ??= (async () => {
         process.removeListener('exit', killOnExit);

@@ -293,6 +293,12 @@ const KNOWN_KEYS: Readonly<Record<string, KeyRule>> = {
 
   // Hospital
   patient_id: ({ ctx, index }) => `PT-${ctx.now.getUTCFullYear()}-${String(1001 + index).padStart(4, '0')}`,
+  // Roughly how common each group is, so O+ and A+ lead as they do in real patient lists.
+  blood_group: ({ ctx, field }) => {
+    const options = selectOptionValues(field);
+    const common = ['O+', 'O+', 'O+', 'A+', 'A+', 'A+', 'B+', 'B+', 'O-', 'A-', 'AB+', 'B-', 'AB-'].filter((group) => options.includes(group));
+    return ctx.random.pick(common.length > 0 ? common : options);
+  },
   insurance_provider: ({ ctx }) => ctx.random.pick(INSURERS),
   insurance_number: ({ ctx }) => `${ctx.random.pick(['BRH', 'MMU', 'CFA', 'NBI', 'SHP'])}${ctx.random.int(10_000_000, 99_999_999)}`,
   allergies: ({ ctx }) => phrase(ctx.random, 'allergies'),
