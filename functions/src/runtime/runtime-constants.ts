@@ -19,10 +19,14 @@ export const FUNCTIONS_DIR = resolve(REPO_ROOT, 'functions');
 export const TEMPLATES_DIR = resolve(REPO_ROOT, 'templates');
 export const WEB_DIST_DIR = resolve(REPO_ROOT, 'web/dist');
 
-/** `CRM_DATA_DIR` when set, else `<repo>/.data`: one place for everything `npm run reset` wipes. */
+/**
+ * `CRM_DATA_DIR` when set, else `<repo>/.data`: one place for everything
+ * `npm run reset` wipes. A relative folder is taken from where the user typed
+ * the command (`INIT_CWD`, set by npm), not from the workspace npm runs in.
+ */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CRM_DATA_DIR?.trim();
-  return fromEnv ? resolve(fromEnv) : resolve(REPO_ROOT, '.data');
+  return fromEnv ? resolve(process.env.INIT_CWD ?? process.cwd(), fromEnv) : resolve(REPO_ROOT, '.data');
 }
 
 /** The store's file inside a data folder. */
