@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
 import { Link, Navigate, Outlet, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ErrorBanner, FullPageSpinner } from '../components/status-views';
+import { EmptyState, ErrorBanner, FullPageSpinner } from '../components/status-views';
 import { toUserError } from '../lib/api/to-user-error';
 import { useBackend } from '../lib/firebase/backend-context';
 import { paths } from '../lib/routes';
@@ -65,6 +65,21 @@ export function TenantHome() {
   const { t } = useTranslation();
   const session = useTenantSession();
   const first = orderedModules(session.config).find((module) => permissionsFor(session, module.slug).read !== 'none');
-  if (!first) return <p className="muted">{t('records.noAccess')}</p>;
+  if (!first) {
+    // A blank template starts with no modules: point admins at creating one.
+    const canCreate = session.bootstrap.canManageConfiguration;
+    return (
+      <EmptyState
+        title={canCreate ? t('shell.noModulesAdmin') : t('shell.noModules')}
+        action={
+          canCreate ? (
+            <Link to={paths.adminNewModule(session.tenantId)} className="btn btn-primary" data-testid="create-first-module">
+              {t('shell.newModule')}
+            </Link>
+          ) : undefined
+        }
+      />
+    );
+  }
   return <Navigate to={paths.module(session.tenantId, first.slug)} replace />;
 }

@@ -70,11 +70,37 @@ export function useCreateRecord(tenantId: string, module: string) {
   );
 }
 
+export interface UpdateRecordInput {
+  readonly recordId: string;
+  readonly expectedVersion: number;
+  readonly data: Record<string, unknown>;
+  /** The values the user started from; lets a stale write be retried when nobody touched the same fields. */
+  readonly base: Record<string, unknown>;
+}
+
+/**
+ * Updates send only what the user changed. When the record moved on
+ * meanwhile (another user, a workflow's update_field), the write is retried
+ * once on the new version if none of the changed fields were touched by the
+ * other change; otherwise the conflict is reported, never overwritten.
+ */
 export function useUpdateRecord(tenantId: string) {
   const { functions } = useBackend();
-  return useRecordMutation(tenantId, async ({ recordId, expectedVersion, data }: { recordId: string; expectedVersion: number; data: Record<string, unknown> }) =>
-    (await callCrm(functions, 'crmUpdateRecord', { tenantId, recordId, expectedVersion, data })).record,
-  );
+  return useRecordMutation(tenantId, async ({ recordId, expectedVersion, data, base }: UpdateRecordInput) => {
+    try {
+      return (await callCrm(functions, 'crmUpdateRecord', { tenantId, recordId, expectedVersion, data })).record;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'functions/aborted') throw error;
+      const fresh = (await callCrm(functions, 'crmGetRecord', { tenantId, recordId })).record;
+      if (!canRebase(data, base, fresh.data)) throw error;
+      return (await callCrm(functions, 'crmUpdateRecord', { tenantId, recordId, expectedVersion: fresh.version, data })).record;
+    }
+  });
+}
+
+/** True when every field being written still holds the value the user started from. */
+export function canRebase(changes: Record<string, unknown>, base: Record<string, unknown>, current: Record<string, unknown>): boolean {
+  return Object.keys(changes).every((key) => JSON.stringify(base[key] ?? null) === JSON.stringify(current[key] ?? null));
 }
 
 export function useDeleteRecord(tenantId: string) {

@@ -37,7 +37,7 @@ export function KanbanBoard({ module, filters, search }: { module: TModuleConfig
     setFailure(null);
     setMoves((current) => new Map(current).set(record.id, { record, to }));
     update.mutate(
-      { recordId: record.id, expectedVersion: record.version, data: { [statusField.key]: to } },
+      { recordId: record.id, expectedVersion: record.version, data: { [statusField.key]: to }, base: record.data },
       {
         onError: (error) => setFailure(`${t('records.moveFailed')}: ${toUserError(error).message}`),
         onSettled: () =>
@@ -151,7 +151,7 @@ function BoardCard({ module, record, draggable }: { module: TModuleConfigView; r
           {record.number}
         </Link>
       </div>
-      <p className="board-card-title">{record.display ?? record.number}</p>
+      {record.display && record.display !== record.number ? <p className="board-card-title">{record.display}</p> : null}
       <dl className="board-card-fields">
         {shown.map((field) => (
           <div key={field.key}>

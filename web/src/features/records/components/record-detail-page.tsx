@@ -50,7 +50,7 @@ export function RecordDetailPage() {
           <div>
             <h1 data-testid="record-title">{title}</h1>
             <p className="muted small">
-              {current.number}
+              {title === current.number ? null : current.number}
               {current.deleted ? <span className="badge badge-danger">{t('records.deleted')}</span> : null}
             </p>
           </div>
@@ -182,7 +182,7 @@ function RelatedList({ module, fieldKey, fieldLabel, recordId }: { module: TModu
           <li key={related.id}>
             <Link to={paths.record(tenantId, module.slug, related.id)}>
               <span>{related.display ?? related.number}</span>
-              <span className="muted small">{related.number}</span>
+              {related.display && related.display !== related.number ? <span className="muted small">{related.number}</span> : null}
             </Link>
             {statusField && typeof related.data[statusField.key] === 'string' ? (
               <span className="pill">{formatFieldValue(statusField, related.data[statusField.key], i18n.language)}</span>

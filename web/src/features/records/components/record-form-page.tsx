@@ -73,7 +73,7 @@ export function RecordEditPage() {
           record={current}
           submitLabel={t('records.save')}
           onSubmit={async (data) => {
-            if (Object.keys(data).length > 0) await update.mutateAsync({ recordId, expectedVersion: current.version, data });
+            if (Object.keys(data).length > 0) await update.mutateAsync({ recordId, expectedVersion: current.version, data, base: current.data });
             await navigate(paths.record(session.tenantId, slug, recordId));
           }}
           onCancel={() => void navigate(paths.record(session.tenantId, slug, recordId))}

@@ -54,11 +54,13 @@ export function RecordForm({
     } catch (error) {
       const userError = toUserError(error);
       const { byInput, rest } = issuesByInput(userError, 'data');
-      const known = new Set(fields.map((field) => field.key));
       let placed = 0;
       for (const [key, message] of byInput) {
-        if (known.has(key)) {
-          form.setError(key, { type: 'server', message }, { shouldFocus: placed === 0 });
+        const field = fields.find((candidate) => candidate.key === key);
+        if (field) {
+          // Server messages about uniqueness or links name no subject ("is already used by …"): add the label.
+          const sentence = /^[a-z]/.test(message) ? `${label(field.label, key)} ${message}` : message;
+          form.setError(key, { type: 'server', message: sentence }, { shouldFocus: placed === 0 });
           placed += 1;
         } else {
           rest.push({ path: `data.${key}`, message });

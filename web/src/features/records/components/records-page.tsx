@@ -44,7 +44,7 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search);
   const [filters, setFilters] = useState<TRecordFilter[]>([]);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'created_at', desc: true }]);
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
   const { columns, setColumns } = useColumnChoice(tenantId, module);
 
   const serverSort = sorting[0] && sorting[0].id in SERVER_SORT_COLUMNS ? sorting[0] : undefined;

@@ -4,10 +4,11 @@ import {
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type Row,
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
@@ -15,6 +16,25 @@ import { formatDateTime, formatFieldValue } from '../../../lib/format/format-val
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import type { ServerSort } from '../api/records-api';
+
+/**
+ * Rows are memoised: while scrolling, rows already on screen keep their
+ * props (same row object, same offset) and skip rendering; only rows that
+ * scroll into view render. That keeps frames short on long lists.
+ */
+const VirtualRow = memo(function VirtualRow({ row, index, start, template }: { row: Row<TRecordView>; index: number; start: number; template: string }) {
+  return (
+    <tr
+      data-index={index}
+      className="data-row"
+      style={{ display: 'grid', gridTemplateColumns: template, position: 'absolute', transform: `translateY(${start}px)`, width: '100%', height: ROW_HEIGHT }}
+    >
+      {row.getVisibleCells().map((cell) => (
+        <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+      ))}
+    </tr>
+  );
+});
 
 export const SERVER_SORT_COLUMNS: Record<string, ServerSort> = { number: 'number', created_at: 'created_at', updated_at: 'updated_at' };
 const ROW_HEIGHT = 44;
@@ -93,7 +113,7 @@ export function RecordsTable(props: RecordsTableProps) {
     defs.push({
       id: 'updated_at',
       header: t('records.updated'),
-      size: 170,
+      size: 200,
       accessorFn: (record) => record.updatedAt,
       cell: ({ getValue }) => <span className="muted">{formatDateTime(String(getValue()), language)}</span>,
     });
@@ -163,19 +183,7 @@ export function RecordsTable(props: RecordsTableProps) {
         <tbody style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index];
-            if (!row) return null;
-            return (
-              <tr
-                key={row.id}
-                data-index={item.index}
-                className="data-row"
-                style={{ display: 'grid', gridTemplateColumns: template, position: 'absolute', transform: `translateY(${item.start}px)`, width: '100%', height: ROW_HEIGHT }}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
-                ))}
-              </tr>
-            );
+            return row ? <VirtualRow key={row.id} row={row} index={item.index} start={item.start} template={template} /> : null;
           })}
         </tbody>
       </table>
