@@ -41,12 +41,29 @@ const port = parsePort(values.port ?? process.env.CRM_PORT, DEFAULT_PORT, '--por
 const authPort = parsePort(values['auth-port'] ?? process.env.CRM_AUTH_PORT, DEFAULT_AUTH_PORT, '--auth-port / CRM_AUTH_PORT');
 const dataDir = values['data-dir'] ? defaultDataDir({ CRM_DATA_DIR: values['data-dir'] }) : defaultDataDir();
 
+// Ctrl-C while starting abandons the start: the emulator stops at once, a seed
+// in progress is finished first (so .data never holds half a demo).
+const starting = new AbortController();
+const interrupt = (signal: string) => () => {
+  if (starting.signal.aborted) return;
+  console.log(`\n${signal}: abandoning the start ...`);
+  starting.abort(new Error(`${signal} while starting`));
+};
+const earlyInt = interrupt('Ctrl-C');
+const earlyTerm = interrupt('SIGTERM');
+process.on('SIGINT', earlyInt);
+process.on('SIGTERM', earlyTerm);
+
 const startedAt = Date.now();
 console.log(`Starting CRM Pro (data in ${dataDir}) ...`);
 let stack: EmbeddedStack;
 try {
-  stack = await startEmbeddedStack({ port, authPort, dataDir, seed: !values['no-seed'] });
+  stack = await startEmbeddedStack({ port, authPort, dataDir, seed: !values['no-seed'], signal: starting.signal });
 } catch (error) {
+  if (starting.signal.aborted) {
+    console.log('Stopped. Data is kept in', dataDir);
+    process.exit(0);
+  }
   if (error instanceof PortInUseError || error instanceof DataDirInUseError) {
     console.error(`\n${error.message}`);
   } else {
@@ -55,8 +72,8 @@ try {
   process.exit(1);
 }
 
-console.log(formatReadyBanner(stack, Date.now() - startedAt));
-
+process.off('SIGINT', earlyInt);
+process.off('SIGTERM', earlyTerm);
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -73,3 +90,10 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+console.log(formatReadyBanner(stack, Date.now() - startedAt));
+
+void stack.ended.then((reason) => {
+  if (reason === null || stopping) return;
+  console.error(`\n${reason} CRM Pro stopped; start it again with npm start.`);
+  process.exit(1);
+});

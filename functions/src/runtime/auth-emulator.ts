@@ -15,6 +15,8 @@ export interface AuthEmulatorOptions {
   readonly projectId?: string;
   /** Give up when the emulator has not answered by then. Default 120 s (a cold start takes ~10 s of CPU). */
   readonly startTimeoutMs?: number;
+  /** Abandons the start: the emulator is stopped and the promise rejects. */
+  readonly signal?: AbortSignal;
 }
 
 export interface AuthEmulator {
@@ -87,9 +89,17 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
       }
     },
   };
+  const abandon = (): void => void stopProcessGroup(child, 2_000);
+  options.signal?.addEventListener('abort', abandon, { once: true });
   try {
     await waitUntilReady(url, projectId, child, output, options.startTimeoutMs ?? 120_000);
+    options.signal?.throwIfAborted();
   } catch (error) {
+    options.signal?.removeEventListener('abort', abandon);
+    if (options.signal?.aborted) {
+      await emulator.stop();
+      throw options.signal.reason;
+    }
     await emulator.stop();
     // Someone took the port between our check and the emulator's bind.
     if (/Port \d+ is not open/.test(output.text())) {
@@ -97,6 +107,7 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
     }
     throw error;
   }
+  options.signal?.removeEventListener('abort', abandon);
   return emulator;
 }
 

@@ -17,6 +17,8 @@ import { createRuntimeApp, listen, type HttpsFunction, type ListeningServer } fr
 import { waitForHttp } from './wait-for-http.js';
 
 let stopping: Promise<void> | null = null;
+/** The demo seed in progress: a stop waits for it, so the data folder never holds half a demo. */
+let seeding: Promise<unknown> | null = null;
 let server: ListeningServer | null = null;
 let disconnectTriggers: (() => void) | null = null;
 
@@ -46,7 +48,10 @@ async function main(): Promise<void> {
     options.port,
   );
 
-  const seed = options.seed ? await seedDemo(services, { templatesDir: options.templatesDir }) : null;
+  const seedRun = options.seed ? seedDemo(services, { templatesDir: options.templatesDir }) : Promise.resolve(null);
+  seeding = seedRun;
+  const seed = await seedRun;
+  if (stopping) return; // asked to stop while seeding: the seed is complete, the rest is not wanted
   if (options.seed) await createUsers(adminApp, options);
   send({ type: 'ready', port: server.port, seed, triggers: hooks.triggers, tasks: hooks.tasks });
 }
@@ -77,6 +82,7 @@ function collectCallables(module: Record<string, unknown>): Map<string, HttpsFun
 function stop(): Promise<void> {
   stopping ??= (async () => {
     try {
+      await seeding?.catch(() => undefined);
       await server?.close();
       disconnectTriggers?.();
       const store = await openEmbeddedMemoryStore();

@@ -38,6 +38,12 @@ export interface EmbeddedStackOptions {
   readonly authEmulatorUrl?: string;
   /** How much of the runtime's own logging to show. Default 'info'; tests may prefer 'warn'. */
   readonly logLevel?: RuntimeLogLevel;
+  /**
+   * Abandons a start in progress (Ctrl-C while starting): the emulator is
+   * stopped, the runtime finishes a seed it began (never half a demo on disk)
+   * and stops, and the promise rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface DemoLogin {
@@ -66,6 +72,11 @@ export interface EmbeddedStack {
   readonly tasksRunning: boolean;
   /** Stops the runtime (flushing the store) and the Auth emulator it started. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Settles once the stack is down: null after stop(), or why it went down on
+   * its own (the runtime or the emulator died; the rest is then stopped too).
+   */
+  readonly ended: Promise<string | null>;
 }
 
 /**
@@ -108,31 +119,61 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
 
   // Both start at once: the emulator's ~10 s cold start overlaps the runtime's start and seed.
   const runtime = startRuntimeProcess(runtimeOptions, dataDir, options.logLevel ?? 'info');
-  const starting = external ? Promise.resolve(null) : startAuthEmulator({ host, port: authPort });
+  const signal = options.signal;
+  const starting = external ? Promise.resolve(null) : startAuthEmulator({ host, port: authPort, ...(signal ? { signal } : {}) });
+  const abandon = (): void => void runtime.stop();
+  signal?.addEventListener('abort', abandon, { once: true });
   // An emulator that dies after answering would leave the runtime waiting for it to create the logins.
   const lost = starting.then((started) =>
     started ? started.exited.then((how): never => { throw new Error(`The Auth emulator ${how} during start-up.`); }) : new Promise<never>(() => {}),
   );
   const [emulatorResult, runtimeResult] = await Promise.allSettled([starting, Promise.race([runtime.ready, lost])]);
+  signal?.removeEventListener('abort', abandon);
   const emulator: AuthEmulator | null = emulatorResult.status === 'fulfilled' ? emulatorResult.value : null;
   if (emulatorResult.status === 'rejected' || runtimeResult.status === 'rejected') {
     await runtime.stop();
     await emulator?.stop();
     await lock.release();
+    if (signal?.aborted) throw signal.reason;
     const failure = runtimeResult.status === 'rejected' && runtimeResult.reason instanceof PortInUseError ? runtimeResult : emulatorResult.status === 'rejected' ? emulatorResult : runtimeResult;
     throw failure.status === 'rejected' ? failure.reason : new Error('The CRM did not start.');
+  }
+  if (signal?.aborted) {
+    // Aborted in the instant between "ready" and here.
+    await runtime.stop();
+    await emulatorResult.value?.stop();
+    await lock.release();
+    throw signal.reason;
   }
   const ready = runtimeResult.value;
 
   let stopped: Promise<void> | null = null;
-  void emulator?.exited.then((how) => {
-    if (!stopped) console.error(`\nThe Auth emulator ${how}; sign-in no longer works. Stop the CRM and start it again.`);
-  });
   const killOnExit = (): void => {
     runtime.kill();
     emulator?.kill();
   };
   process.once('exit', killOnExit);
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      process.removeListener('exit', killOnExit);
+      await runtime.stop();
+      await emulator?.stop();
+      await lock.release();
+    })();
+    return stopped;
+  };
+  // Half a CRM is no use: when either process dies on its own, the other is stopped too and `ended` says why.
+  const ended = Promise.race([
+    runtime.exited.then((how) => `The CRM runtime ${how}.`),
+    emulator ? emulator.exited.then((how) => `The Auth emulator ${how}.`) : new Promise<string>(() => {}),
+  ]).then(async (reason) => {
+    if (stopped) {
+      await stopped;
+      return null;
+    }
+    await stop();
+    return reason;
+  });
   return {
     url: `http://${host}:${ready.port}`,
     port: ready.port,
@@ -145,15 +186,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     logins: seed ? DEMO_USERS.map((user) => ({ email: user.email, password: DEMO_PASSWORD, uid: user.uid, label: user.label })) : [],
     workflowsConnected: ready.triggers,
     tasksRunning: ready.tasks,
-    stop: () => {
-      stopped ??= (async () => {
-        process.removeListener('exit', killOnExit);
-        await runtime.stop();
-        await emulator?.stop();
-        await lock.release();
-      })();
-      return stopped;
-    },
+    ended,
+    stop,
   };
 }
 
@@ -165,6 +199,8 @@ interface RuntimeProcess {
   stop(): Promise<void>;
   /** Last resort when this process exits without stop(): synchronous. */
   kill(): void;
+  /** Settles when the process ends, with how it ended. */
+  readonly exited: Promise<string>;
 }
 
 function startRuntimeProcess(options: TRuntimeOptions, dataDir: string, logLevel: RuntimeLogLevel): RuntimeProcess {
@@ -180,6 +216,9 @@ function startRuntimeProcess(options: TRuntimeOptions, dataDir: string, logLevel
     detached: true,
   });
 
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `was stopped by ${signal}` : `exited with code ${code}`));
+  });
   relayRuntimeOutput(child.stdout, process.stdout, logLevel);
   relayRuntimeOutput(child.stderr, process.stderr, logLevel);
 
@@ -198,6 +237,7 @@ function startRuntimeProcess(options: TRuntimeOptions, dataDir: string, logLevel
 
   return {
     ready,
+    exited,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
