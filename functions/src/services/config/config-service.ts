@@ -288,11 +288,15 @@ function writeTemplateAutomation(
   { tenantId, template, now, newId }: { tenantId: string; template: Template; now: Date; newId: () => string },
 ): void {
   for (const [module, workflows] of Object.entries(template.workflow_schemas ?? {})) {
-    workflows.forEach((workflow, index) => {
+    // execution_order defaults to 0 when parsed, so it cannot tell "unset" from "first": order by it,
+    // then by position in the template, and store 0..n-1 so every workflow has a distinct place.
+    const ordered = workflows.map((workflow, index) => ({ workflow, index }));
+    ordered.sort((a, b) => a.workflow.execution_order - b.workflow.execution_order || a.index - b.index);
+    ordered.forEach(({ workflow }, order) => {
       tx.set(`${crmPaths.workflows(tenantId)}/${newId()}`, plainData({
         ...workflow,
         module,
-        execution_order: workflow.execution_order ?? index,
+        execution_order: order,
         source: 'template',
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
