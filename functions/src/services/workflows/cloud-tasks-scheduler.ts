@@ -9,7 +9,8 @@ import {
 /** The task-queue function that runs workflow tasks (exported from index.ts). */
 export const WORKFLOW_TASK_FUNCTION = 'crmRunWorkflowTask';
 
-interface TaskQueueLike {
+/** The part of firebase-admin's TaskQueue this adapter uses (injectable for tests). */
+export interface TaskQueueLike {
   enqueue(data: TaskEnvelope, options: { id: string; scheduleTime: Date }): Promise<void>;
   delete(id: string): Promise<void>;
 }
@@ -31,7 +32,7 @@ export class CloudTasksScheduler implements TaskScheduler {
   private queue: Promise<TaskQueueLike> | undefined;
 
   constructor(
-    private readonly options: { functionName?: string; region?: string; maxAttempts?: number; now?: () => Date } = {},
+    private readonly options: { functionName?: string; region?: string; maxAttempts?: number; now?: () => Date; queue?: TaskQueueLike } = {},
   ) {
     // Must match retryConfig.maxAttempts of crmRunWorkflowTask in index.ts.
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -66,6 +67,7 @@ export class CloudTasksScheduler implements TaskScheduler {
   }
 
   private taskQueue(): Promise<TaskQueueLike> {
+    if (this.options.queue) return Promise.resolve(this.options.queue);
     this.queue ??= (async () => {
       const [{ getApps, initializeApp }, { getFunctions }] = await Promise.all([
         import('firebase-admin/app'),

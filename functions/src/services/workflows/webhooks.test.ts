@@ -61,7 +61,11 @@ describe('webhook delivery', () => {
     await saveWebhook(env, receiver.url);
     const patient = await env.create('patients', buildPatient());
     expect(receiver.hits).toHaveLength(0); // queued, never sent inline with the record event
+    const [queued] = await env.scheduler.pending();
     await env.advanceBy(1_000);
+    expect(receiver.hits).toHaveLength(1);
+    // The queue delivers the task again (at-least-once): a delivery already done is not repeated.
+    await env.services.workflows.handleTask(queued!.envelope, { attempt: 0, maxAttempts: 5 });
     expect(receiver.hits).toHaveLength(1);
     const [hit] = receiver.hits;
     const body = JSON.parse(hit!.body) as { event: string; record: { id: string; number: string; data: Record<string, unknown> } };

@@ -143,6 +143,10 @@ export class WorkflowRunner {
 
   /** One delivery attempt of a queued webhook; throws RetryTaskError to be retried with backoff. */
   async deliverWebhook(payload: Extract<WorkflowTaskPayload, { kind: 'webhook' }>, attempt: number): Promise<void> {
+    // Task queues deliver at least once: a delivery already recorded as done is not POSTed again.
+    const log = await this.deps.store.get(workflowPaths.log(payload.tenantId, payload.logId));
+    const previous = (log?.data.deliveries as Record<string, { status?: string }> | undefined)?.[String(payload.actionIndex)];
+    if (previous?.status === 'success' || previous?.status === 'failed') return;
     const secret = await this.deps.secrets.get(payload.tenantId, payload.secretRef);
     const result = await this.deps.sender.send({ url: payload.url, body: payload.body, secret, eventId: payload.eventId, attempt });
     const final = result.ok || !result.retryable || attempt + 1 >= this.deps.scheduler.maxAttempts;
