@@ -257,6 +257,25 @@ describe('idempotency and loops', () => {
     expect(record?.data.version).toBe(2);
   });
 
+  it('a template-upgrade migration rewriting a record runs no update workflows', async () => {
+    await save('patients', { trigger_type: 'record_updated', actions: [email('updated')] });
+    const patient = await env.create('patients', buildPatient());
+    const path = `crm_tenants/acme/records/${patient.id}`;
+    const doc = await env.store.get(path);
+    const record = doc!.data as { data: Record<string, unknown>; version: number };
+    await env.store.set(path, {
+      ...doc!.data,
+      data: { ...record.data, allergies: 'migrated' },
+      version: record.version + 1,
+      schemaVersion: '2.0.0',
+      migration: { jobId: 'job-1', version: '2.0.0' },
+    });
+    await env.settle();
+    expect(await env.outbox()).toEqual([]);
+    await env.update(patient.id, { phone: '+1 555 0199' });
+    expect((await env.outbox()).map((mail) => mail.message.subject)).toEqual(['updated']);
+  });
+
   it('a workflow\'s own update_field does not re-trigger it', async () => {
     const id = await save('patients', { trigger_type: 'record_updated', actions: [{ type: 'update_field', field: 'allergies', value: 'checked' }] });
     const patient = await env.create('patients', buildPatient());

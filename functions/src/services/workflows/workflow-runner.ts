@@ -90,6 +90,9 @@ export class WorkflowRunner {
 
     const scheduling = await this.planSchedules(tenantId, recordId, workflows, before, after, change.eventId);
 
+    // A template-upgrade migration rewrites records to a new shape: that is not a user's edit, and
+    // record_updated workflows must not mail 20,000 customers about it. Its schedules are still re-planned above.
+    if (isMigrationWrite(change.before, change.after)) return { runs: [], ...scheduling };
     const event: RecordEvent = { kind, before: before?.data ?? null, after: after?.data ?? null, statusField: module.statusField };
     const triggered = workflows.filter((workflow) => matchesTrigger({ workflow: workflow.definition, event }));
     if (triggered.length === 0) return { runs: [], ...scheduling };
@@ -434,6 +437,12 @@ function storedOutcome(outcome: ActionOutcome, delivered: unknown): Record<strin
     stored.detail = { ...(stored.detail as Record<string, StoreValue>), attempts: d.attempts ?? 0, httpStatus: d.httpStatus ?? null };
   }
   return stored;
+}
+
+/** The migration runner (services/template-lifecycle) stamps `schemaVersion` and a `migration` marker. */
+function isMigrationWrite(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): boolean {
+  if (!before || !after) return false;
+  return typeof after.migration === 'object' && after.migration !== null && after.schemaVersion !== before.schemaVersion;
 }
 
 /** Event ids become parts of document ids and task names. */
