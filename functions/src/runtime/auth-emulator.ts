@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EMBEDDED_PROJECT_ID, REPO_ROOT } from './runtime-constants.js';
 import { PortInUseError, portInUseMessage } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
-import { waitForHttp } from './wait-for-http.js';
+import { isAuthEmulatorConfig, waitForHttp } from './wait-for-http.js';
 
 export interface AuthEmulatorOptions {
   readonly host: string;
@@ -172,6 +172,7 @@ async function waitUntilReady(
   try {
     await waitForHttp(`${url}/emulator/v1/projects/${projectId}/config`, {
       timeoutMs,
+      accept: isAuthEmulatorConfig,
       abortIf: () => (exited === null ? null : `The Auth emulator ${exited} before it was ready.`),
     });
   } catch (error) {

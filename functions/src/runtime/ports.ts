@@ -37,8 +37,21 @@ export async function assertPortFree(host: string, port: number, role: PortRole)
   }
 }
 
-/** A port the OS says is free now (there is a short window in which another process could take it). */
+/**
+ * A port that is free now, for a server that binds it only later (the Auth
+ * emulator needs ~10 s). Picked below the OS's ephemeral range (32768+ on
+ * Linux, 49152+ elsewhere), so no `listen(0)` in the meantime (our own runtime,
+ * a parallel test) can be handed the same port before the emulator binds it.
+ */
 export async function pickFreePort(host: string): Promise<number> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      return await listenAndClose(host, candidate);
+    } catch (error) {
+      if (!isAddressInUse(error) && (error as NodeJS.ErrnoException | null)?.code !== 'EACCES') throw error;
+    }
+  }
   return listenAndClose(host, 0);
 }
 

@@ -14,7 +14,7 @@ import { PortInUseError } from './ports.js';
 import { connectWorkflowHooks } from './workflow-hooks.js';
 import { isParentMessage, ZRuntimeOptionsSchema, type RuntimeMessage, type TRuntimeOptions } from './runtime-protocol.js';
 import { createRuntimeApp, listen, type HttpsFunction, type ListeningServer } from './runtime-server.js';
-import { waitForHttp } from './wait-for-http.js';
+import { isAuthEmulatorConfig, waitForHttp } from './wait-for-http.js';
 
 let stopping: Promise<void> | null = null;
 /** The demo seed in progress: a stop waits for it, so the data folder never holds half a demo. */
@@ -64,7 +64,7 @@ async function initializeAdminApp(projectId: string): Promise<App> {
 
 async function createUsers(app: App, options: TRuntimeOptions): Promise<void> {
   const url = `http://${options.authEmulatorHost}:${options.authEmulatorPort}`;
-  await waitForHttp(`${url}/emulator/v1/projects/${options.projectId}/config`, { timeoutMs: 120_000 });
+  await waitForHttp(`${url}/emulator/v1/projects/${options.projectId}/config`, { timeoutMs: 120_000, accept: isAuthEmulatorConfig });
   await ensureDemoUsers(app);
 }
 
