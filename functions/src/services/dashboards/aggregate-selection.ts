@@ -75,6 +75,11 @@ export async function aggregateSelection(
  * returns a real record whose value becomes the new candidate. Bounded: at
  * most 1 + 16 × 4 = 65 reads whatever the record count. The result is the
  * value read from a record, so it is exact.
+ *
+ * The prefixes are written at module scope only (16 tokens per number, twice
+ * with the owner scope); under every facet they would multiply a record's
+ * tokens, so min/max take created_at / updated_at ranges and the owner scope
+ * but no field filters (refused when the dashboard is saved).
  */
 export async function findExtreme(
   store: DocumentStore,

@@ -2,7 +2,7 @@ import { chunk, coverDayRange, coverInstantRange, MAX_ANY_VALUES } from '../../e
 import { dayRangeToInstants, type DayRange } from '../../engine/dashboards/date-range.js';
 import { SYSTEM_DATE_FIELDS, type FilterCondition, type RangeCondition, type SystemDateField } from '../../engine/dashboards/parse-filter.js';
 import type { ResolvedModule } from '../config/tenant-config.js';
-import { facetToken, isDimension, isFacetable, isNumericScope, normalizeFacetValue, ownerScoped } from '../records/record-tokens.js';
+import { facetToken, isDimension, isFacetable, normalizeFacetValue, ownerScoped } from '../records/record-tokens.js';
 
 /** A range on a stored timestamp, answered by the (tokens, createdAt|updatedAt) indexes. */
 export interface NativeRange {
@@ -24,7 +24,7 @@ export interface Selection {
   /** The scope tokens (module or facet, owner-scoped) before date buckets: what min/max descends under. */
   readonly scopes: string[];
   readonly hasDateBuckets: boolean;
-  /** Whether the scopes carry number-prefix tokens (no facet, or a select/checkbox facet). */
+  /** Whether the scopes carry number-prefix tokens: only the module scope does (record-tokens.ts). */
   readonly hasNumberPrefixes: boolean;
 }
 
@@ -112,7 +112,7 @@ export function compileSelection({
       nativeRange,
       scopes,
       hasDateBuckets: dataRange !== undefined,
-      hasNumberPrefixes: facet === undefined || isNumericScope(facet.field),
+      hasNumberPrefixes: facet === undefined,
     },
   };
 }

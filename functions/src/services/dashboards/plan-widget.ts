@@ -123,7 +123,7 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
         throw new WidgetConfigError(`${aggregation} cannot be combined with a range on a date field; use created_at or updated_at`);
       }
       if ((aggregation === 'min' || aggregation === 'max') && !current.hasNumberPrefixes) {
-        throw new WidgetConfigError(`${aggregation} can be filtered by a select or checkbox field only`);
+        throw new WidgetConfigError(`${aggregation} can be filtered by created_at or updated_at only`);
       }
       const relative = conditions.find((condition): condition is RangeCondition => condition.kind === 'range' && condition.previous !== null);
       const figure = async (run: RunContext, selection: Selection): Promise<number | null> => {

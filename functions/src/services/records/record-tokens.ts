@@ -27,7 +27,6 @@ import { dateBucketParts, numericPrefixParts } from '../../engine/dashboards/buc
  *   appointments|t:appointment_date=2026-11-24T10:15           a quarter hour (datetime only)
  *   appointments|f:status=Scheduled|d:appointment_date=2026-11-24
  *   opportunities|n:amount=c0a                                 a prefix of the number's sortable key
- *   opportunities|f:stage=won|n:amount=c0a                     the same under a select or checkbox facet
  */
 export const MAX_FACET_VALUE_LENGTH = 100;
 export const MAX_PREFIX_LENGTH = 15;
@@ -53,11 +52,6 @@ const DIMENSION_TYPES = new Set<FieldDefinition['type']>(['select', 'multi_selec
 
 export function isDimension(field: FieldDefinition): boolean {
   return DIMENSION_TYPES.has(field.type);
-}
-
-/** Facets whose records also carry number-prefix tokens (min/max under an equality filter). */
-export function isNumericScope(field: FieldDefinition): boolean {
-  return field.type === 'select' || field.type === 'checkbox';
 }
 
 export function isFacetable(field: FieldDefinition): boolean {
@@ -171,19 +165,17 @@ function dashboardTokens(module: string, fields: readonly FieldDefinition[], dat
     if (field.type === 'date' || field.type === 'datetime') dateParts.push(...dateBucketParts(field.key, field.type, data[field.key]));
     if (field.type === 'number' || field.type === 'currency') numberParts.push(...numericPrefixParts(field.key, data[field.key]));
   }
-  if (dateParts.length + numberParts.length === 0) return [];
+  // A number's 16 prefixes stay at module scope: under every facet they would multiply the token count.
   const tokens = [...dateParts, ...numberParts].map((part) => `${module}|${part}`);
+  if (dateParts.length === 0) return tokens;
   for (const field of fields) {
     if (!isDimension(field)) continue;
-    // A number's 16 prefixes are combined only with single-valued choice facets, to bound the token count.
-    const withNumbers = isNumericScope(field);
     const raw = data[field.key];
     for (const value of Array.isArray(raw) ? raw : [raw]) {
       const normalized = normalizeFacetValue(field, value);
       if (normalized === null) continue;
       const scope = facetToken(module, field.key, normalized);
       for (const part of dateParts) tokens.push(`${scope}|${part}`);
-      if (withNumbers) for (const part of numberParts) tokens.push(`${scope}|${part}`);
     }
   }
   return tokens;
