@@ -65,6 +65,10 @@ export async function seedDemo(services: Services, options: SeedOptions): Promis
     warnings.push(`Templates were not republished: ${error instanceof Error ? error.message : String(error)}`);
   }
 
+  if (marker?.data.status === 'seeding') {
+    // Only a killed process leaves this (a normal stop waits for the seed): say so rather than seed over half a demo.
+    warnings.push('The demo seed in this data folder was interrupted; run `npm run reset` for a complete demo.');
+  }
   if (marker) {
     const version = Number(marker.data.version);
     if (version !== SEED_VERSION) {
@@ -79,8 +83,9 @@ export async function seedDemo(services: Services, options: SeedOptions): Promis
     };
   }
 
-  await writeOsDocuments();
   const now = options.now ?? new Date();
+  await store.set(SEED_MARKER_PATH, { version: SEED_VERSION, status: 'seeding', startedAt: now.toISOString() });
+  await writeOsDocuments();
   const tenants: SeededTenant[] = [];
   for (const [position, tenant] of DEMO_TENANTS.entries()) {
     tenants.push(await seedTenant(services, tenant, { now, seed: 20_260_101 + position, warnings }));
@@ -88,6 +93,7 @@ export async function seedDemo(services: Services, options: SeedOptions): Promis
   const seededAt = now.toISOString();
   await store.set(SEED_MARKER_PATH, {
     version: SEED_VERSION,
+    status: 'done',
     seededAt,
     tenants: tenants.map((t) => ({ id: t.id, name: t.name, template: t.template, records: t.records })),
   });
