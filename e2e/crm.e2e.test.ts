@@ -279,6 +279,16 @@ describe('CRM Pro in the browser', () => {
     await page.getByTestId('submit-record').click();
     await page.getByTestId('record-title').filter({ hasText: 'Delivery van' }).waitFor();
     await expect.poll(() => page.getByText('VEH-').first().textContent()).toMatch(/VEH-\d+/);
+
+    // Delete moves it to the trash; the trash lists it and Restore brings it back.
+    await page.getByTestId('delete-record').click();
+    await page.getByText('No vehicle yet.').waitFor();
+    await page.getByTestId('trash-toggle').click();
+    await page.getByTestId('record-link').first().click();
+    await page.getByText('Deleted', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.getByTestId('edit-record').waitFor();
+    expect(await page.getByText('Deleted', { exact: true }).count()).toBe(0);
     await page.getByTestId('nav-vehicles').click();
     await page.getByTestId('view-board').click();
     await page.locator('[data-testid=column-available] [data-testid^=card-]').first().waitFor();
@@ -338,6 +348,28 @@ describe('CRM Pro in the browser', () => {
     await screenshot(page, '19-member-spanish');
   });
 
+  it('the host OS mounts CrmApp with its own signed-in user: no second sign-in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+    contexts.push(context);
+    const page = await context.newPage();
+    lastPage = page;
+    pageErrors.push(collectPageErrors(page));
+    await page.goto(`${stack.url}/embed-demo.html?tenant=demo-hospital`);
+    await page.getByLabel('host email').fill('admin@demo.crm');
+    await page.getByLabel('host password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Enter the OS' }).click();
+    const window = page.getByRole('region', { name: 'CRM Pro window' });
+    await window.getByTestId('nav-patients').waitFor();
+    expect(await page.getByText('Sign in to CRM Pro').count()).toBe(0);
+    await expect.poll(() => window.getByTestId('user-role').textContent()).toBe('Admin');
+    // The host owns the session and the tenant: the CRM offers neither sign-out nor a tenant switch.
+    expect(await window.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect(await window.getByText('Switch organisation').count()).toBe(0);
+    await window.getByTestId('nav-doctors').click();
+    await window.getByTestId('record-link').first().waitFor();
+    await screenshot(page, '20-embedded-in-host-os');
+  });
+
   it(`a module with ${BULK.count} records scrolls and filters without freezing`, async () => {
     const page = await signedInPage('owner@demo.crm');
     await page.addInitScript(() => {
@@ -391,7 +423,7 @@ describe('CRM Pro in the browser', () => {
       }, 120);
       return { steadyScrollFrameMs: steady, jumpScrollFrameMs: jumps };
     });
-    await screenshot(page, '20-5000-records');
+    await screenshot(page, '21-5000-records');
 
     const filterStarted = Date.now();
     await page.getByTestId('add-filter').click();
@@ -406,7 +438,7 @@ describe('CRM Pro in the browser', () => {
     await page.getByTestId('search').fill('4243');
     await expect.poll(() => rowsInTable(page), { timeout: 15_000 }).toBe(1);
     const searchMs = Date.now() - searchStarted;
-    await screenshot(page, '21-5000-filtered');
+    await screenshot(page, '22-5000-filtered');
 
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
     const metrics = {

@@ -22,6 +22,10 @@ export default defineConfig({
     },
   },
   build: {
+    // The host-OS stand-in page is built only for the browser tests.
+    ...(process.env.CRM_EMBED_DEMO === '1'
+      ? { rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), embedDemo: fileURLToPath(new URL('embed-demo.html', import.meta.url)) } } }
+      : {}),
     manifest: true,
     sourcemap: false,
     chunkSizeWarningLimit: 900,

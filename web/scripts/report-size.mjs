@@ -15,7 +15,7 @@ try {
   process.exit(1);
 }
 
-const entry = Object.entries(manifest).find(([, chunk]) => chunk.isEntry);
+const entry = Object.entries(manifest).find(([key, chunk]) => chunk.isEntry && key === 'index.html');
 if (!entry) throw new Error('The manifest has no entry chunk.');
 
 const seen = new Set();
@@ -37,7 +37,8 @@ for (const key of seen) {
   gzipped += gz;
   rows.push(`  ${file.padEnd(48)} ${(bytes.length / 1024).toFixed(1).padStart(8)} KB  ${(gz / 1024).toFixed(1).padStart(7)} KB gz`);
 }
-const css = (manifest[entry[0]].css ?? []).map((file) => gzipSync(readFileSync(`${dist}${file}`), { level: 9 }).length).reduce((a, b) => a + b, 0);
+const cssFiles = new Set([...seen].flatMap((key) => manifest[key].css ?? []));
+const css = [...cssFiles].map((file) => gzipSync(readFileSync(`${dist}${file}`), { level: 9 }).length).reduce((a, b) => a + b, 0);
 
 console.log('First-screen JavaScript (entry + static imports):');
 console.log(rows.join('\n'));

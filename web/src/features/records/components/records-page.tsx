@@ -44,6 +44,8 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search);
   const [filters, setFilters] = useState<TRecordFilter[]>([]);
+  // Deleted records stay restorable; the trash lists them for whoever may delete.
+  const [trash, setTrash] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
   const { columns, setColumns } = useColumnChoice(tenantId, module);
 
@@ -55,8 +57,9 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
       search: debouncedSearch,
       sort: serverSort ? (SERVER_SORT_COLUMNS[serverSort.id] ?? 'created_at') : 'created_at',
       direction: serverSort ? (serverSort.desc ? 'desc' : 'asc') : 'desc',
+      deleted: trash,
     }),
-    [module.slug, filters, debouncedSearch, serverSort],
+    [module.slug, filters, debouncedSearch, serverSort, trash],
   );
   const list = useRecordList(tenantId, params, view === 'table' && scopes.read !== 'none');
   const records = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
@@ -120,6 +123,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
           <input type="search" placeholder={t('records.search')} value={search} onChange={(event) => setSearch(event.target.value)} data-testid="search" aria-label={t('records.search')} />
         </div>
         <FilterBar module={module} filters={filters} onChange={setFilters} />
+        {view === 'table' && scopes.delete !== 'none' ? (
+          <button type="button" className={`btn btn-ghost btn-sm${trash ? ' is-on' : ''}`} aria-pressed={trash} onClick={() => setTrash((value) => !value)} data-testid="trash-toggle">
+            {trash ? t('records.leaveTrash') : t('records.trash')}
+          </button>
+        ) : null}
         {view === 'table' ? <ColumnChooser module={module} columns={columns} onChange={setColumns} /> : null}
       </div>
       {view === 'board' ? (
@@ -137,10 +145,10 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
         </div>
       ) : records.length === 0 && !hasNextPage ? (
         <EmptyState
-          title={filtered ? t('records.emptyFiltered') : t('records.empty', { module: title.toLowerCase() })}
-          hint={filtered ? undefined : t('records.emptyHint')}
+          title={trash ? t('records.trashEmpty') : filtered ? t('records.emptyFiltered') : t('records.empty', { module: title.toLowerCase() })}
+          hint={filtered || trash ? undefined : t('records.emptyHint')}
           action={
-            !filtered && can('create') ? (
+            !filtered && !trash && can('create') ? (
               <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary">
                 {t('records.new', { module: singular })}
               </Link>

@@ -148,14 +148,14 @@ export function RecordsTable(props: RecordsTableProps) {
     if (hasMore && !loadingMore && lastIndex >= rows.length - 15) onLoadMore();
   }, [lastIndex, rows.length, hasMore, loadingMore, onLoadMore]);
 
-  const template = table
-    .getVisibleLeafColumns()
-    .map((column) => `minmax(${column.getSize()}px, 1fr)`)
-    .join(' ');
+  const leafColumns = table.getVisibleLeafColumns();
+  const template = leafColumns.map((column) => `minmax(${column.getSize()}px, 1fr)`).join(' ');
+  // A fixed minimum width instead of `max-content`: intrinsic sizing would make every scroll re-measure the rows.
+  const minWidth = leafColumns.reduce((sum, column) => sum + column.getSize(), 0);
 
   return (
     <div className="table-scroll" ref={scrollRef} data-testid="records-table">
-      <table className="data-table" style={{ display: 'grid' }} aria-rowcount={rows.length}>
+      <table className="data-table" style={{ display: 'grid', minWidth }} aria-rowcount={rows.length}>
         <thead style={{ display: 'grid', position: 'sticky', top: 0, zIndex: 1 }}>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} style={{ display: 'grid', gridTemplateColumns: template }}>
