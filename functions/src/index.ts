@@ -73,3 +73,24 @@ export const crmRunWorkflowTask = onTaskDispatched(
     await services.workflows.handleTask(toTaskEnvelope(request.data), { attempt: request.retryCount, maxAttempts: 5 });
   },
 );
+export const crmConsoleListTemplates = callable('crmConsoleListTemplates');
+export const crmConsoleGetTemplate = callable('crmConsoleGetTemplate');
+export const crmConsoleSaveDraft = callable('crmConsoleSaveDraft');
+export const crmConsoleCloneTemplate = callable('crmConsoleCloneTemplate');
+export const crmConsolePublishDraft = callable('crmConsolePublishDraft');
+export const crmConsoleSetTemplateActive = callable('crmConsoleSetTemplateActive');
+export const crmConsoleDeleteTemplate = callable('crmConsoleDeleteTemplate');
+export const crmConsoleMigrationStatus = callable('crmConsoleMigrationStatus');
+export const crmUpgradeStatus = callable('crmUpgradeStatus');
+export const crmPreviewUpgrade = callable('crmPreviewUpgrade');
+export const crmApplyUpgrade = callable('crmApplyUpgrade');
+export const crmMigrationProgress = callable('crmMigrationProgress');
+
+/** Template-upgrade data migrations, one slice per task; a crash is retried and resumes from the job's cursor. */
+export const crmRunMigrationTask = onTaskDispatched(
+  { retryConfig: { maxAttempts: 20, minBackoffSeconds: 10, maxBackoffSeconds: 300 }, rateLimits: { maxConcurrentDispatches: 10 }, timeoutSeconds: 540 },
+  async (request) => {
+    const { runMigrationTask } = await import('./services/template-lifecycle/migration-task.js');
+    await runMigrationTask((await getInstanceServices()).store, request.data);
+  },
+);

@@ -51,6 +51,18 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmListTasks: { tenantId: 'acme' },
     crmSetTaskStatus: { tenantId: 'acme', taskId: 't1', status: 'done' },
     crmRevealWebhookSecret: { tenantId: 'acme' },
+    crmConsoleListTemplates: {},
+    crmConsoleGetTemplate: { slug: 'hospital' },
+    crmConsoleSaveDraft: { template: { name: 'Draft' } },
+    crmConsoleCloneTemplate: { slug: 'hospital', newSlug: 'clinic-two' },
+    crmConsolePublishDraft: { draftId: 'd1', changeNote: 'First' },
+    crmConsoleSetTemplateActive: { slug: 'hospital', active: false },
+    crmConsoleDeleteTemplate: { slug: 'clinic-two' },
+    crmConsoleMigrationStatus: {},
+    crmUpgradeStatus: { tenantId: 'acme' },
+    crmPreviewUpgrade: { tenantId: 'acme' },
+    crmApplyUpgrade: { tenantId: 'acme', targetVersion: '1.1.0' },
+    crmMigrationProgress: { tenantId: 'acme' },
   };
 }
 

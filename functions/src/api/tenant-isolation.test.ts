@@ -71,6 +71,19 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmListTasks', { tenantId }],
     ['crmSetTaskStatus', { tenantId, taskId: 't1', status: 'done' }],
     ['crmRevealWebhookSecret', { tenantId }],
+    ['crmUpgradeStatus', { tenantId }],
+    ['crmPreviewUpgrade', { tenantId }],
+    ['crmApplyUpgrade', { tenantId, targetVersion: '1.1.0' }],
+    ['crmMigrationProgress', { tenantId }],
+    // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
+    ['crmConsoleListTemplates', {}],
+    ['crmConsoleGetTemplate', { slug: 'hospital' }],
+    ['crmConsoleSaveDraft', { template: { slug: 'hospital' } }],
+    ['crmConsoleCloneTemplate', { slug: 'hospital', newSlug: 'stolen' }],
+    ['crmConsolePublishDraft', { draftId: 'd1', changeNote: 'x' }],
+    ['crmConsoleSetTemplateActive', { slug: 'hospital', active: false }],
+    ['crmConsoleDeleteTemplate', { slug: 'hospital' }],
+    ['crmConsoleMigrationStatus', { tenantId }],
   ];
 }
 

@@ -385,9 +385,10 @@ class UpgradeMerger {
   private mergeLocalized(path: string, b: unknown, t: unknown, o: unknown): unknown {
     if (sameValue(t, b)) return o;
     if (sameValue(o, b)) return t;
+    // A plain string speaks for the default language only: rewording it does not delete translations.
     const bm = localizedMap(b);
-    const tm = localizedMap(t);
-    const om = localizedMap(o);
+    const tm = typeof t === 'string' ? { ...bm, en: t } : localizedMap(t);
+    const om = typeof o === 'string' ? { ...bm, en: o } : localizedMap(o);
     const out: Record<string, string> = {};
     for (const lang of new Set([...Object.keys(bm), ...Object.keys(tm), ...Object.keys(om)])) {
       const value = this.mergeAtomic(

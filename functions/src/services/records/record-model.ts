@@ -25,6 +25,12 @@ export interface StoredRecord {
   readonly deletedAt: Date | null;
   readonly deletedBy: string | null;
   readonly version: number;
+  /**
+   * The template version the data was written under. Template upgrades
+   * migrate records below the tenant's version (services/template-lifecycle);
+   * absent on records written before versions were stamped.
+   */
+  readonly schemaVersion?: string;
 }
 
 /** What callables return for a record. Dates as ISO strings. */

@@ -57,6 +57,8 @@ export class RecordsService {
       deletedAt: null,
       deletedBy: null,
       version: 1,
+      // Records created after a template upgrade are already in the new shape: the migration skips them.
+      ...(config.template ? { schemaVersion: config.template.version } : {}),
     };
     const path = crmPaths.record(caller.tenantId, id);
     const uniqueClaims = uniqueClaimsFor(caller.tenantId, module, data);

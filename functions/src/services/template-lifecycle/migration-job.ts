@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { MigrationStepSchema } from '../../engine/template/migration-schema.js';
+import type { VersionedStep } from '../../engine/template-lifecycle/apply-migrations.js';
+import type { DocumentData } from '../../store/document-store.js';
+
+/**
+ * A tenant's data migration, one document at `crm_tenants/{t}/migrations/{jobId}`.
+ *
+ * `cursor` is the path of the last record examined (records are walked in
+ * `__name__` order). It only ever moves in the same transaction that writes
+ * the records it covers, so after any crash the job resumes exactly after the
+ * last committed batch: nothing is skipped and nothing is migrated twice.
+ */
+export const MIGRATION_STATUSES = ['running', 'done'] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
+
+export const MigrationJobSchema = z.object({
+  tenantId: z.string(),
+  templateSlug: z.string(),
+  fromVersion: z.string(),
+  toVersion: z.string(),
+  status: z.enum(MIGRATION_STATUSES),
+  steps: z.array(z.intersection(MigrationStepSchema, z.object({ version: z.string() }))),
+  cursor: z.string().nullable(),
+  /** Records examined so far. */
+  processed: z.number().int(),
+  /** Records rewritten so far (the rest needed nothing). */
+  migrated: z.number().int(),
+  /** Records in the tenant when the upgrade was applied (progress denominator). */
+  total: z.number().int(),
+  batches: z.number().int(),
+  createdBy: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  lastError: z.string().nullable(),
+});
+export type MigrationJob = z.infer<typeof MigrationJobSchema> & { readonly steps: VersionedStep[] };
+
+export function parseMigrationJob(data: DocumentData): MigrationJob {
+  return MigrationJobSchema.parse(data) as MigrationJob;
+}
+
+export interface MigrationJobView {
+  readonly jobId: string;
+  readonly tenantId: string;
+  readonly templateSlug: string;
+  readonly fromVersion: string;
+  readonly toVersion: string;
+  readonly status: MigrationStatus;
+  readonly processed: number;
+  readonly migrated: number;
+  readonly total: number;
+  /** 0–100; records created during the run can make `processed` exceed `total`, so it is capped. */
+  readonly percent: number;
+  readonly steps: VersionedStep[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt: string | null;
+  readonly lastError: string | null;
+}
+
+export function toMigrationJobView(jobId: string, job: MigrationJob): MigrationJobView {
+  const percent = job.status === 'done' ? 100 : job.total === 0 ? 0 : Math.min(99, Math.floor((job.processed / job.total) * 100));
+  return {
+    jobId,
+    tenantId: job.tenantId,
+    templateSlug: job.templateSlug,
+    fromVersion: job.fromVersion,
+    toVersion: job.toVersion,
+    status: job.status,
+    processed: job.processed,
+    migrated: job.migrated,
+    total: job.total,
+    percent,
+    steps: job.steps,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    finishedAt: job.finishedAt ? job.finishedAt.toISOString() : null,
+    lastError: job.lastError,
+  };
+}

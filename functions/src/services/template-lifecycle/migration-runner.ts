@@ -1,0 +1,194 @@
+import { fieldValue, type DocumentStore } from '../../store/document-store.js';
+import { applyMigrations, stepsForRecord } from '../../engine/template-lifecycle/apply-migrations.js';
+import { CrmError, CRM_ERROR_CODES } from '../errors.js';
+import { crmPaths } from '../paths.js';
+import { parseTenantConfig } from '../config/config-store.js';
+import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
+import { asStoredRecord, displayValueOf, recordToWriteData, type StoredRecord } from '../records/record-model.js';
+import { buildRecordTokens } from '../records/record-tokens.js';
+import { lifecyclePaths } from './lifecycle-paths.js';
+import { parseMigrationJob, type MigrationJob } from './migration-job.js';
+
+/** Below Firestore's 500 writes per commit with room for the job document. */
+export const DEFAULT_MIGRATION_BATCH = 200;
+export const MAX_MIGRATION_BATCH = 450;
+
+export interface MigrationRunnerDeps {
+  readonly store: DocumentStore;
+  readonly now?: () => Date;
+  /** Test hook: runs inside the batch transaction just before it commits (throw to simulate a crash). */
+  readonly beforeCommit?: (batch: { tenantId: string; jobId: string; batchNumber: number }) => void;
+}
+
+export interface BatchOutcome {
+  readonly done: boolean;
+  readonly examined: number;
+  readonly migrated: number;
+  /** Another runner advanced the job first; this batch wrote nothing. */
+  readonly raced: boolean;
+}
+
+/** Record bookkeeping that lets trigger handlers recognise a migration write (and not treat it as a user edit). */
+export interface MigrationMarker {
+  readonly jobId: string;
+  readonly version: string;
+}
+
+/**
+ * Migrates the next batch of a tenant's records and advances the job's cursor
+ * in the same transaction.
+ *
+ * - The page of record paths is found outside the transaction (a query in it
+ *   would make every concurrent record create in that key range a conflict);
+ *   the transaction re-reads each record by path, so a user's write that lands
+ *   between the query and the commit makes the transaction retry on fresh
+ *   data instead of being overwritten (optimistic concurrency: nothing lost).
+ * - A record is rewritten only if it still needs steps: its `schemaVersion`
+ *   is below the target and applying the steps changes its data. Records
+ *   created after the upgrade carry the new version and are left alone.
+ * - The job read in the transaction must still be at the cursor this batch
+ *   started from; two runners on one job (a task redelivered while the first
+ *   is alive) can therefore never both commit the same batch.
+ */
+export async function runMigrationBatch(
+  deps: MigrationRunnerDeps,
+  { tenantId, jobId, batchSize = DEFAULT_MIGRATION_BATCH }: { tenantId: string; jobId: string; batchSize?: number },
+): Promise<BatchOutcome> {
+  const { store } = deps;
+  const size = Math.max(1, Math.min(MAX_MIGRATION_BATCH, batchSize));
+  const jobPath = lifecyclePaths.migration(tenantId, jobId);
+  const jobDoc = await store.get(jobPath);
+  if (!jobDoc) throw new CrmError(CRM_ERROR_CODES.notFound, 'There is no such migration.');
+  const job = parseMigrationJob(jobDoc.data);
+  if (job.status === 'done') return { done: true, examined: 0, migrated: 0, raced: false };
+
+  const [page, configDoc] = await Promise.all([
+    store.query({
+      collection: crmPaths.records(tenantId),
+      orderBy: [{ field: '__name__' }],
+      ...(job.cursor ? { startAfter: [job.cursor] } : {}),
+      limit: size,
+    }),
+    store.get(crmPaths.tenant(tenantId)),
+  ]);
+  const config = configDoc ? parseTenantConfig(configDoc.data) : null;
+
+  return store.runTransaction(async (tx) => {
+    const [fresh, ...docs] = await tx.getAll([jobPath, ...page.map((doc) => doc.path)]);
+    const current = fresh ? parseMigrationJob(fresh.data) : null;
+    if (!current || current.status !== 'running' || current.cursor !== job.cursor) {
+      return { done: current?.status === 'done', examined: 0, migrated: 0, raced: true };
+    }
+    const now = deps.now?.() ?? new Date();
+    let migrated = 0;
+    docs.forEach((doc) => {
+      if (!doc) return; // deleted since the query: nothing to migrate
+      const next = migrateRecord(asStoredRecord(doc.data), current, jobId, config);
+      if (!next) return;
+      tx.set(doc.path, recordToWriteData(next));
+      migrated += 1;
+    });
+    const finished = page.length < size;
+    deps.beforeCommit?.({ tenantId, jobId, batchNumber: current.batches + 1 });
+    tx.update(jobPath, {
+      cursor: page.length > 0 ? (page[page.length - 1]?.path ?? current.cursor) : current.cursor,
+      processed: fieldValue.increment(page.length),
+      migrated: fieldValue.increment(migrated),
+      batches: fieldValue.increment(1),
+      updatedAt: now,
+      lastError: null,
+      // A short page is the end: records created from here on are written under the new version.
+      ...(finished ? { status: 'done', finishedAt: now } : {}),
+    });
+    return { done: finished, examined: page.length, migrated, raced: false };
+  });
+}
+
+/** The record after the job's steps, or null when it needs no write. */
+export function migrateRecord(
+  record: StoredRecord & { migration?: MigrationMarker },
+  job: Pick<MigrationJob, 'steps' | 'fromVersion' | 'toVersion'>,
+  jobId: string,
+  config: TenantConfig | null,
+): (StoredRecord & { migration: MigrationMarker }) | null {
+  const steps = stepsForRecord({
+    steps: job.steps,
+    module: record.module,
+    schemaVersion: record.schemaVersion,
+    fromVersion: job.fromVersion,
+    toVersion: job.toVersion,
+  });
+  if (steps.length === 0) return null;
+  const result = applyMigrations(record.data, steps);
+  if (!result.changed) return null;
+  const refs = { ...record.refs };
+  for (const { from, to } of result.moved) {
+    if (refs[from]) refs[to] = refs[from];
+  }
+  for (const key of Object.keys(refs)) if (!(key in result.data)) delete refs[key];
+  const module = config ? resolveModule(config, record.module) : null;
+  return {
+    ...record,
+    data: result.data,
+    refs,
+    display: module?.displayField ? displayValueOf(result.data[module.displayField]) : record.display,
+    tokens: module
+      ? buildRecordTokens({
+          module: record.module,
+          fields: module.fields,
+          data: result.data,
+          number: record.number,
+          ownerId: record.ownerId,
+          deleted: record.deleted,
+        })
+      : record.tokens,
+    // A new version makes a form opened before the migration reload instead of saving over it.
+    version: record.version + 1,
+    schemaVersion: job.toVersion,
+    migration: { jobId, version: job.toVersion },
+  };
+}
+
+export interface CompletionOutcome {
+  readonly done: boolean;
+  readonly batches: number;
+  readonly examined: number;
+  readonly migrated: number;
+}
+
+/**
+ * Runs batches until the job is done (or `maxBatches` / `deadline` stops it,
+ * leaving the job resumable). The embedded runtime and tests drive migrations
+ * with this; in production the task-queue function calls it with a deadline
+ * and re-enqueues itself.
+ */
+export async function runMigrationToCompletion(
+  deps: MigrationRunnerDeps,
+  options: { tenantId: string; jobId: string; batchSize?: number; maxBatches?: number; deadline?: number },
+): Promise<CompletionOutcome> {
+  let batches = 0;
+  let examined = 0;
+  let migrated = 0;
+  for (;;) {
+    if (options.maxBatches !== undefined && batches >= options.maxBatches) return { done: false, batches, examined, migrated };
+    if (options.deadline !== undefined && Date.now() >= options.deadline) return { done: false, batches, examined, migrated };
+    const outcome = await runMigrationBatch(deps, options);
+    // Let the process serve requests between batches: an in-process store answers without I/O,
+    // so without this a long migration would hold the embedded runtime's event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    batches += 1;
+    examined += outcome.examined;
+    migrated += outcome.migrated;
+    if (outcome.done) return { done: true, batches, examined, migrated };
+  }
+}
+
+/** Best effort: tells the console why a run stopped; the next run clears it. */
+export async function recordMigrationError(store: DocumentStore, tenantId: string, jobId: string, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    await store.update(lifecyclePaths.migration(tenantId, jobId), { lastError: message.slice(0, 500) });
+  } catch {
+    // The job may be gone; the original error is what matters.
+  }
+}

@@ -1,0 +1,52 @@
+import type { Services } from '../create-services.js';
+import { InlineMigrationDriver, TaskQueueMigrationDriver, type MigrationDriver } from './migration-driver.js';
+import { TemplateConsole } from './template-console.js';
+import { UpgradeService } from './upgrade-service.js';
+
+export interface TemplateLifecycle {
+  readonly console: TemplateConsole;
+  readonly upgrades: UpgradeService;
+  readonly driver: MigrationDriver;
+}
+
+const instances = new WeakMap<Services, TemplateLifecycle>();
+
+/**
+ * The lifecycle services for one `Services` instance, built on first use and
+ * sharing its store, catalog and config cache. Kept beside `createServices`
+ * rather than inside it so this feature plugs in without touching the core
+ * wiring.
+ *
+ * Who drives migrations: in Cloud Functions (`K_SERVICE` set, Firestore
+ * store) a Cloud Task per slice; everywhere else (embedded runtime, tests) an
+ * in-process background loop. Tests that drive batches themselves call
+ * `configureTemplateLifecycle(services, { driver })` first.
+ */
+export function templateLifecycleFor(services: Services): TemplateLifecycle {
+  let lifecycle = instances.get(services);
+  if (!lifecycle) {
+    lifecycle = buildLifecycle(services, defaultDriver(services));
+    instances.set(services, lifecycle);
+  }
+  return lifecycle;
+}
+
+export function configureTemplateLifecycle(services: Services, { driver }: { driver: MigrationDriver }): TemplateLifecycle {
+  const lifecycle = buildLifecycle(services, driver);
+  instances.set(services, lifecycle);
+  return lifecycle;
+}
+
+function buildLifecycle(services: Services, driver: MigrationDriver): TemplateLifecycle {
+  const { store, catalog, configs } = services;
+  return {
+    console: new TemplateConsole({ store, catalog }),
+    upgrades: new UpgradeService({ store, catalog, configs, driver }),
+    driver,
+  };
+}
+
+function defaultDriver(services: Services): MigrationDriver {
+  const inCloudFunctions = process.env.K_SERVICE !== undefined && process.env.CRM_STORE !== 'memory' && process.env.FUNCTIONS_EMULATOR !== 'true';
+  return inCloudFunctions ? new TaskQueueMigrationDriver() : new InlineMigrationDriver(services.store);
+}
