@@ -25,6 +25,9 @@ export async function handleWorkflowTask(
   switch (payload.kind) {
     case 'scheduled':
       return { kind: 'ran', run: await deps.runner.runScheduled(payload) };
+    case 'backfill':
+      await deps.runner.backfillSchedules(payload);
+      return { kind: 'delivered' };
     case 'webhook':
       await deps.runner.deliverWebhook(payload, attempt.attempt);
       return { kind: 'delivered' };

@@ -104,6 +104,23 @@ describe('scheduled workflows', () => {
     expect((await subjects()).sort()).toEqual(['2 days after', '30 min after', 'brief']);
   });
 
+  it('plans a scheduled workflow saved (or re-activated) later for the records that already exist', async () => {
+    const env = await buildWorkflowEnv({ start: START });
+    const { workflows } = await env.call<{ workflows: Array<{ id: string; name: string }> }>(env.users.acmeOwner, 'crmListWorkflows', { tenantId: 'acme', module: 'appointments' });
+    const reminder = workflows.find((workflow) => workflow.name === 'Appointment Reminder (24h before)')!;
+    await env.call(env.users.acmeOwner, 'crmSetWorkflowActive', { tenantId: 'acme', workflowId: reminder.id, active: false });
+    const { at } = await appointmentIn(env, 3);
+    const past = await appointmentIn(env, 0);
+    expect(await env.scheduler.pending()).toEqual([]);
+    await env.call(env.users.acmeOwner, 'crmSetWorkflowActive', { tenantId: 'acme', workflowId: reminder.id, active: true });
+    await env.advanceBy(0); // the backfill task runs and plans the future appointment only
+    const pending = await env.scheduler.pending();
+    expect(pending.map((task) => [task.envelope.payload.kind, task.envelope.notBefore])).toEqual([['scheduled', new Date(Date.parse(at) - DAY).toISOString()]]);
+    expect(past.at < at).toBe(true);
+    await env.advanceTo(new Date(Date.parse(at) - DAY));
+    expect(await reminders(env)).toHaveLength(1);
+  });
+
   it('keeps planned tasks across a restart (the queue lives in the persisted store)', async () => {
     const env = await buildWorkflowEnv({ start: START });
     const { at } = await appointmentIn(env, 2);

@@ -13,6 +13,13 @@ export type WorkflowTaskPayload =
       readonly runAt: string;
     }
   | {
+      /** Plans a (newly saved or re-activated) scheduled workflow for the module's existing records, one page per task. */
+      readonly kind: 'backfill';
+      readonly tenantId: string;
+      readonly workflowId: string;
+      readonly afterSeq: number | null;
+    }
+  | {
       readonly kind: 'webhook';
       readonly tenantId: string;
       readonly recordId: string;

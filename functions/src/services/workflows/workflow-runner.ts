@@ -2,7 +2,7 @@ import { isStoreError, type DocumentChange, type DocumentStore, type StoreValue 
 import type { WorkflowAction, WorkflowActionType } from '../../engine/template/workflow-schema.js';
 import { explainCondition, type ConditionExplanation, type RecordValues } from '../../engine/workflows/evaluate-condition.js';
 import { classifyRecordEvent, matchesTrigger, type RecordEvent, type RecordEventKind } from '../../engine/workflows/match-trigger.js';
-import { scheduledRunAt, scheduledTaskName } from '../../engine/workflows/schedule.js';
+import { scheduledRunAt, scheduledTaskName, shortHash } from '../../engine/workflows/schedule.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule } from '../config/tenant-config.js';
 import { automationMarkerOf } from './actions/update-field-action.js';
@@ -20,6 +20,8 @@ const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
 export const MAX_CHAIN_DEPTH = 3;
 /** How long a claimed run may take before a redelivery may take it over (the function crashed). */
 const RUN_LEASE_MS = 5 * 60_000;
+/** Records planned per backfill task. */
+const BACKFILL_PAGE = 300;
 /** Logs carry `expireAt` for a Firestore TTL policy; without one they are simply kept. */
 const LOG_RETENTION_DAYS = 90;
 
@@ -142,6 +144,48 @@ export class WorkflowRunner {
     const event: RunEvent = { eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`, kind: 'scheduled', depth: 0, previous: null };
     const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
     return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context });
+  }
+
+  /**
+   * Plans a scheduled workflow for records that existed before it was saved
+   * or re-activated: one page of the module's live records per task (the
+   * module token + seq index lists them in order), then the next page as a
+   * new task, so a large module never holds up a callable or times out.
+   */
+  async backfillSchedules(payload: Extract<WorkflowTaskPayload, { kind: 'backfill' }>): Promise<{ planned: number; next: number | null }> {
+    const { tenantId, workflowId } = payload;
+    const config = await this.deps.configs.load(tenantId);
+    if (!config) return { planned: 0, next: null };
+    const workflow = (await this.deps.definitions.forTenant(tenantId, config.revision)).find((candidate) => candidate.id === workflowId);
+    if (!workflow || !workflow.definition.is_active || workflow.definition.trigger_type !== 'scheduled') return { planned: 0, next: null };
+    const docs = await this.deps.store.query({
+      collection: `crm_tenants/${tenantId}/records`,
+      where: [{ field: 'tokens', op: 'array-contains', value: workflow.module }],
+      orderBy: [{ field: 'seq' }],
+      ...(payload.afterSeq !== null ? { startAfter: [payload.afterSeq] } : {}),
+      limit: BACKFILL_PAGE,
+    });
+    const now = this.deps.now();
+    let planned = 0;
+    for (const doc of docs) {
+      const record = snapshotOf(doc.id, doc.data);
+      const runAt = record.deleted ? null : scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+      if (!runAt || runAt.getTime() <= now.getTime()) continue;
+      await this.deps.scheduler.enqueue(scheduledTaskName({ tenantId, recordId: doc.id, workflowId, runAt }), runAt, {
+        kind: 'scheduled',
+        tenantId,
+        recordId: doc.id,
+        workflowId,
+        runAt: runAt.toISOString(),
+      });
+      planned += 1;
+    }
+    const last = docs[docs.length - 1];
+    const next = docs.length === BACKFILL_PAGE && last ? Number(last.data.seq) : null;
+    if (next !== null) {
+      await this.deps.scheduler.enqueue(backfillTaskName(tenantId, workflowId, next), now, { kind: 'backfill', tenantId, workflowId, afterSeq: next });
+    }
+    return { planned, next };
   }
 
   /** One delivery attempt of a queued webhook; throws RetryTaskError to be retried with backoff. */
@@ -437,6 +481,12 @@ function storedOutcome(outcome: ActionOutcome, delivered: unknown): Record<strin
     stored.detail = { ...(stored.detail as Record<string, StoreValue>), attempts: d.attempts ?? 0, httpStatus: d.httpStatus ?? null };
   }
   return stored;
+}
+
+/** Per (workflow, page, save): a redelivered task re-plans the same page (idempotent), a later save starts afresh. */
+export function backfillTaskName(tenantId: string, workflowId: string, afterSeq: number | null, savedAt?: string): string {
+  const base = `${tenantId}-${workflowId}-${afterSeq ?? 'start'}${savedAt ? `-${Date.parse(savedAt)}` : ''}`;
+  return `b${shortHash(base)}-${base}`;
 }
 
 /** The migration runner (services/template-lifecycle) stamps `schemaVersion` and a `migration` marker. */

@@ -23,7 +23,7 @@ import { HttpWebhookSender, type WebhookSender } from './webhook-sender.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { byExecutionOrder, parseStoredWorkflow, WorkflowDefinitions, type StoredWorkflow } from './workflow-definitions.js';
 import { workflowPaths } from './workflow-paths.js';
-import { WorkflowRunner, type RecordChangeResult } from './workflow-runner.js';
+import { backfillTaskName, WorkflowRunner, type RecordChangeResult } from './workflow-runner.js';
 
 export interface WorkflowServiceOptions {
   readonly store: DocumentStore;
@@ -170,6 +170,7 @@ export class WorkflowService {
     this.definitions.invalidate(caller.tenantId);
     const stored = parseStoredWorkflow(id, saved);
     if (!stored) throw new Error('saved workflow does not parse');
+    await this.planExisting(caller.tenantId, stored);
     return toWorkflowView(stored);
   }
 
@@ -180,13 +181,31 @@ export class WorkflowService {
     const doc = await this.store.runTransaction(async (tx) => {
       const existing = await tx.get(path);
       if (!existing) throw notFound();
-      tx.update(path, { is_active: active, updatedAt: this.now().toISOString(), updatedBy: caller.uid });
-      return { ...existing.data, is_active: active };
+      const update = { is_active: active, updatedAt: this.now().toISOString(), updatedBy: caller.uid };
+      tx.update(path, update);
+      return { ...existing.data, ...update };
     });
     this.definitions.invalidate(caller.tenantId);
     const stored = parseStoredWorkflow(id, doc);
     if (!stored) throw notFound();
+    if (active) await this.planExisting(caller.tenantId, stored);
     return toWorkflowView(stored);
+  }
+
+  /**
+   * A scheduled workflow also applies to records that already exist: queue
+   * the backfill (the callable returns at once; pages run as tasks). Tasks
+   * planned under an earlier definition drop themselves when they fire,
+   * because their instant no longer matches.
+   */
+  private async planExisting(tenantId: string, workflow: StoredWorkflow): Promise<void> {
+    if (workflow.definition.trigger_type !== 'scheduled' || !workflow.definition.is_active) return;
+    await this.scheduler.enqueue(backfillTaskName(tenantId, workflow.id, null, workflow.updatedAt), this.now(), {
+      kind: 'backfill',
+      tenantId,
+      workflowId: workflow.id,
+      afterSeq: null,
+    });
   }
 
   /** `ids` must list every workflow of the module once; their execution_order becomes 0..n-1. */
