@@ -118,6 +118,9 @@ describe('preview and apply', () => {
     expect(driver.started).toEqual([{ tenantId: 'acme', jobId: applied.migration?.jobId }]);
     // A second upgrade is refused while the migration runs.
     expect((await env.callError(env.users.acmeAdmin, 'crmPreviewUpgrade', { tenantId: 'acme' })).code).toBe('failed-precondition');
+    // The console sees it running, across tenants.
+    const running = await env.call<TConsoleMigrationStatusResponse>(SUPER_ADMIN, 'crmConsoleMigrationStatus', {});
+    expect(running.migrations).toEqual([expect.objectContaining({ tenantId: 'acme', status: 'running', percent: 0 })]);
 
     await runMigration(applied.migration?.jobId ?? '');
     const migratedA = await env.call<TRecordResponse>(env.users.acmeAdmin, 'crmGetRecord', { tenantId: 'acme', recordId: a.id });
@@ -210,5 +213,19 @@ describe('conflicts that need a choice', () => {
     expect(config.modules.find((module) => module.slug === 'medical_records')?.source).toBe('custom');
     const boot = await env.call<TConfigResponse & { permissions: Record<string, { read: string }> }>(env.users.acmeOwner, 'crmBootstrap', { tenantId: 'acme' });
     expect(boot.permissions.medical_records?.read).toBe('all');
+  });
+});
+
+describe('a migration whose runner is gone', () => {
+  it('is started again when someone looks at its progress after two idle minutes', async () => {
+    await createPatient({ insurance_provider: 'X' });
+    await publishHospital11();
+    const { migration } = await env.call<TApplyUpgradeResponse>(SUPER_ADMIN, 'crmApplyUpgrade', { tenantId: 'acme', targetVersion: '1.1.0' });
+    const jobId = migration?.jobId ?? '';
+    await env.call(env.users.acmeAdmin, 'crmMigrationProgress', { tenantId: 'acme', jobId });
+    expect(driver.started).toHaveLength(1);
+    await env.store.update(`crm_tenants/acme/migrations/${jobId}`, { updatedAt: new Date(Date.now() - 5 * 60_000) });
+    await env.call(env.users.acmeAdmin, 'crmMigrationProgress', { tenantId: 'acme', jobId });
+    expect(driver.started).toEqual([{ tenantId: 'acme', jobId }, { tenantId: 'acme', jobId }]);
   });
 });

@@ -254,6 +254,30 @@ describe('mergeTemplateUpgrade', () => {
   });
 });
 
+describe('labels in several languages', () => {
+  it('merges module, field and option (status) labels language by language', () => {
+    const localized = (input: TemplateInput) => {
+      fieldsOf(input, 'patients')[3]!.options = [{ value: 'Active', label: { en: 'Active' } }, 'Inactive'];
+    };
+    const base = buildNext(localized, '1.0.0');
+    const next = buildNext((input) => {
+      localized(input);
+      input.enabled_modules[0]!.label = { en: 'Patients', es: 'Pacientes', fr: 'Patients' };
+      fieldsOf(input, 'patients')[3]!.options = [{ value: 'Active', label: { en: 'Active', es: 'Activo' } }, 'Inactive'];
+    });
+    const tenant = structuredClone(sideFromTemplate(base)) as unknown as { modules: ModuleShape[] } & ConfigSide;
+    (tenant.modules[0] as { label: unknown }).label = { en: 'Clients', es: 'Pacientes' };
+    editField(tenant, 'patients', 'status', (field) => {
+      field.options = [{ value: 'Active', label: { en: 'Active', de: 'Aktiv' } }, 'Inactive'];
+    });
+    const result = mergeTemplateUpgrade({ base: sideFromTemplate(base), next: sideFromTemplate(next), tenant });
+    const patients = moduleIn(result.modules, 'patients');
+    expect(patients.label).toEqual({ en: 'Clients', es: 'Pacientes', fr: 'Patients' });
+    expect(fieldIn(patients, 'status')?.options).toEqual([{ value: 'Active', label: { en: 'Active', de: 'Aktiv', es: 'Activo' } }, 'Inactive']);
+    expect(result.conflicts).toEqual([]);
+  });
+});
+
 describe('diffTemplates', () => {
   it('lists what a version adds, changes and removes, with its migrations', () => {
     const next = buildNext((input) => {

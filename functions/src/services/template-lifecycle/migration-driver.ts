@@ -59,7 +59,8 @@ export class TaskQueueMigrationDriver implements MigrationDriver {
 
   constructor(private readonly options: { region?: string } = {}) {}
 
-  async start(job: { tenantId: string; jobId: string }, slice = 0): Promise<void> {
+  /** `slice` names the task; the default (the current minute) lets a stalled job be restarted while refusing duplicates. */
+  async start(job: { tenantId: string; jobId: string }, slice: number | string = `m${Math.floor(Date.now() / 60_000)}`): Promise<void> {
     const queue = await this.taskQueue();
     try {
       await queue.enqueue({ tenantId: job.tenantId, jobId: job.jobId }, { id: `migration-${job.tenantId}-${job.jobId}-${slice}` });

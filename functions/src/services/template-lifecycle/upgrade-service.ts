@@ -26,6 +26,9 @@ import { parseMigrationJob, toMigrationJobView, type MigrationJobView } from './
 import type { MigrationDriver } from './migration-driver.js';
 import { listVersions, type VersionInfo } from './template-versions.js';
 
+/** No batch for this long means the job's runner is gone. */
+const STALLED_AFTER_MS = 120_000;
+
 export interface UpgradeDeps {
   readonly store: DocumentStore;
   readonly catalog: TemplateCatalog;
@@ -104,10 +107,12 @@ export class UpgradeService {
     const config = configDoc ? parseTenantConfig(configDoc.data) : null;
     const hasRecords = anyRecord.length > 0;
     const job = jobs[0];
+    const jobView = job ? toMigrationJobView(job.id, parseMigrationJob(job.data)) : null;
+    if (jobView) await this.restartIfStalled(jobView);
     const base = {
       canChangeTemplate: !hasRecords,
       changeTemplateReason: hasRecords ? 'The template cannot be changed because this CRM already has records.' : null,
-      migration: job ? toMigrationJobView(job.id, parseMigrationJob(job.data)) : null,
+      migration: jobView,
     };
     if (!config?.template) {
       return { templateSelected: false, template: null, latestVersion: null, upgradeAvailable: false, newerVersions: [], ...base };
@@ -210,7 +215,21 @@ export class UpgradeService {
 
   async progress(caller: Caller, jobId?: string): Promise<MigrationJobView | null> {
     requireUpgrader(caller);
-    return migrationProgress(this.deps.store, caller.tenantId, jobId);
+    const view = await migrationProgress(this.deps.store, caller.tenantId, jobId);
+    if (view) await this.restartIfStalled(view);
+    return view;
+  }
+
+  /**
+   * A running job nobody advanced for a while lost its runner (the embedded
+   * process restarted, or Cloud Tasks gave up retrying). Looking at its
+   * progress starts it again; the cursor makes that safe at any time, and a
+   * second runner on a live job only loses the race for each batch.
+   */
+  private async restartIfStalled(view: MigrationJobView): Promise<void> {
+    if (view.status !== 'running') return;
+    if (this.now().getTime() - Date.parse(view.updatedAt) < STALLED_AFTER_MS) return;
+    await this.deps.driver.start({ tenantId: view.tenantId, jobId: view.jobId });
   }
 
   // ---------------------------------------------------------------- internals
