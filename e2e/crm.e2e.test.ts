@@ -218,6 +218,10 @@ describe('CRM Pro in the browser', () => {
     await page.locator('[data-testid=column-Completed] [data-testid^=card-]').first().waitFor();
     expect(await page.locator('[data-testid=column-Scheduled] [data-testid^=card-]').count()).toBe(0);
     await screenshot(page, '13-kanban');
+
+    // File fields say plainly that uploads are off when no Storage bucket is configured (the local stack has none).
+    await page.goto(`${base}/m/medical_records/new`);
+    await page.getByTestId('file-not-configured').waitFor();
   });
 
   it('an owner adds, uses, reorders and deactivates a custom field, and creates a custom module', async () => {

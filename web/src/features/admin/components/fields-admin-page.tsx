@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { PlusIcon } from '../../../components/module-icon';
-import { ErrorBanner } from '../../../components/status-views';
+import { EmptyState, ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
@@ -24,7 +24,7 @@ export function FieldsAdminPage() {
   const modules = orderedModules(session.config);
   const module = findModule(session, slug) ?? modules[0];
   if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('admin.notAllowed')} />;
-  if (!module) return null;
+  if (!module) return <EmptyState title={t('shell.noModulesAdmin')} />;
   return (
     <div className="page">
       <div className="page-header">

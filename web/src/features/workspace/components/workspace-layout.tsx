@@ -26,7 +26,7 @@ export function WorkspaceLayout() {
         </Link>
         <p className="sidebar-template">{config?.template.name}</p>
         <nav className="sidebar-nav">
-          <p className="sidebar-section">{t('shell.modules')}</p>
+          {modules.length > 0 ? <p className="sidebar-section">{t('shell.modules')}</p> : null}
           {modules.map((module) => {
             const moduleLabel = label(module.label_plural ?? module.label, module.slug);
             return (
