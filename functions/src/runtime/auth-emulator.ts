@@ -29,6 +29,8 @@ export interface AuthEmulator {
   kill(): void;
   /** Settles when the emulator process ends, for whatever reason, with how it ended. */
   readonly exited: Promise<string>;
+  /** The last lines the emulator printed, for error messages. */
+  outputTail(): string;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
       await rm(workDir, { recursive: true, force: true });
     },
     exited,
+    outputTail: () => output.text(),
     kill: () => {
       if (child.pid === undefined || child.exitCode !== null) return;
       try {
@@ -125,7 +128,11 @@ const stop = () => { try { child.kill('SIGTERM'); } catch {} setTimeout(() => { 
 process.on('disconnect', stop);
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-child.on('exit', (code, signal) => process.exit(code === null ? 1 : code));
+child.on('exit', (code) => {
+  // The throw-away config folder goes with the emulator, however it ended.
+  try { require('node:fs').rmSync(process.env.CRM_AUTH_EMULATOR_WORKDIR, { recursive: true, force: true }); } catch {}
+  process.exit(code === null ? 1 : code);
+});
 `;
 
 function firebaseCliPath(): string {
@@ -134,7 +141,7 @@ function firebaseCliPath(): string {
 }
 
 function emulatorEnv(workDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_UPDATE_NOTIFIER: '1', TMPDIR: workDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_UPDATE_NOTIFIER: '1', TMPDIR: workDir, CRM_AUTH_EMULATOR_WORKDIR: workDir };
   // Settings of the embedded runtime must not leak into firebase-tools.
   for (const name of ['FUNCTIONS_EMULATOR', 'FIREBASE_AUTH_EMULATOR_HOST', 'FIRESTORE_EMULATOR_HOST', 'CRM_STORE']) delete env[name];
   return env;

@@ -131,10 +131,21 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
   signal?.removeEventListener('abort', abandon);
   const emulator: AuthEmulator | null = emulatorResult.status === 'fulfilled' ? emulatorResult.value : null;
   if (emulatorResult.status === 'rejected' || runtimeResult.status === 'rejected') {
+    // A runtime that cannot reach the emulator usually means the emulator died; that is the story to tell.
+    const emulatorGone = emulator
+      ? await Promise.race([emulator.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 1_000))])
+      : null;
+    const emulatorOutput = emulator?.outputTail() ?? '';
     await runtime.stop();
     await emulator?.stop();
     await lock.release();
     if (signal?.aborted) throw signal.reason;
+    if (emulatorGone !== null) {
+      throw new Error(`The Auth emulator ${emulatorGone} while the CRM was starting (did something else stop it?). Its last output:\n${emulatorOutput}`);
+    }
+    if (emulator && runtimeResult.status === 'rejected' && /ECONNREFUSED/.test(String(runtimeResult.reason))) {
+      throw new Error(`${String(runtimeResult.reason)}\nThe Auth emulator's last output:\n${emulatorOutput}`);
+    }
     const failure = runtimeResult.status === 'rejected' && runtimeResult.reason instanceof PortInUseError ? runtimeResult : emulatorResult.status === 'rejected' ? emulatorResult : runtimeResult;
     throw failure.status === 'rejected' ? failure.reason : new Error('The CRM did not start.');
   }
