@@ -18,7 +18,7 @@ export default defineConfig({
   server: {
     // `npm run dev` talks to a running `npm start` stack for runtime.json and callables.
     proxy: {
-      '/__crm': process.env.CRM_DEV_BACKEND ?? 'http://localhost:5080',
+      '/__crm': process.env.CRM_DEV_BACKEND ?? 'http://127.0.0.1:4000',
     },
   },
   build: {
