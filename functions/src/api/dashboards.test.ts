@@ -106,6 +106,7 @@ describe('managing dashboards', () => {
     ['min filtered by a field', buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { status: 'Scheduled' } }), /created_at or updated_at only/],
     ['a bad relative date', buildWidget({}, { module: 'appointments', filter: { appointment_date: 'someday' } }), /relative date/],
     ['a chart by a text field', { id: 'c', type: 'chart', title: 'C', position: { x: 0, y: 0, w: 6, h: 4 }, config: { module: 'patients', chart_type: 'bar', x_axis: 'full_name', y_axis: 'count' } }, /charts group by/],
+    ['a chart of 365 daily points', { id: 'c', type: 'chart', title: 'C', position: { x: 0, y: 0, w: 6, h: 4 }, config: { module: 'patients', chart_type: 'line', x_axis: 'created_at', y_axis: 'count', group_by: 'day', date_range: 'this_year' } }, /too many points/],
     ['a widget of an unknown type', { id: 'x', type: 'gauge', title: 'X', position: { x: 0, y: 0, w: 1, h: 1 }, config: {} }, /type/],
   ])('refuses %s, naming the widget', async (_label, widget, message) => {
     const error = await env.callError(env.users.acmeAdmin, 'crmSaveDashboard', { tenantId: 'acme', dashboard: { name: 'Bad', widgets: [widget] } });

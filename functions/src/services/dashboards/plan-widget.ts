@@ -79,6 +79,8 @@ export interface WidgetPlan {
 /** Default ranges of date-grouped charts that name none. */
 const DEFAULT_RANGE: Record<DateGrouping, RelativeDate> = { day: 'last_30_days', week: 'last_90_days', month: 'this_year' };
 const RECENT_BATCH_LIMIT = 50;
+/** Groups (options, stages, date buckets) one chart or pipeline may have: each costs at least one aggregation. */
+export const MAX_GROUPS = 60;
 
 /**
  * Checks a widget against the tenant's module and turns it into a bounded
@@ -172,7 +174,11 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
         const grouping = widget.config.group_by ?? 'day';
         const range = resolveRelativeDate(rangeWord ?? DEFAULT_RANGE[grouping], context.today).current;
         const type = xField === null ? 'datetime' : (xField.type as 'date' | 'datetime');
-        const buckets = bucketsOf(range, grouping).map((bucket) => ({
+        const dayBuckets = bucketsOf(range, grouping);
+        if (dayBuckets.length > MAX_GROUPS) {
+          throw new WidgetConfigError(`${dayBuckets.length} ${grouping}s is too many points (at most ${MAX_GROUPS}); group by a longer period or shorten date_range`);
+        }
+        const buckets = dayBuckets.map((bucket) => ({
           bucket,
           selection: compile([{ kind: 'range', field: xAxis, type, system: xField === null, range: bucket, previous: null, relative: null }]),
         }));
@@ -301,6 +307,9 @@ interface Category {
 function categoriesOf(field: FieldDefinition, lang: string): Category[] {
   if (field.type === 'checkbox') return [{ value: true, label: 'Yes' }, { value: false, label: 'No' }];
   if ((field.type === 'select' || field.type === 'multi_select') && Array.isArray(field.options)) {
+    if (field.options.length > MAX_GROUPS) {
+      throw new WidgetConfigError(`"${field.key}" has ${field.options.length} options; charts and pipelines group at most ${MAX_GROUPS}`);
+    }
     return field.options.map((option) => ({ value: typeof option === 'string' ? option : option.value, label: optionLabel(option, lang) }));
   }
   throw new WidgetConfigError(`"${field.key}" is a ${field.type} field: charts group by a select, multi-select, checkbox or date field`);
