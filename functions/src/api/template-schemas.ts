@@ -64,6 +64,8 @@ export const MigrationJobViewSchema = z.object({
   fromVersion: z.string(),
   toVersion: z.string(),
   status: z.enum(['running', 'done']),
+  /** `scan` walks every record; `settle` catches records created by instances that still had the old configuration. */
+  phase: z.enum(['scan', 'settle']),
   processed: z.number().int(),
   migrated: z.number().int(),
   total: z.number().int(),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
-import type { FieldDefinition } from '../../engine/template/template-schema.js';
+import { compareVersions, type FieldDefinition } from '../../engine/template/template-schema.js';
 import { validateRecordData } from '../../engine/fields/validate-record-data.js';
 import { canActOnRecord, resolveAccessScope, type RecordAction } from '../../engine/permissions/evaluate-permission.js';
 import type { Caller } from '../caller.js';
@@ -92,12 +92,13 @@ export class RecordsService {
     changes: Record<string, unknown>,
     expectedVersion: number,
   ): Promise<RecordView> {
-    const config = await this.deps.configs.require(caller.tenantId);
+    const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const { store } = this.deps;
     const result = await store.runTransaction(async (tx) => {
       const doc = await tx.get(path);
       const current = doc ? asStoredRecord(doc.data) : null;
+      const config = await configNotBehind(this.deps.configs, cachedConfig, current);
       const module = current ? resolveModule(config, current.module) : null;
       if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
       if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
@@ -154,11 +155,12 @@ export class RecordsService {
   }
 
   private async setDeleted(caller: Caller, recordId: string, deleted: boolean): Promise<RecordView> {
-    const config = await this.deps.configs.require(caller.tenantId);
+    const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const record = await this.deps.store.runTransaction(async (tx) => {
       const doc = await tx.get(path);
       const current = doc ? asStoredRecord(doc.data) : null;
+      const config = await configNotBehind(this.deps.configs, cachedConfig, current);
       const module = current ? resolveModule(config, current.module) : null;
       if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
       if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'delete', ownerId: current.ownerId })) {
@@ -197,6 +199,20 @@ export class RecordsService {
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
+}
+
+/**
+ * A record stamped with a newer template version than this instance's cached
+ * configuration means the cache is stale (another instance applied an
+ * upgrade and migrated the record). Validating against the stale config
+ * would write the old schema over migrated data, so the configuration is
+ * re-read before anything is decided.
+ */
+async function configNotBehind(configs: ConfigStore, config: TenantConfig, record: StoredRecord | null): Promise<TenantConfig> {
+  if (!record?.schemaVersion || !config.template) return config;
+  if (compareVersions(record.schemaVersion, config.template.version) <= 0) return config;
+  configs.invalidate(config.tenantId);
+  return configs.require(config.tenantId);
 }
 
 export function recordNotFound(): CrmError {

@@ -20,6 +20,13 @@ export const MigrationJobSchema = z.object({
   fromVersion: z.string(),
   toVersion: z.string(),
   status: z.enum(MIGRATION_STATUSES),
+  /**
+   * `scan`: walking every record by cursor. `settle`: the walk is over; until
+   * `settleAfter` the job also migrates records other instances created with
+   * a configuration cached from before the upgrade (see migration-runner.ts).
+   */
+  phase: z.enum(['scan', 'settle']).default('scan'),
+  settleAfter: z.date().nullable().default(null),
   steps: z.array(z.intersection(MigrationStepSchema, z.object({ version: z.string() }))),
   cursor: z.string().nullable(),
   /** Records examined so far. */
@@ -35,7 +42,7 @@ export const MigrationJobSchema = z.object({
   finishedAt: z.date().nullable(),
   lastError: z.string().nullable(),
 });
-export type MigrationJob = z.infer<typeof MigrationJobSchema> & { readonly steps: VersionedStep[] };
+export type MigrationJob = z.output<typeof MigrationJobSchema> & { readonly steps: VersionedStep[] };
 
 export function parseMigrationJob(data: DocumentData): MigrationJob {
   return MigrationJobSchema.parse(data) as MigrationJob;
@@ -48,6 +55,7 @@ export interface MigrationJobView {
   readonly fromVersion: string;
   readonly toVersion: string;
   readonly status: MigrationStatus;
+  readonly phase: 'scan' | 'settle';
   readonly processed: number;
   readonly migrated: number;
   readonly total: number;
@@ -69,6 +77,7 @@ export function toMigrationJobView(jobId: string, job: MigrationJob): MigrationJ
     fromVersion: job.fromVersion,
     toVersion: job.toVersion,
     status: job.status,
+    phase: job.phase,
     processed: job.processed,
     migrated: job.migrated,
     total: job.total,

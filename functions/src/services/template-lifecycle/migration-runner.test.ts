@@ -12,6 +12,10 @@ import { ManualMigrationDriver } from './migration-driver.js';
 import { parseMigrationJob } from './migration-job.js';
 import { runMigrationBatch, runMigrationToCompletion } from './migration-runner.js';
 import { configureTemplateLifecycle, type TemplateLifecycle } from './template-lifecycle.js';
+import { createServices } from '../create-services.js';
+
+/** A clock past the settle window, so tests need not wait for it. */
+const LATER = (): Date => new Date(Date.now() + 10 * 60_000);
 
 const OWNER: Caller = { uid: 'acme-owner', tenantId: 'acme', tenantName: 'Acme Clinic', role: 'owner', platformRole: null };
 
@@ -131,7 +135,7 @@ describe('runMigrationBatch', () => {
     const users = startUsers(seeded);
 
     // 1. A runner stops after 30 batches (process recycled between batches).
-    const first = await runMigrationToCompletion({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 450, maxBatches: 15 });
+    const first = await runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 450, maxBatches: 15 });
     expect(first.done).toBe(false);
     const afterStop = await readJob(jobId);
     expect(afterStop.processed).toBe(6_750);
@@ -139,7 +143,7 @@ describe('runMigrationBatch', () => {
     // 2. The next runner crashes inside its 3rd batch, before the commit: that batch leaves no trace.
     let crashes = 0;
     const crashing = runMigrationToCompletion(
-      { store: env.store, beforeCommit: ({ batchNumber }) => { if (batchNumber === afterStop.batches + 3) { crashes += 1; throw new Error('instance died'); } } },
+      { store: env.store, now: LATER, beforeCommit: ({ batchNumber }) => { if (batchNumber === afterStop.batches + 3) { crashes += 1; throw new Error('instance died'); } } },
       { tenantId: 'acme', jobId, batchSize: 450 },
     );
     await expect(crashing).rejects.toThrow('instance died');
@@ -150,7 +154,7 @@ describe('runMigrationBatch', () => {
     expect(afterCrash.status).toBe('running');
 
     // 3. A fresh runner resumes from the stored cursor to the end while users keep writing.
-    const resumed = await runMigrationToCompletion({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 450 });
+    const resumed = await runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 450 });
     expect(resumed.done).toBe(true);
     await users.stop();
     expect(users.operations()).toBeGreaterThan(20);
@@ -200,7 +204,7 @@ describe('runMigrationBatch', () => {
     const jobId = await upgradeToHospital11();
     env.store.meter.reset();
     const started = performance.now();
-    const outcome = await runMigrationToCompletion({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 400 });
+    const outcome = await runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 400 });
     const seconds = (performance.now() - started) / 1000;
     const { reads, writes } = env.store.meter.read();
     const perRecord = { reads: reads / outcome.migrated, writes: writes / outcome.migrated };
@@ -208,7 +212,8 @@ describe('runMigrationBatch', () => {
       `${perRecord.reads.toFixed(3)} reads and ${perRecord.writes.toFixed(3)} writes per record, ${outcome.batches} batches`);
     expect(outcome.migrated).toBe(5_000);
     // Per record: the page query and the transactional re-read; per batch: job (twice), config, job update.
-    expect(reads).toBe(2 * 5_000 + 3 * outcome.batches);
+    // The last batch is the settle sweep: job, config, an empty query (billed one read), the job again.
+    expect(reads).toBe(2 * 5_000 + 3 * (outcome.batches - 1) + 4);
     expect(writes).toBe(5_000 + outcome.batches);
   }, 60_000);
 
@@ -216,8 +221,8 @@ describe('runMigrationBatch', () => {
     await seedRecords(1_000);
     const jobId = await upgradeToHospital11();
     const [a, b] = await Promise.all([
-      runMigrationToCompletion({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 100 }),
-      runMigrationToCompletion({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 100 }),
+      runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 100 }),
+      runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 100 }),
     ]);
     expect(a.migrated + b.migrated).toBe(1_000);
     expect((await readJob(jobId)).migrated).toBe(1_000);
@@ -227,7 +232,57 @@ describe('runMigrationBatch', () => {
     const ids = await seedRecords(3);
     const jobId = await upgradeToHospital11();
     await env.store.delete(`crm_tenants/acme/records/${[...ids.keys()][0]}`);
-    expect(await runMigrationBatch({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 10 })).toMatchObject({ done: true, migrated: 2 });
-    expect(await runMigrationBatch({ store: env.store }, { tenantId: 'acme', jobId })).toEqual({ done: true, examined: 0, migrated: 0, raced: false });
+    expect(await runMigrationBatch({ store: env.store, now: LATER }, { tenantId: 'acme', jobId, batchSize: 10 })).toMatchObject({ done: false, migrated: 2 });
+    expect(await runMigrationBatch({ store: env.store, now: LATER }, { tenantId: 'acme', jobId })).toMatchObject({ done: true, migrated: 0 });
+    expect(await runMigrationBatch({ store: env.store, now: LATER }, { tenantId: 'acme', jobId })).toEqual({ done: true, examined: 0, migrated: 0, raced: false });
+  });
+
+  it('settles: waits out stale configuration caches, then migrates records such an instance created with the old schema', async () => {
+    await seedRecords(10);
+    const jobId = await upgradeToHospital11();
+    const walked = await runMigrationBatch({ store: env.store }, { tenantId: 'acme', jobId, batchSize: 50 });
+    expect(walked).toMatchObject({ done: false, migrated: 10 });
+    const waiting = await runMigrationBatch({ store: env.store }, { tenantId: 'acme', jobId });
+    expect(waiting.done).toBe(false);
+    expect(waiting.waitMs).toBeGreaterThan(60_000);
+    expect((await readJob(jobId)).phase).toBe('settle');
+
+    // An instance that cached the 1.0.0 configuration creates a record after the walk passed.
+    const config = await env.services.configs.require('acme');
+    const module = resolveModule(config, 'patients');
+    const data = seedData(3);
+    const now = new Date();
+    const stale: StoredRecord = {
+      module: 'patients', seq: 99, number: 'PAT-000099', data, refs: {}, display: null,
+      tokens: buildRecordTokens({ module: 'patients', fields: module?.fields ?? [], data, number: 'PAT-000099', ownerId: OWNER.uid, deleted: false }),
+      ownerId: OWNER.uid, createdBy: OWNER.uid, updatedBy: OWNER.uid, createdAt: now, updatedAt: now,
+      deleted: false, deletedAt: null, deletedBy: null, version: 1, schemaVersion: '1.0.0',
+    };
+    await env.store.set('crm_tenants/acme/records/zz-stale', recordToWriteData(stale));
+
+    const outcome = await runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId });
+    expect(outcome).toMatchObject({ done: true, migrated: 1 });
+    const migrated = (await env.store.get('crm_tenants/acme/records/zz-stale'))?.data as unknown as StoredRecord;
+    expect(migrated.schemaVersion).toBe('1.1.0');
+    expect(migrated.data).toMatchObject({ insurer: 'Insurer 3', gender: 'Undisclosed', preferred_language: 'English' });
+    expect((await readJob(jobId)).status).toBe('done');
+  });
+
+  it('makes an instance whose cached configuration predates the upgrade re-read it before updating a migrated record', async () => {
+    const ids = await seedRecords(1);
+    const [id] = [...ids.keys()];
+    // A second instance that loaded the 1.0.0 configuration before the upgrade.
+    const other = createServices({ store: env.store });
+    await other.configs.require('acme');
+    const jobId = await upgradeToHospital11();
+    await runMigrationToCompletion({ store: env.store, now: LATER }, { tenantId: 'acme', jobId });
+    const before = await env.store.get(`crm_tenants/acme/records/${id}`);
+    // Validated against the upgraded configuration: the old key is refused, nothing is written...
+    const error = await other.records.update(OWNER, id ?? '', { insurance_provider: 'Stale write' }, 2).catch((caught: unknown) => caught);
+    expect(isCrmError(error, 'invalid-input')).toBe(true);
+    expect((await env.store.get(`crm_tenants/acme/records/${id}`))?.data).toEqual(before?.data);
+    // ...and the new key is accepted.
+    const fresh = await other.records.update(OWNER, id ?? '', { insurer: 'Fresh write' }, 2);
+    expect(fresh.data.insurer).toBe('Fresh write');
   });
 });

@@ -26,7 +26,20 @@ export interface BatchOutcome {
   readonly migrated: number;
   /** Another runner advanced the job first; this batch wrote nothing. */
   readonly raced: boolean;
+  /** Nothing to do until then (settling); the caller should wait this long before the next batch. */
+  readonly waitMs?: number;
 }
+
+/**
+ * How long after the upgrade other instances may still create records with
+ * the configuration they cached before it (ConfigStore's TTL is 60 s), plus
+ * margin. Such records carry the old `schemaVersion`; the settle phase finds
+ * them. Updates from such instances are refused by the records service as
+ * soon as they touch a migrated record, so only creates need this.
+ */
+export const SETTLE_MS = 90_000;
+/** Records are stamped with their instance's clock; look this far before the upgrade for late creates. */
+const CREATE_SKEW_MS = 5 * 60_000;
 
 /** Record bookkeeping that lets trigger handlers recognise a migration write (and not treat it as a user edit). */
 export interface MigrationMarker {
@@ -61,6 +74,7 @@ export async function runMigrationBatch(
   if (!jobDoc) throw new CrmError(CRM_ERROR_CODES.notFound, 'There is no such migration.');
   const job = parseMigrationJob(jobDoc.data);
   if (job.status === 'done') return { done: true, examined: 0, migrated: 0, raced: false };
+  if (job.phase === 'settle') return runSettleBatch(deps, { tenantId, jobId, job, size });
 
   const [page, configDoc] = await Promise.all([
     store.query({
@@ -88,7 +102,9 @@ export async function runMigrationBatch(
       tx.set(doc.path, recordToWriteData(next));
       migrated += 1;
     });
-    const finished = page.length < size;
+    // A short page ends the walk: records created from here on are written under the new version,
+    // except by instances still holding the old configuration, which the settle phase covers.
+    const walked = page.length < size;
     deps.beforeCommit?.({ tenantId, jobId, batchNumber: current.batches + 1 });
     tx.update(jobPath, {
       cursor: page.length > 0 ? (page[page.length - 1]?.path ?? current.cursor) : current.cursor,
@@ -97,10 +113,63 @@ export async function runMigrationBatch(
       batches: fieldValue.increment(1),
       updatedAt: now,
       lastError: null,
-      // A short page is the end: records created from here on are written under the new version.
-      ...(finished ? { status: 'done', finishedAt: now } : {}),
+      ...(walked ? { phase: 'settle', settleAfter: new Date(current.createdAt.getTime() + SETTLE_MS) } : {}),
     });
-    return { done: finished, examined: page.length, migrated, raced: false };
+    return { done: false, examined: page.length, migrated, raced: false };
+  });
+}
+
+/**
+ * Settle phase: records created since shortly before the upgrade that still
+ * carry the old schema version (created by an instance with a stale
+ * configuration cache). Each is migrated, or only re-stamped when its data
+ * needs nothing, so it leaves the query. The job is done once a sweep finds
+ * none after `settleAfter`. Uses the composite index (schemaVersion, createdAt).
+ */
+async function runSettleBatch(
+  deps: MigrationRunnerDeps,
+  { tenantId, jobId, job, size }: { tenantId: string; jobId: string; job: MigrationJob; size: number },
+): Promise<BatchOutcome> {
+  const { store } = deps;
+  const jobPath = lifecyclePaths.migration(tenantId, jobId);
+  const [page, configDoc] = await Promise.all([
+    store.query({
+      collection: crmPaths.records(tenantId),
+      where: [
+        { field: 'schemaVersion', op: '==', value: job.fromVersion },
+        { field: 'createdAt', op: '>=', value: new Date(job.createdAt.getTime() - CREATE_SKEW_MS) },
+      ],
+      limit: size,
+    }),
+    store.get(crmPaths.tenant(tenantId)),
+  ]);
+  const config = configDoc ? parseTenantConfig(configDoc.data) : null;
+  return store.runTransaction(async (tx) => {
+    const [fresh, ...docs] = await tx.getAll([jobPath, ...page.map((doc) => doc.path)]);
+    const current = fresh ? parseMigrationJob(fresh.data) : null;
+    if (!current || current.status !== 'running') return { done: current?.status === 'done', examined: 0, migrated: 0, raced: true };
+    const now = deps.now?.() ?? new Date();
+    let migrated = 0;
+    docs.forEach((doc) => {
+      if (!doc) return;
+      const record = asStoredRecord(doc.data);
+      if (record.schemaVersion !== current.fromVersion) return; // migrated meanwhile
+      const next = migrateRecord(record, current, jobId, config) ?? { ...record, schemaVersion: current.toVersion };
+      tx.set(doc.path, recordToWriteData(next));
+      migrated += 1;
+    });
+    const settleAfter = current.settleAfter ?? current.createdAt;
+    const done = page.length === 0 && now.getTime() >= settleAfter.getTime();
+    if (page.length === 0 && !done) return { done: false, examined: 0, migrated: 0, raced: false, waitMs: settleAfter.getTime() - now.getTime() };
+    tx.update(jobPath, {
+      processed: fieldValue.increment(page.length),
+      migrated: fieldValue.increment(migrated),
+      batches: fieldValue.increment(1),
+      updatedAt: now,
+      lastError: null,
+      ...(done ? { status: 'done', finishedAt: now } : {}),
+    });
+    return { done, examined: page.length, migrated, raced: false };
   });
 }
 
@@ -173,9 +242,14 @@ export async function runMigrationToCompletion(
     if (options.maxBatches !== undefined && batches >= options.maxBatches) return { done: false, batches, examined, migrated };
     if (options.deadline !== undefined && Date.now() >= options.deadline) return { done: false, batches, examined, migrated };
     const outcome = await runMigrationBatch(deps, options);
-    // Let the process serve requests between batches: an in-process store answers without I/O,
-    // so without this a long migration would hold the embedded runtime's event loop.
-    await new Promise((resolve) => setImmediate(resolve));
+    if (outcome.waitMs !== undefined) {
+      const wait = options.deadline === undefined ? outcome.waitMs : Math.min(outcome.waitMs, options.deadline - Date.now());
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(wait, 10_000))));
+    } else {
+      // Let the process serve requests between batches: an in-process store answers without I/O,
+      // so without this a long migration would hold the embedded runtime's event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     batches += 1;
     examined += outcome.examined;
     migrated += outcome.migrated;

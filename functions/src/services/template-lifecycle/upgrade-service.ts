@@ -192,6 +192,8 @@ export class UpgradeService {
         fromVersion: plan.base.version,
         toVersion: plan.next.version,
         status: 'running' as const,
+        phase: 'scan' as const,
+        settleAfter: null,
         steps: plan.steps,
         cursor: null,
         processed: 0,
