@@ -37,7 +37,7 @@ export function RelationshipPicker({
       <div className={`picker-value${invalid ? ' invalid' : ''}`} data-testid={testId}>
         <span className="pill">{display ?? value}</span>
         <button type="button" className="btn btn-link btn-sm" onClick={() => setOpen(true)}>
-          {t('records.edit')}
+          {t('records.change')}
         </button>
         <button
           type="button"
