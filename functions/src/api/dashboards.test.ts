@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoreValue } from '../store/document-store.js';
 import { buildTestEnv, type TestEnv } from '../test-support/build-test-env.js';
+import { buildAppointment, buildDoctor, buildPatient } from '../test-support/record-fixtures.js';
+import type { TRecordResponse } from './schemas.js';
 import type {
   TDashboardView,
   TGetDashboardDataResponse,
@@ -145,5 +147,33 @@ describe('rendering', () => {
     const data = await env.call<TGetDashboardDataResponse>(env.users.acmeAdmin, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: dashboard.id });
     expect(data.widgets[0]).toMatchObject({ status: 'ok', value: 0 });
     expect(data.widgets[1]).toMatchObject({ id: 'fees', status: 'error', message: expect.stringContaining('retired_fee') });
+  });
+
+  it("bills the same reads for the template's default dashboard with 21 records and with 121", async () => {
+    const { defaultDashboardId } = await list(env.users.acmeAdmin);
+    const doctor = (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'doctors', data: buildDoctor() })).record;
+    const addRecords = async (count: number, from: number) => {
+      for (let index = from; index < from + count; index += 1) {
+        const patient = (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+          tenantId: 'acme', module: 'patients', data: buildPatient({ patient_id: `P-${index}`, status: index % 2 ? 'Active' : 'New' }),
+        })).record;
+        await env.call(env.users.acmeOwner, 'crmCreateRecord', {
+          tenantId: 'acme', module: 'appointments', data: buildAppointment({ patient: patient.id, doctor: doctor.id, appointment_date: '2026-12-02T10:00:00Z' }),
+        });
+      }
+    };
+    const readsToRender = async () => {
+      await env.call(env.users.acmeAdmin, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: defaultDashboardId });
+      env.store.meter.reset();
+      const data = await env.call<TGetDashboardDataResponse>(env.users.acmeAdmin, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: defaultDashboardId });
+      return { reads: env.store.meter.read().reads, data };
+    };
+    await addRecords(10, 0);
+    const small = await readsToRender();
+    await addRecords(50, 10);
+    const large = await readsToRender();
+    expect(large.data.widgets[0]).toMatchObject({ id: 'total-patients', value: 30 });
+    expect(large.data.widgets[1]).toMatchObject({ id: 'todays-appointments', value: 60 });
+    expect(large.reads).toBe(small.reads);
   });
 });
