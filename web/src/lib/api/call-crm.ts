@@ -1,0 +1,39 @@
+import { httpsCallable, type Functions } from 'firebase/functions';
+import type { z } from 'zod';
+import * as api from '@crm/api';
+import { ClientValidationError } from './to-user-error';
+
+/**
+ * Request and response schema of every callable, from the server's own
+ * schema module: requests are checked before they leave (same messages as the
+ * server), responses are parsed so the UI never renders a shape it did not expect.
+ */
+export const CRM_CALLABLES = {
+  crmListMyTenants: { request: api.ZListMyTenantsRequestSchema, response: api.ZListMyTenantsResponseSchema },
+  crmBootstrap: { request: api.ZBootstrapRequestSchema, response: api.ZBootstrapResponseSchema },
+  crmListTemplates: { request: api.ZListTemplatesRequestSchema, response: api.ZListTemplatesResponseSchema },
+  crmSelectTemplate: { request: api.ZSelectTemplateRequestSchema, response: api.ZConfigResponseSchema },
+  crmAddField: { request: api.ZAddFieldRequestSchema, response: api.ZConfigResponseSchema },
+  crmUpdateField: { request: api.ZUpdateFieldRequestSchema, response: api.ZConfigResponseSchema },
+  crmReorderFields: { request: api.ZReorderFieldsRequestSchema, response: api.ZConfigResponseSchema },
+  crmDeactivateField: { request: api.ZDeactivateFieldRequestSchema, response: api.ZConfigResponseSchema },
+  crmCreateModule: { request: api.ZCreateModuleRequestSchema, response: api.ZConfigResponseSchema },
+  crmCreateRecord: { request: api.ZCreateRecordRequestSchema, response: api.ZRecordResponseSchema },
+  crmGetRecord: { request: api.ZGetRecordRequestSchema, response: api.ZRecordResponseSchema },
+  crmUpdateRecord: { request: api.ZUpdateRecordRequestSchema, response: api.ZRecordResponseSchema },
+  crmDeleteRecord: { request: api.ZDeleteRecordRequestSchema, response: api.ZRecordResponseSchema },
+  crmRestoreRecord: { request: api.ZRestoreRecordRequestSchema, response: api.ZRecordResponseSchema },
+  crmListRecords: { request: api.ZListRecordsRequestSchema, response: api.ZListRecordsResponseSchema },
+} as const;
+
+export type CrmCallableName = keyof typeof CRM_CALLABLES;
+export type CrmRequest<N extends CrmCallableName> = z.input<(typeof CRM_CALLABLES)[N]['request']>;
+export type CrmResponse<N extends CrmCallableName> = z.output<(typeof CRM_CALLABLES)[N]['response']>;
+
+export async function callCrm<N extends CrmCallableName>(functions: Functions, name: N, request: CrmRequest<N>): Promise<CrmResponse<N>> {
+  const spec = CRM_CALLABLES[name];
+  const checked = spec.request.safeParse(request);
+  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
+  const result = await httpsCallable(functions, name)(checked.data);
+  return spec.response.parse(result.data) as CrmResponse<N>;
+}
