@@ -93,6 +93,10 @@ export function compileSelection({
       if (dataRange.type === 'date') parts = coverDayRange(dataRange.field, range);
       else {
         const { startMs, endMs } = dayRangeToInstants(range, timeZone);
+        // Every zone in use today is offset by a multiple of 15 minutes; a historical one that is not cannot be covered exactly.
+        if (startMs % 900_000 !== 0 || endMs % 900_000 !== 0) {
+          return { ok: false, message: `the time zone ${timeZone} does not start days on a quarter hour, so "${dataRange.field}" cannot be bucketed` };
+        }
         parts = coverInstantRange(dataRange.field, startMs, endMs);
       }
     }
