@@ -182,14 +182,14 @@ describe('custom modules', () => {
   it('creates a module that appears in the configuration and takes records', async () => {
     const response = await env.call<TConfigResponse>(env.users.acmeOwner, 'crmCreateModule', {
       tenantId: 'acme',
-      module: { slug: 'vehicles', label: 'Vehicles', icon: 'car', record_prefix: 'VEH' },
+      module: { slug: 'vehicles', label: 'Vehicle', label_plural: 'Vehicles', icon: 'car', record_prefix: 'VEH' },
       fields: [
         { key: 'make', label: 'Make', type: 'text', required: true },
         { key: 'model', label: 'Model', type: 'text' },
         { key: 'year', label: 'Year', type: 'number', validation: { min: 1900, max: 2100 } },
       ],
     });
-    expect(moduleOf(response, 'vehicles')).toMatchObject({ source: 'custom', record_prefix: 'VEH', display_field: 'make' });
+    expect(moduleOf(response, 'vehicles')).toMatchObject({ source: 'custom', record_prefix: 'VEH', display_field: 'make', label_plural: 'Vehicles' });
     const boot = await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' });
     expect(boot.permissions.vehicles).toEqual({ create: 'all', read: 'all', update: 'own', delete: 'own', export: 'none' });
     const { record } = await env.call<TRecordResponse>(env.users.acmeMember, 'crmCreateRecord', {

@@ -158,6 +158,7 @@ export const ZCreateModuleRequestSchema = z.strictObject({
   module: z.strictObject({
     slug: ModuleSlugSchema,
     label: LocalizedTextSchema,
+    label_plural: LocalizedTextSchema.optional(),
     icon: z.string().max(64).optional(),
     record_prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2–10 capital letters or digits, like "VEH"').optional(),
     default_statuses: z.array(z.string().min(1).max(64)).max(50).optional(),

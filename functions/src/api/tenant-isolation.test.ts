@@ -151,6 +151,16 @@ describe('tenant isolation', () => {
     expect((await env.callError(env.users.globexOwner, 'crmBootstrap', { tenantId: 'globex' })).code).toBe('permission-denied');
   });
 
+  it("lists only the caller's own tenants; a super admin sees every tenant", async () => {
+    type Tenants = { tenants: Array<{ id: string; role: string | null }> };
+    const mine = await env.call<Tenants>(env.users.globexMember, 'crmListMyTenants', {});
+    expect(mine.tenants).toEqual([{ id: 'globex', name: 'Globex Health', role: 'member' }]);
+    expect((await env.call<Tenants>(env.users.outsider, 'crmListMyTenants', {})).tenants).toEqual([]);
+    const { SUPER_ADMIN } = await import('../test-support/build-test-env.js');
+    const all = await env.call<Tenants>(SUPER_ADMIN, 'crmListMyTenants', {});
+    expect(all.tenants.map((tenant) => [tenant.id, tenant.role])).toEqual([['acme', null], ['globex', null]]);
+  });
+
   it('requires sign-in for every callable', async () => {
     for (const name of CALLABLE_NAMES) {
       expect((await env.callError(null, name, { tenantId: 'acme' })).code).toBe('unauthenticated');

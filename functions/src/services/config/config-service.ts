@@ -16,6 +16,7 @@ import type { ModuleConfig, TenantConfig } from './tenant-config.js';
 export interface NewModuleInput {
   readonly slug: string;
   readonly label: ModuleConfig['label'];
+  readonly label_plural?: ModuleConfig['label'] | undefined;
   readonly icon?: string | undefined;
   readonly record_prefix?: string | undefined;
   readonly default_statuses?: string[] | undefined;
@@ -144,6 +145,7 @@ export class ConfigService {
       const module: ModuleConfig = {
         slug: input.slug,
         label: input.label,
+        ...(input.label_plural !== undefined ? { label_plural: input.label_plural } : {}),
         ...(input.icon !== undefined ? { icon: input.icon } : {}),
         ...(input.record_prefix !== undefined ? { record_prefix: input.record_prefix } : {}),
         ...(input.default_statuses !== undefined ? { default_statuses: input.default_statuses } : {}),

@@ -51,14 +51,18 @@ export class OsFirestoreIdentity implements IdentityPort {
   }
 
   async listMemberships(claims: AuthClaims): Promise<TenantMembership[]> {
-    const rows = await this.store.query({
-      collection: OS_COLLECTIONS.tenantUsers,
-      where: [{ field: 'user_id', op: '==', value: claims.uid }],
-      limit: 100,
-    });
-    const memberships = await Promise.all(
-      rows.map((row) => this.resolveMembership(claims, String(row.data.tenant_id))),
-    );
+    // A super admin belongs to no tenant but may open any: list the tenants themselves.
+    const tenantIds =
+      platformRoleFromClaims(claims) === 'super_admin'
+        ? (await this.store.query({ collection: OS_COLLECTIONS.tenants, orderBy: [{ field: '__name__' }], limit: 200 })).map((doc) => doc.id)
+        : (
+            await this.store.query({
+              collection: OS_COLLECTIONS.tenantUsers,
+              where: [{ field: 'user_id', op: '==', value: claims.uid }],
+              limit: 100,
+            })
+          ).map((row) => String(row.data.tenant_id));
+    const memberships = await Promise.all(tenantIds.map((tenantId) => this.resolveMembership(claims, tenantId)));
     return memberships.filter((membership): membership is TenantMembership => membership !== null);
   }
 
