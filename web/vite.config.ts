@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@crm\/api$/, replacement: `${functionsSrc}/api/schemas.ts` },
+      { find: /^@crm\/api\/(.*)$/, replacement: `${functionsSrc}/api/$1` },
       { find: /^@crm\/engine\/(.*)$/, replacement: `${functionsSrc}/engine/$1` },
     ],
   },

@@ -40,7 +40,14 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 },
                 {
                   path: 'm/:module/r/:recordId',
-                  lazy: async () => ({ Component: (await import('../features/records/components/record-detail-page')).RecordDetailPage }),
+                  // The workflows feature adds the record's tasks and runs through a slot, so records never imports it.
+                  lazy: async () => {
+                    const [{ RecordDetailPage }, { RecordAutomation }] = await Promise.all([
+                      import('../features/records/components/record-detail-page'),
+                      import('../features/workflows/components/record-automation'),
+                    ]);
+                    return { Component: () => <RecordDetailPage sideSections={(record) => <RecordAutomation record={record} />} /> };
+                  },
                 },
                 {
                   path: 'm/:module/r/:recordId/edit',
@@ -53,6 +60,26 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 {
                   path: 'admin/modules/new',
                   lazy: async () => ({ Component: (await import('../features/admin/components/module-create-page')).ModuleCreatePage }),
+                },
+                {
+                  path: 'admin/workflows/:module?',
+                  lazy: async () => ({ Component: (await import('../features/workflows/components/workflows-page')).WorkflowsPage }),
+                },
+                {
+                  path: 'admin/workflows/:module/new',
+                  lazy: async () => ({ Component: (await import('../features/workflows/components/workflow-builder-page')).WorkflowBuilderPage }),
+                },
+                {
+                  path: 'admin/workflows/:module/w/:workflowId',
+                  lazy: async () => ({ Component: (await import('../features/workflows/components/workflow-builder-page')).WorkflowBuilderPage }),
+                },
+                {
+                  path: 'admin/outbox',
+                  lazy: async () => ({ Component: (await import('../features/workflows/components/outbox-page')).OutboxPage }),
+                },
+                {
+                  path: 'tasks',
+                  lazy: async () => ({ Component: (await import('../features/workflows/components/tasks-page')).TasksPage }),
                 },
               ],
             },

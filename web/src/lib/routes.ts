@@ -12,4 +12,10 @@ export const paths = {
   adminFields: (tenantId: string, module?: string) =>
     `/t/${encodeURIComponent(tenantId)}/admin/fields${module ? `/${module}` : ''}`,
   adminNewModule: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/modules/new`,
+  workflows: (tenantId: string, module?: string) => `/t/${encodeURIComponent(tenantId)}/admin/workflows${module ? `/${module}` : ''}`,
+  newWorkflow: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/new`,
+  workflow: (tenantId: string, module: string, workflowId: string) =>
+    `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/w/${encodeURIComponent(workflowId)}`,
+  outbox: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/outbox`,
+  tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
 };

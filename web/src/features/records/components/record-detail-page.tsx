@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
@@ -12,7 +13,8 @@ import { activeFields, findModule, orderedModules, permissionsFor, useTenantSess
 import { useDeleteRecord, useRecord, useRecordList, useRestoreRecord } from '../api/records-api';
 import { useRecordPermissions } from '../hooks/use-record-permissions';
 
-export function RecordDetailPage() {
+/** `sideSections`: more cards for the side column, given by the app (e.g. the workflows feature's tasks and runs). */
+export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRecordView) => ReactNode } = {}) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const navigate = useNavigate();
@@ -118,6 +120,7 @@ export function RecordDetailPage() {
         </section>
         <aside className="detail-side">
           <RelatedRecords module={module} record={current} />
+          {sideSections?.(current)}
           <section className="card">
             <h2 className="card-title">{t('records.history')}</h2>
             <p className="muted small" data-testid="history">

@@ -36,6 +36,12 @@ export function WorkspaceLayout() {
               </NavLink>
             );
           })}
+          {modules.length > 0 ? (
+            <NavLink to={paths.tasks(tenantId)} className="sidebar-link" data-testid="open-tasks">
+              <ModuleIcon name="task" label="" />
+              <span>{t('shell.tasks')}</span>
+            </NavLink>
+          ) : null}
           {bootstrap.canManageConfiguration ? (
             <>
               <p className="sidebar-section">{t('shell.admin')}</p>
@@ -46,6 +52,14 @@ export function WorkspaceLayout() {
               <NavLink to={paths.adminNewModule(tenantId)} className="sidebar-link" data-testid="nav-admin-module">
                 <ModuleIcon name="plus" label="" />
                 <span>{t('shell.newModule')}</span>
+              </NavLink>
+              <NavLink to={paths.workflows(tenantId)} className="sidebar-link" data-testid="nav-admin-workflows">
+                <ModuleIcon name="layers" label="" />
+                <span>{t('shell.workflows')}</span>
+              </NavLink>
+              <NavLink to={paths.outbox(tenantId)} className="sidebar-link" data-testid="nav-admin-outbox">
+                <ModuleIcon name="mail" label="" />
+                <span>{t('shell.outbox')}</span>
               </NavLink>
             </>
           ) : null}

@@ -1,0 +1,218 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
+import { collectPageErrors, launchChromium, screenshot } from './support/browser.js';
+import { callCallable, idTokenFor } from './support/crm-rest.js';
+
+/**
+ * Workflows in the browser, on the seeded demo (Riverside General Hospital):
+ * the template's confirmation mail reaches the outbox filled in, and an
+ * admin lists, switches, previews, dry-runs and reads the history of it.
+ */
+const PASSWORD = 'crm-demo-123';
+const TENANT = 'demo-hospital';
+const PATIENT = { name: 'Wanda Workflow', email: 'wanda.workflow@patients.example' };
+const DOCTOR = { name: 'Dr. Otto Mailer', email: 'otto.mailer@riverside.example' };
+
+let stack: EmbeddedStack;
+let browser: Browser;
+let dataDir: string;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[][] = [];
+let lastPage: Page | null = null;
+let appointmentId = '';
+
+async function signedInPage(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+  contexts.push(context);
+  const page = await context.newPage();
+  lastPage = page;
+  page.setDefaultTimeout(20_000);
+  pageErrors.push(collectPageErrors(page));
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(stack.url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
+  return page;
+}
+
+async function pickRelated(page: Page, fieldKey: string, text: string, option: string): Promise<void> {
+  await page.getByTestId(`input-${fieldKey}`).fill(text);
+  await page.getByRole('option').filter({ hasText: option }).first().getByRole('button').click();
+  await expect.poll(() => page.getByTestId(`input-${fieldKey}`).textContent()).toContain(option);
+}
+
+async function create(token: string, module: string, data: Record<string, unknown>): Promise<string> {
+  const answer = await callCallable(stack, token, 'crmCreateRecord', { tenantId: TENANT, module, data });
+  if (!answer.ok) throw new Error(`${module}: ${answer.message}`);
+  return (answer.result.record as { id: string }).id;
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-wf-'));
+  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true, logLevel: 'warn' });
+  // The patient and doctor exist already; the appointment is what the test creates in the form.
+  const owner = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
+  await create(owner, 'patients', { patient_id: 'PT-WF-1', full_name: PATIENT.name, date_of_birth: '1985-03-14', phone: '+1 555 010 4242', email: PATIENT.email, status: 'Active' });
+  await create(owner, 'doctors', { full_name: DOCTOR.name, specialization: 'Cardiologist', license_number: 'LIC-WF-1', email: DOCTOR.email, status: 'Active' });
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && lastPage) {
+    await screenshot(lastPage, `wf-failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  }
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('workflows in the browser', () => {
+  it("creating a Hospital appointment with status Scheduled puts the confirmation mail in the outbox with the patient's address and the doctor's name filled in", async () => {
+    const page = await signedInPage('owner@demo.crm');
+    await page.goto(`${stack.url}/t/${TENANT}/m/appointments/new`);
+    await pickRelated(page, 'patient', 'Wanda', PATIENT.name);
+    await pickRelated(page, 'doctor', 'Otto', DOCTOR.name);
+    await page.getByTestId('input-appointment_date').fill('2026-12-01T10:30');
+    await page.getByTestId('input-reason').fill('Workflow check-up');
+    await page.getByTestId('submit-record').click();
+    await page.getByTestId('edit-record').waitFor();
+    await expect.poll(() => page.getByTestId('value-status').textContent()).toBe('Scheduled');
+    appointmentId = /\/r\/([^/?#]+)/.exec(page.url())?.[1] ?? '';
+    expect(appointmentId).not.toBe('');
+
+    // The record page shows the run the creation started (the workflow runs just after the write).
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await page.getByTestId('record-runs').waitFor();
+        return page.getByTestId('record-runs').textContent();
+      })
+      .toContain('Appointment Confirmation');
+    await expect.poll(() => page.getByTestId('record-runs').getByTestId('run').first().textContent()).toContain('Success');
+    await screenshot(page, 'wf-01-record-runs');
+
+    await page.getByTestId('nav-admin-outbox').click();
+    // The patient also got the template's welcome mail when created; the confirmation is one mail of its own.
+    const mail = page
+      .getByTestId('mail')
+      .filter({ has: page.getByTestId('mail-to').getByText(PATIENT.email, { exact: true }) })
+      .filter({ has: page.getByTestId('mail-subject').getByText('Appointment Confirmed', { exact: true }) });
+    await mail.first().waitFor();
+    expect(await mail.count()).toBe(1);
+    expect(await mail.getByTestId('mail-body').textContent()).toContain(DOCTOR.name);
+    expect(await mail.getByTestId('mail-record').getAttribute('href')).toBe(`/t/${TENANT}/m/appointments/r/${appointmentId}`);
+    await mail.scrollIntoViewIfNeeded();
+    await screenshot(page, 'wf-02-outbox');
+  });
+
+  it('an admin switches the confirmation off and on, previews its email and dry-runs it against the appointment, and reads its run history', async () => {
+    const page = await signedInPage('admin@demo.crm');
+    await page.goto(`${stack.url}/t/${TENANT}`);
+    await page.getByTestId('nav-admin-workflows').click();
+    await page.getByTestId('workflows-module').selectOption('appointments');
+    const row = page.getByTestId('workflow-row').filter({ hasText: 'Appointment Confirmation' });
+    await row.waitFor();
+    expect(await page.getByTestId('workflow-row').count()).toBe(3);
+
+    // Off, still off after a reload (saved), then on again.
+    await expect.poll(() => row.getByTestId('workflow-state').textContent()).toBe('On');
+    await row.getByTestId('workflow-toggle').click({ force: true });
+    await expect.poll(() => row.getByTestId('workflow-state').textContent()).toBe('Off');
+    await page.reload();
+    await expect.poll(() => row.getByTestId('workflow-state').textContent()).toBe('Off');
+    await expect.poll(() => row.getByTestId('workflow-toggle').isChecked()).toBe(false);
+    await screenshot(page, 'wf-03-workflow-list-off');
+    await row.getByTestId('workflow-toggle').click({ force: true });
+    await expect.poll(() => row.getByTestId('workflow-state').textContent()).toBe('On');
+    await page.reload();
+    await expect.poll(() => row.getByTestId('workflow-toggle').isChecked()).toBe(true);
+
+    await row.getByTestId('workflow-link').click();
+    await expect.poll(() => page.getByTestId('workflow-title').textContent()).toBe('Appointment Confirmation');
+    await expect.poll(() => page.getByTestId('action-to-0').inputValue()).toBe('{{data.patient.email}}');
+    await expect.poll(() => page.getByTestId('condition-value-0').inputValue()).toBe('Scheduled');
+
+    // Preview the email against the appointment created above.
+    await expect.poll(() => page.getByTestId('test-record').locator(`option[value="${appointmentId}"]`).count()).toBe(1);
+    await page.getByTestId('test-record').selectOption(appointmentId);
+    await page.getByTestId('preview-email-0').click();
+    const preview = page.getByTestId('email-preview-0');
+    await expect.poll(() => preview.getByTestId('mail-to').textContent()).toBe(PATIENT.email);
+    expect(await preview.getByTestId('mail-body').textContent()).toContain(DOCTOR.name);
+    await preview.scrollIntoViewIfNeeded();
+    await screenshot(page, 'wf-04-builder-email-preview');
+
+    // Dry run: would run, the condition leaf holds, the mail would go to the patient; nothing is sent.
+    await page.getByTestId('test-workflow').click();
+    const result = page.getByTestId('dry-run-result');
+    await expect.poll(() => result.getByTestId('dry-run-verdict').textContent()).toContain('this workflow would run');
+    expect(await result.getByTestId('outcome-0').textContent()).toContain('Would run');
+    expect(await result.getByTestId('outcome-0').getByTestId('mail-to').textContent()).toBe(PATIENT.email);
+    await screenshot(page, 'wf-05-dry-run');
+
+    // History of this workflow: the run for the appointment, with its action's outcome.
+    const history = page.getByTestId('run-history-card');
+    await history.scrollIntoViewIfNeeded();
+    const run = history.getByTestId('run').filter({ hasText: 'Success' }).first();
+    await run.waitFor();
+    await run.locator('summary').click();
+    await expect.poll(() => run.getByTestId('outcome-0').textContent()).toContain(`Queued for ${PATIENT.email}`);
+    await screenshot(page, 'wf-06-run-history');
+
+    // A mistake is refused where it was made, in words (the server's schema, run in the browser).
+    await page.getByTestId('action-subject-0').fill('   ');
+    await page.getByTestId('save-workflow').click();
+    await expect.poll(() => page.getByTestId('error-action-subject-0').textContent()).toBe('must not be empty');
+    await page.getByTestId('action-subject-0').scrollIntoViewIfNeeded();
+    await screenshot(page, 'wf-07-builder-validation');
+  });
+
+  it('a no-show creates a task: on the record, in Tasks, and ticked off there; members see Tasks but no admin screens', async () => {
+    const ownerToken = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
+    const current = await callCallable(stack, ownerToken, 'crmGetRecord', { tenantId: TENANT, recordId: appointmentId });
+    if (!current.ok) throw new Error(current.message);
+    const version = (current.result.record as { version: number }).version;
+    const moved = await callCallable(stack, ownerToken, 'crmUpdateRecord', { tenantId: TENANT, recordId: appointmentId, expectedVersion: version, data: { status: 'No-Show' } });
+    if (!moved.ok) throw new Error(moved.message);
+
+    const page = await signedInPage('owner@demo.crm');
+    await page.goto(`${stack.url}/t/${TENANT}/m/appointments/r/${appointmentId}`);
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await page.getByTestId('record-tasks').waitFor();
+        return page.getByTestId('record-tasks').textContent();
+      })
+      .toContain(`Call ${PATIENT.name} to reschedule`);
+    await screenshot(page, 'wf-08-record-tasks');
+
+    await page.getByTestId('open-tasks').click();
+    const task = page.getByTestId('task').filter({ hasText: `Call ${PATIENT.name}` });
+    await task.waitFor();
+    await screenshot(page, 'wf-09-tasks');
+    await task.getByTestId('task-done').check();
+    await task.waitFor({ state: 'detached' });
+
+    const member = await signedInPage('member@demo.crm');
+    await member.goto(`${stack.url}/t/${TENANT}`);
+    await member.getByTestId('open-tasks').waitFor();
+    expect(await member.getByTestId('nav-admin-workflows').count()).toBe(0);
+    expect(await member.getByTestId('nav-admin-outbox').count()).toBe(0);
+    await member.goto(`${stack.url}/t/${TENANT}/admin/outbox`);
+    await member.getByText('Only owners and admins can manage workflows.').waitFor();
+  });
+
+  it('no screen threw an uncaught error', () => {
+    expect(pageErrors.flat()).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { formatDate } from '../../../lib/format/format-value';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { paths } from '../../../lib/routes';
+import { useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useSetTaskStatus, type TTaskView } from '../api/workflow-api';
+import '../workflows.css';
+
+/** Tasks with a done checkbox; the assignee or an admin may tick it (the server decides). */
+export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; showRecord: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { tenantId, bootstrap } = useTenantSession();
+  const setStatus = useSetTaskStatus(tenantId);
+  const today = new Date().toISOString().slice(0, 10);
+  const me = bootstrap.user.uid;
+  return (
+    <>
+      {setStatus.isError ? (
+        <p className="form-error" role="alert" data-testid="task-error">
+          {toUserError(setStatus.error).message}
+        </p>
+      ) : null}
+      <ul className="wf-tasks" data-testid="task-list">
+        {tasks.map((task) => {
+          const done = task.status === 'done';
+          const overdue = !done && task.dueDate.slice(0, 10) < today;
+          const pending = setStatus.isPending && setStatus.variables.taskId === task.id;
+          return (
+            <li key={task.id} className={done ? 'done' : ''} data-testid="task">
+              <input
+                type="checkbox"
+                checked={pending ? setStatus.variables.status === 'done' : done}
+                disabled={pending}
+                onChange={(event) => setStatus.mutate({ taskId: task.id, status: event.target.checked ? 'done' : 'open' })}
+                aria-label={t('workflows.markDone', { title: task.title })}
+                data-testid="task-done"
+              />
+              <div className="wf-task-main">
+                <span className="wf-task-title">{task.title}</span>
+                {task.description ? <span className="muted small">{task.description}</span> : null}
+                <span className="small wf-task-meta">
+                  <span className={overdue ? 'wf-bad' : 'muted'}>
+                    {t(overdue ? 'workflows.overdue' : 'workflows.due', { date: formatDate(task.dueDate.slice(0, 10), i18n.language) })}
+                  </span>
+                  {showRecord ? (
+                    <Link to={paths.record(tenantId, task.module, task.recordId)} data-testid="task-record">
+                      {task.recordDisplay ?? task.recordNumber}
+                    </Link>
+                  ) : null}
+                  <span className="muted">{task.assigneeId === me ? t('workflows.assignedToYou') : t('workflows.assignedTo', { uid: task.assigneeId })}</span>
+                </span>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}

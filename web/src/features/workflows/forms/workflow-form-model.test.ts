@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { WorkflowDefinitionSchema } from '@crm/engine/template/workflow-schema.js';
+import { EMPTY_WORKFLOW_FORM, formPathFor, toDefinition, toFieldErrors, toWorkflowForm, workflowResolver, type WorkflowFormValues } from './workflow-form-model';
+
+const confirmation = {
+  name: 'Appointment Confirmation',
+  trigger_type: 'record_created',
+  trigger_conditions: { field: 'status', operator: 'equals', value: 'Scheduled' },
+  actions: [{ type: 'send_email', to: '{{data.patient.email}}', subject: 'Appointment Confirmed', body: 'With {{data.doctor.full_name}}' }],
+  is_active: true,
+};
+
+function buildForm(overrides: Partial<WorkflowFormValues>): WorkflowFormValues {
+  return { ...EMPTY_WORKFLOW_FORM, ...overrides };
+}
+
+describe('workflow form model', () => {
+  it('round-trips a template workflow through the form unchanged', () => {
+    const { definition, issues } = toDefinition(toWorkflowForm(confirmation), {});
+    expect(issues).toEqual([]);
+    expect(definition).toEqual(confirmation);
+    expect(WorkflowDefinitionSchema.safeParse(definition).success).toBe(true);
+  });
+
+  it('keeps nested conditions as JSON instead of flattening them', () => {
+    const nested = { ...confirmation, trigger_conditions: { all: [{ any: [{ field: 'status', operator: 'equals', value: 'A' }] }] } };
+    const form = toWorkflowForm(nested);
+    expect(form.conditionsJson).not.toBeNull();
+    expect(toDefinition(form, {}).definition.trigger_conditions).toEqual(nested.trigger_conditions);
+  });
+
+  it('types condition values by field: numbers, lists, day counts, valueless operators', () => {
+    const { definition } = toDefinition(
+      buildForm({
+        match: 'any',
+        conditions: [
+          { field: 'duration', operator: 'greater_than', value: '30' },
+          { field: 'status', operator: 'in', value: 'Scheduled, Completed' },
+          { field: 'appointment_date', operator: 'within_next_days', value: '7' },
+          { field: 'email', operator: 'is_not_empty', value: 'ignored' },
+        ],
+      }),
+      { duration: 'number', status: 'select', appointment_date: 'datetime', email: 'email' },
+    );
+    expect(definition.trigger_conditions).toEqual({
+      any: [
+        { field: 'duration', operator: 'greater_than', value: 30 },
+        { field: 'status', operator: 'in', value: ['Scheduled', 'Completed'] },
+        { field: 'appointment_date', operator: 'within_next_days', value: 7 },
+        { field: 'email', operator: 'is_not_empty' },
+      ],
+    });
+  });
+
+  it('puts server issue paths on the inputs they are about', () => {
+    const values = buildForm({});
+    expect(formPathFor('definition.actions[0].to', values)).toBe('actions.0.to');
+    expect(formPathFor('definition.actions.1.field', values)).toBe('actions.1.field');
+    expect(formPathFor('definition.trigger_conditions.all[2].value', values)).toBe('conditions.2.value');
+    expect(formPathFor('definition.trigger_conditions.field', values)).toBe('conditions.0.field');
+    expect(formPathFor('definition.trigger_config.offset', values)).toBe('config.offset');
+    expect(formPathFor('definition.name', values)).toBe('name');
+    expect(formPathFor('module', values)).toBeNull();
+    expect(formPathFor('definition.trigger_conditions', { conditionsJson: '{}' })).toBe('conditionsJson');
+  });
+
+  it('builds nested errors and sends input-less issues to root', () => {
+    const errors = toFieldErrors(
+      [
+        { path: 'definition.actions[0].subject', message: 'must not be empty' },
+        { path: 'module', message: 'there is no module "x"' },
+      ],
+      buildForm({}),
+    );
+    expect(errors.actions?.[0]?.subject?.message).toBe('must not be empty');
+    expect(errors.root?.message).toContain('there is no module');
+  });
+
+  it('validates with the server schema: an empty subject and a bad number are refused where they were typed', async () => {
+    const resolve = workflowResolver({ duration: 'number' });
+    const form = toWorkflowForm({ ...confirmation, actions: [{ type: 'send_email', to: 'a@b.co', subject: ' ', body: 'x' }] });
+    form.conditions = [{ field: 'duration', operator: 'equals', value: 'soon' }];
+    const result = await resolve(form, undefined, { fields: {}, shouldUseNativeValidation: false });
+    expect(result.errors.actions?.[0]?.subject?.message).toBe('must not be empty');
+    expect(result.errors.conditions?.[0]?.value?.message).toBe('must be a number');
+  });
+});
