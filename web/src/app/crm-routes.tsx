@@ -31,6 +31,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
               children: [
                 { index: true, element: <TenantHome /> },
                 {
+                  path: 'dashboard/:dashboardId?',
+                  lazy: async () => ({ Component: (await import('../features/dashboards/components/dashboard-page')).DashboardPage }),
+                },
+                {
                   path: 'm/:module',
                   lazy: async () => ({ Component: (await import('../features/records/components/records-page')).RecordsPage }),
                 },

@@ -60,7 +60,7 @@ export function TenantRoute() {
   );
 }
 
-/** /t/:tenantId → the first module the user may read. */
+/** /t/:tenantId → the dashboard once there is a module the user may read (it falls back to the modules when there is none). */
 export function TenantHome() {
   const { t } = useTranslation();
   const session = useTenantSession();
@@ -81,5 +81,5 @@ export function TenantHome() {
       />
     );
   }
-  return <Navigate to={paths.module(session.tenantId, first.slug)} replace />;
+  return <Navigate to={paths.dashboard(session.tenantId)} replace />;
 }

@@ -12,6 +12,11 @@ export const paths = {
   adminFields: (tenantId: string, module?: string) =>
     `/t/${encodeURIComponent(tenantId)}/admin/fields${module ? `/${module}` : ''}`,
   adminNewModule: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/modules/new`,
+  dashboard: (tenantId: string, dashboardId?: string) =>
+    `/t/${encodeURIComponent(tenantId)}/dashboard${dashboardId ? `/${encodeURIComponent(dashboardId)}` : ''}`,
+  /** A module's list opened filtered to `field = value` (a dashboard's pipeline stage); read back with `eqFiltersFromSearch`. */
+  moduleWhere: (tenantId: string, module: string, filters: ReadonlyArray<{ field: string; value: string }>) =>
+    `/t/${encodeURIComponent(tenantId)}/m/${module}?${new URLSearchParams(filters.map((filter) => [`${EQ_PARAM_PREFIX}${filter.field}`, filter.value])).toString()}`,
   workflows: (tenantId: string, module?: string) => `/t/${encodeURIComponent(tenantId)}/admin/workflows${module ? `/${module}` : ''}`,
   newWorkflow: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/new`,
   workflow: (tenantId: string, module: string, workflowId: string) =>
@@ -19,3 +24,12 @@ export const paths = {
   outbox: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/outbox`,
   tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
 };
+
+const EQ_PARAM_PREFIX = 'eq.';
+
+/** `?eq.stage=Negotiation` → `[{ field: 'stage', value: 'Negotiation' }]`: equality filters carried in a list URL. */
+export function eqFiltersFromSearch(search: URLSearchParams): Array<{ field: string; value: string }> {
+  return [...search.entries()]
+    .filter(([name]) => name.startsWith(EQ_PARAM_PREFIX) && name.length > EQ_PARAM_PREFIX.length)
+    .map(([name, value]) => ({ field: name.slice(EQ_PARAM_PREFIX.length), value }));
+}

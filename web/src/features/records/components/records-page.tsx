@@ -8,7 +8,7 @@ import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
-import { paths } from '../../../lib/routes';
+import { eqFiltersFromSearch, paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useRecordList, type ListParams } from '../api/records-api';
 import { useColumnChoice } from '../hooks/use-column-choice';
@@ -43,7 +43,12 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const view = searchParams.get('view') === 'board' && module.status_field ? 'board' : 'table';
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search);
-  const [filters, setFilters] = useState<TRecordFilter[]>([]);
+  // A link may open the list filtered (`?eq.stage=Won`, e.g. from a dashboard's pipeline): known fields only.
+  const [filters, setFilters] = useState<TRecordFilter[]>(() =>
+    eqFiltersFromSearch(searchParams)
+      .filter((filter) => module.fields.some((field) => field.key === filter.field))
+      .map((filter) => ({ field: filter.field, op: 'eq', value: filter.value })),
+  );
   // Deleted records stay restorable; the trash lists them for whoever may delete.
   const [trash, setTrash] = useState(false);
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);

@@ -26,6 +26,12 @@ export function WorkspaceLayout() {
         </Link>
         <p className="sidebar-template">{config?.template.name}</p>
         <nav className="sidebar-nav">
+          {modules.length > 0 ? (
+            <NavLink to={paths.dashboard(tenantId)} className="sidebar-link" data-testid="open-dashboard">
+              <ModuleIcon name="chart" label="" />
+              <span>{t('shell.dashboard')}</span>
+            </NavLink>
+          ) : null}
           {modules.length > 0 ? <p className="sidebar-section">{t('shell.modules')}</p> : null}
           {modules.map((module) => {
             const moduleLabel = label(module.label_plural ?? module.label, module.slug);
