@@ -175,6 +175,35 @@ describe('workflows in the browser', () => {
     await expect.poll(() => page.getByTestId('error-action-subject-0').textContent()).toBe('must not be empty');
     await page.getByTestId('action-subject-0').scrollIntoViewIfNeeded();
     await screenshot(page, 'wf-07-builder-validation');
+    // What only the server knows (the module's fields) lands on the input too.
+    await page.getByTestId('action-subject-0').fill('Confirmed {{data.nope}}');
+    await page.getByTestId('save-workflow').click();
+    await expect.poll(() => page.getByTestId('error-action-subject-0').textContent()).toContain('{{data.nope}}');
+    expect(await page.getByTestId('workflow-saved').count()).toBe(0);
+
+    // A new workflow from scratch: saved, listed, deleted.
+    await page.getByTestId('nav-admin-workflows').click();
+    await page.getByTestId('workflows-module').selectOption('appointments');
+    await page.getByTestId('new-workflow').click();
+    await page.getByTestId('workflow-name').fill('Completed: ask for feedback');
+    await page.getByTestId('trigger-type').selectOption('status_changed');
+    await page.getByTestId('trigger-to').getByText('Completed').click();
+    await page.getByTestId('add-condition').click();
+    await page.getByTestId('condition-field-0').selectOption('doctor.specialization');
+    await page.getByTestId('condition-operator-0').selectOption('equals');
+    await page.getByTestId('condition-value-0').selectOption('Cardiologist');
+    await page.getByTestId('action-type-0').selectOption('create_task');
+    await page.getByTestId('action-title-0').fill('Ask ');
+    await page.getByTestId('insert-field-0').selectOption('{{data.patient.full_name}}');
+    await expect.poll(() => page.getByTestId('action-title-0').inputValue()).toBe('Ask {{data.patient.full_name}}');
+    await page.getByTestId('save-workflow').click();
+    await page.getByTestId('workflow-saved').waitFor();
+    await expect.poll(() => page.getByTestId('workflow-title').textContent()).toBe('Completed: ask for feedback');
+    expect(page.url()).toMatch(/\/admin\/workflows\/appointments\/w\/[^/]+$/);
+    await screenshot(page, 'wf-08-new-workflow-saved');
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('workflow-list').waitFor();
+    await expect.poll(() => page.getByTestId('workflow-row').count()).toBe(3);
   });
 
   it('a no-show creates a task: on the record, in Tasks, and ticked off there; members see Tasks but no admin screens', async () => {
@@ -194,13 +223,13 @@ describe('workflows in the browser', () => {
         return page.getByTestId('record-tasks').textContent();
       })
       .toContain(`Call ${PATIENT.name} to reschedule`);
-    await screenshot(page, 'wf-08-record-tasks');
+    await screenshot(page, 'wf-09-record-tasks');
 
     await page.getByTestId('open-tasks').click();
     const task = page.getByTestId('task').filter({ hasText: `Call ${PATIENT.name}` });
     await task.waitFor();
-    await screenshot(page, 'wf-09-tasks');
-    await task.getByTestId('task-done').check();
+    await screenshot(page, 'wf-10-tasks');
+    await task.getByTestId('task-done').click();
     await task.waitFor({ state: 'detached' });
 
     const member = await signedInPage('member@demo.crm');

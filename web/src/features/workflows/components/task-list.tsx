@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../../../lib/format/format-value';
@@ -12,6 +13,21 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
   const { t, i18n } = useTranslation();
   const { tenantId, bootstrap } = useTenantSession();
   const setStatus = useSetTaskStatus(tenantId);
+  // The box follows the click at once; the list catches up when the server has answered (and refetched).
+  const [ticked, setTicked] = useState<Record<string, 'open' | 'done'>>({});
+  const toggle = (taskId: string, status: 'open' | 'done') => {
+    setTicked((current) => ({ ...current, [taskId]: status }));
+    setStatus.mutate(
+      { taskId, status },
+      {
+        onSettled: () =>
+          setTicked((current) => {
+            const { [taskId]: _done, ...rest } = current;
+            return rest;
+          }),
+      },
+    );
+  };
   const today = new Date().toISOString().slice(0, 10);
   const me = bootstrap.user.uid;
   return (
@@ -25,14 +41,14 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
         {tasks.map((task) => {
           const done = task.status === 'done';
           const overdue = !done && task.dueDate.slice(0, 10) < today;
-          const pending = setStatus.isPending && setStatus.variables.taskId === task.id;
+          const pending = ticked[task.id] !== undefined;
           return (
             <li key={task.id} className={done ? 'done' : ''} data-testid="task">
               <input
                 type="checkbox"
-                checked={pending ? setStatus.variables.status === 'done' : done}
+                checked={pending ? ticked[task.id] === 'done' : done}
                 disabled={pending}
-                onChange={(event) => setStatus.mutate({ taskId: task.id, status: event.target.checked ? 'done' : 'open' })}
+                onChange={(event) => toggle(task.id, event.target.checked ? 'done' : 'open')}
                 aria-label={t('workflows.markDone', { title: task.title })}
                 data-testid="task-done"
               />

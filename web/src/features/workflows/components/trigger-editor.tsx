@@ -54,12 +54,12 @@ export function TriggerEditor({ form, module }: { form: UseFormReturn<WorkflowFo
           <>
             <div className="field field-wide">
               <span className="field-label">{t('workflows.statusFrom')}</span>
-              <Controller control={form.control} name="config.from" render={({ field }) => <ChoiceToggles options={statuses} value={field.value} onChange={field.onChange} />} />
+              <Controller control={form.control} name="config.from" render={({ field }) => <ChoiceToggles options={statuses} value={field.value} onChange={field.onChange} testId="trigger-from" />} />
               <FieldMessage error={errors.config?.from} />
             </div>
             <div className="field field-wide">
               <span className="field-label">{t('workflows.statusTo')}</span>
-              <Controller control={form.control} name="config.to" render={({ field }) => <ChoiceToggles options={statuses} value={field.value} onChange={field.onChange} />} />
+              <Controller control={form.control} name="config.to" render={({ field }) => <ChoiceToggles options={statuses} value={field.value} onChange={field.onChange} testId="trigger-to" />} />
               <FieldMessage error={errors.config?.to} />
             </div>
           </>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { PlusIcon } from '../../../components/module-icon';
@@ -51,6 +51,7 @@ function WorkflowEditor({ module, workflow }: { module: TModuleConfigView; workf
   const { t } = useTranslation();
   const label = useLabel();
   const navigate = useNavigate();
+  const location = useLocation();
   const session = useTenantSession();
   const { tenantId } = session;
   const choices = useMemo(() => fieldChoices(module, orderedModules(session.config)), [module, session.config]);
@@ -62,7 +63,8 @@ function WorkflowEditor({ module, workflow }: { module: TModuleConfigView; workf
   const remove = useDeleteWorkflow(tenantId);
   const test = useTestWorkflow(tenantId);
   const [failure, setFailure] = useState<string[] | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // A new workflow reopens at its own URL once saved; the confirmation travels with the navigation.
+  const [notice, setNotice] = useState<string | null>((location.state as { saved?: boolean } | null)?.saved ? t('workflows.saved') : null);
   const [chosenRecord, setChosenRecord] = useState<string | null>(null);
   const recordId = useChosenRecord(module.slug, chosenRecord);
   const [previousJson, setPreviousJson] = useState('');
@@ -88,7 +90,7 @@ function WorkflowEditor({ module, workflow }: { module: TModuleConfigView; workf
       const saved = await save.mutateAsync({ module: module.slug, definition: toDefinition(values, fieldTypes).definition, ...(workflow ? { workflowId: workflow.id } : {}) });
       form.reset(toWorkflowForm(saved));
       setNotice(t('workflows.saved'));
-      if (!workflow) void navigate(paths.workflow(tenantId, module.slug, saved.id), { replace: true });
+      if (!workflow) void navigate(paths.workflow(tenantId, module.slug, saved.id), { replace: true, state: { saved: true } });
     } catch (error) {
       showServerError(error);
     }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
@@ -52,6 +53,21 @@ function ModuleWorkflows({ module }: { module: TModuleConfigView }) {
   const { tenantId } = useTenantSession();
   const workflows = useWorkflows(tenantId, module.slug);
   const setActive = useSetWorkflowActive(tenantId);
+  // The switch moves at once; the list takes over again once the server has answered.
+  const [switching, setSwitching] = useState<Record<string, boolean>>({});
+  const toggle = (workflowId: string, active: boolean) => {
+    setSwitching((current) => ({ ...current, [workflowId]: active }));
+    setActive.mutate(
+      { workflowId, active },
+      {
+        onSettled: () =>
+          setSwitching((current) => {
+            const { [workflowId]: _done, ...rest } = current;
+            return rest;
+          }),
+      },
+    );
+  };
   const reorder = useReorderWorkflows(tenantId);
   const failure = setActive.error ?? reorder.error;
   const moduleLabel = label(module.label_plural ?? module.label, module.slug);
@@ -81,8 +97,8 @@ function ModuleWorkflows({ module }: { module: TModuleConfigView }) {
       {workflows.data && workflows.data.length > 0 ? (
         <ol className="wf-list" data-testid="workflow-list">
           {workflows.data.map((workflow, index, list) => {
-            const pending = setActive.isPending && setActive.variables.workflowId === workflow.id;
-            const active = pending ? setActive.variables.active : workflow.is_active;
+            const pending = switching[workflow.id] !== undefined;
+            const active = switching[workflow.id] ?? workflow.is_active;
             return (
               <li key={workflow.id} className={active ? '' : 'inactive'} data-testid="workflow-row" data-workflow-id={workflow.id}>
                 <div className="field-order">
@@ -110,7 +126,7 @@ function ModuleWorkflows({ module }: { module: TModuleConfigView }) {
                     role="switch"
                     checked={active}
                     disabled={pending}
-                    onChange={(event) => setActive.mutate({ workflowId: workflow.id, active: event.target.checked })}
+                    onChange={(event) => toggle(workflow.id, event.target.checked)}
                     aria-label={t('workflows.activeFor', { name: workflow.name })}
                     data-testid="workflow-toggle"
                   />
