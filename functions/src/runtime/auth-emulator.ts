@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_PROJECT_ID, REPO_ROOT } from './runtime-constants.js';
-import { PortInUseError, portInUseMessage } from './ports.js';
+import { PortInUseError, pickFreePort, portInUseMessage } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
 import { isAuthEmulatorConfig, waitForHttp } from './wait-for-http.js';
 
@@ -53,9 +53,25 @@ export async function startAuthEmulator(options: AuthEmulatorOptions): Promise<A
   const { host, port } = options;
   const workDir = await mkdtemp(join(tmpdir(), 'crm-auth-emulator-'));
   const configPath = join(workDir, 'firebase.json');
+  // The emulator hub (default 4400) and logging (4500) ports are fixed by
+  // default; a second emulator on the machine (parallel test files, another
+  // CRM) then fails with "An unexpected error has occurred". Give each its own.
+  const [hubPort, loggingPort] = [await pickFreePort(host), await pickFreePort(host)];
   await writeFile(
     configPath,
-    JSON.stringify({ emulators: { auth: { host, port }, ui: { enabled: false }, singleProjectMode: true } }, null, 2),
+    JSON.stringify(
+      {
+        emulators: {
+          auth: { host, port },
+          hub: { host, port: hubPort },
+          logging: { host, port: loggingPort },
+          ui: { enabled: false },
+          singleProjectMode: true,
+        },
+      },
+      null,
+      2,
+    ),
   );
 
   const cli = [firebaseCliPath(), 'emulators:start', '--only', 'auth', '--project', projectId, '--config', configPath];
