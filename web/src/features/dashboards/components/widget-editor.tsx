@@ -48,7 +48,9 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
 
   const changeType = (type: WidgetType) => {
     const size = DEFAULT_SIZES[type];
-    set({ type, position: isNew ? { ...draft.position, ...size } : draft.position });
+    // Charts plot count, sum or average only: a metric's min/max does not carry over.
+    const aggregation = type === 'chart' && (draft.aggregation === 'min' || draft.aggregation === 'max') ? 'count' : draft.aggregation;
+    set({ type, aggregation, position: isNew ? { ...draft.position, ...size } : draft.position });
   };
   const changeModule = (slug: string) => {
     const next = fieldChoices(findModule(session, slug));
