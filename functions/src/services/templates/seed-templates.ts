@@ -1,5 +1,5 @@
 import type { DocumentStore } from '../../store/document-store.js';
-import type { Template } from '../../engine/template/template-schema.js';
+import { compareVersions, type Template } from '../../engine/template/template-schema.js';
 import { crmPaths } from '../paths.js';
 
 export interface SeedOutcome {
@@ -38,7 +38,7 @@ export async function seedTemplates(store: DocumentStore, templates: readonly Te
         publishedAt: new Date(),
       });
       const latest = summary ? String(summary.data.latestVersion) : null;
-      if (latest === null || compareSemver(template.version, latest) > 0) {
+      if (latest === null || compareVersions(template.version, latest) > 0) {
         tx.set(crmPaths.template(template.slug), {
           slug: template.slug,
           name: typeof template.name === 'string' ? template.name : String(template.name),
@@ -55,20 +55,4 @@ export async function seedTemplates(store: DocumentStore, templates: readonly Te
     outcomes.push({ slug: template.slug, version: template.version, outcome });
   }
   return outcomes;
-}
-
-/** Semver precedence for x.y.z[-prerelease]; build metadata is not used by templates. */
-export function compareSemver(a: string, b: string): number {
-  const [coreA = '', preA] = a.split('-', 2);
-  const [coreB = '', preB] = b.split('-', 2);
-  const partsA = coreA.split('.').map(Number);
-  const partsB = coreB.split('.').map(Number);
-  for (let i = 0; i < 3; i += 1) {
-    const diff = (partsA[i] ?? 0) - (partsB[i] ?? 0);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  if (preA === preB) return 0;
-  if (preA === undefined) return 1;
-  if (preB === undefined) return -1;
-  return preA < preB ? -1 : 1;
 }
