@@ -139,7 +139,7 @@ describe('dashboards in the browser', () => {
     await screenshot(page, 'dash-pipeline-filtered-list');
   });
 
-  it('the editor adds a widget, moves and resizes it, saves, and the layout survives a reload', async () => {
+  it('the editor adds a widget, moves and resizes it, saves (layout survives a reload), and makes a per-role landing dashboard', async () => {
     const page = await signedInPage('owner@demo.crm');
     await page.goto(`${stack.url}/t/demo-corporate/dashboard`);
     await dashboardRendered(page, 6);
@@ -190,6 +190,30 @@ describe('dashboards in the browser', () => {
     await expect.poll(() => page.getByTestId('widget-metric-card-1').locator('.dash-widget-title').textContent()).toBe('Hot leads');
     expect(await metricValue(page, 'metric-card-1')).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'dash-edited-corporate');
+
+    // A dashboard for one role: admins land on it, owners still on theirs.
+    await page.getByTestId('new-dashboard').click();
+    await page.getByTestId('dashboard-name').fill('Admins desk');
+    await page.getByTestId('dashboard-audience').selectOption('admin');
+    await page.getByTestId('dashboard-default').check();
+    await page.getByTestId('add-widget-type').selectOption('pipeline');
+    await page.getByTestId('add-widget').click();
+    await page.getByTestId('widget-editor').getByTestId('widget-module').selectOption('opportunities');
+    await page.getByTestId('widget-editor').getByTestId('widget-value-field').selectOption('amount');
+    await page.getByTestId('widget-editor').getByTestId('widget-apply').click();
+    await page.getByTestId('save-dashboard').click();
+    await page.waitForURL(/\/t\/demo-corporate\/dashboard\/[^/]+$/);
+    await dashboardRendered(page, 1);
+    await expect.poll(() => page.getByTestId('dashboard-title').textContent()).toBe('Admins desk');
+    expect(await page.getByTestId('pipeline-pipeline-1').locator('button').count()).toBeGreaterThan(1);
+    const adminsDesk = page.url().split('/').pop();
+    const landing = async (email: string) => {
+      const answer = await callCallable(stack, await idTokenFor(stack, email, PASSWORD), 'crmListDashboards', { tenantId: 'demo-corporate' });
+      if (!answer.ok) throw new Error(answer.message);
+      return answer.result.defaultDashboardId;
+    };
+    expect(await landing('admin@demo.crm')).toBe(adminsDesk);
+    expect(await landing('owner@demo.crm')).not.toBe(adminsDesk);
   });
 
   it('a member sees a hidden-widget notice where the matrix forbids the module', async () => {
