@@ -1,8 +1,12 @@
+import { lazy, Suspense } from 'react';
 import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
 import { TenantHome, TenantRoute } from './tenant-route';
 import { RouteError } from './route-error';
 import { FullPageSpinner } from '../components/status-views';
+
+// Loaded only once a workspace renders for an owner or admin: the upgrade feature puts its banner in the layout's notice slot.
+const UpgradeNotice = lazy(async () => ({ default: (await import('../features/template-upgrade/components/upgrade-notice')).UpgradeNotice }));
 
 /**
  * The route tree shared by the standalone and embedded entries. Screens are
@@ -27,7 +31,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
           element: <TenantRoute />,
           children: [
             {
-              lazy: async () => ({ Component: (await import('../features/workspace/components/workspace-layout')).WorkspaceLayout }),
+              lazy: async () => {
+                const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
+                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>} /> };
+              },
               children: [
                 { index: true, element: <TenantHome /> },
                 {
@@ -66,6 +73,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   lazy: async () => ({ Component: (await import('../features/admin/components/module-create-page')).ModuleCreatePage }),
                 },
                 {
+                  path: 'admin/upgrade',
+                  lazy: async () => ({ Component: (await import('../features/template-upgrade/components/upgrade-page')).UpgradePage }),
+                },
+                {
                   path: 'admin/workflows/:module?',
                   lazy: async () => ({ Component: (await import('../features/workflows/components/workflows-page')).WorkflowsPage }),
                 },
@@ -88,6 +99,19 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
               ],
             },
           ],
+        },
+        // The platform's template console: every screen lazy, so tenants never download it.
+        {
+          path: 'console',
+          lazy: async () => ({ Component: (await import('../features/template-console/components/console-home-page')).ConsoleHomePage }),
+        },
+        {
+          path: 'console/templates/:slug',
+          lazy: async () => ({ Component: (await import('../features/template-console/components/template-page')).TemplatePage }),
+        },
+        {
+          path: 'console/drafts/:draftId',
+          lazy: async () => ({ Component: (await import('../features/template-console/components/draft-editor-page')).DraftEditorPage }),
         },
         { path: '*', element: <RouteError notFound /> },
       ],

@@ -3,6 +3,11 @@ export const paths = {
   signIn: () => '/sign-in',
   tenants: () => '/',
   tenant: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}`,
+  /** Platform template console (super admins and staff; the server refuses everyone else). */
+  console: () => '/console',
+  consoleTemplate: (slug: string) => `/console/templates/${encodeURIComponent(slug)}`,
+  consoleDraft: (draftId: string) => `/console/drafts/${encodeURIComponent(draftId)}`,
+  adminUpgrade: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/upgrade`,
   module: (tenantId: string, module: string, view?: 'table' | 'board') =>
     `/t/${encodeURIComponent(tenantId)}/m/${module}${view === 'board' ? '?view=board' : ''}`,
   newRecord: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/new`,

@@ -2,6 +2,7 @@ import { Link, Navigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, FullPageSpinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
+import { usePlatformRole } from '../../../lib/auth/use-platform-role';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { paths } from '../../../lib/routes';
 import { useMyTenants } from '../api/use-my-tenants';
@@ -11,6 +12,7 @@ export function TenantPickerPage() {
   const { t } = useTranslation();
   const { user, signOut } = useBackend();
   const tenants = useMyTenants();
+  const platformRole = usePlatformRole();
 
   if (tenants.isPending) return <FullPageSpinner />;
   if (tenants.isError) {
@@ -24,7 +26,8 @@ export function TenantPickerPage() {
   }
   const list = tenants.data.tenants;
   const only = list.length === 1 ? list[0] : undefined;
-  if (only) return <Navigate to={paths.tenant(only.id)} replace />;
+  // Platform users go through the picker even with one tenant: it is where the console link is.
+  if (only && platformRole === null) return <Navigate to={paths.tenant(only.id)} replace />;
 
   return (
     <main className="auth-page">
@@ -48,6 +51,11 @@ export function TenantPickerPage() {
             </li>
           ))}
         </ul>
+        {platformRole !== null ? (
+          <Link to={paths.console()} className="btn btn-ghost btn-block" data-testid="open-template-console">
+            {t('shell.templateConsole')}
+          </Link>
+        ) : null}
         <div className="auth-footer">
           <span className="muted">{user.email}</span>
           {signOut ? (

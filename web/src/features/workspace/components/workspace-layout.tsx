@@ -1,14 +1,17 @@
+import type { ReactNode } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from '../../../components/language-select';
 import { ModuleIcon } from '../../../components/module-icon';
+import { usePlatformRole } from '../../../lib/auth/use-platform-role';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { orderedModules, permissionsFor, useTenantSession } from '../../../lib/tenant/tenant-session';
 
 /** The frame every module screen lives in: sidebar from the tenant's config, top bar with who and where. */
-export function WorkspaceLayout() {
+/** `notice`: a slot above every screen, filled by the app (the upgrade banner) so this feature imports no other. */
+export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
   const { t } = useTranslation();
   const label = useLabel();
   const session = useTenantSession();
@@ -16,6 +19,7 @@ export function WorkspaceLayout() {
   const { tenantId, bootstrap, config } = session;
   const modules = orderedModules(config).filter((module) => permissionsFor(session, module.slug).read !== 'none');
   const role = bootstrap.user.role ?? 'none';
+  const platformRole = usePlatformRole();
 
   return (
     <div className="app-shell">
@@ -59,6 +63,10 @@ export function WorkspaceLayout() {
                 <ModuleIcon name="plus" label="" />
                 <span>{t('shell.newModule')}</span>
               </NavLink>
+              <NavLink to={paths.adminUpgrade(tenantId)} className="sidebar-link" data-testid="nav-admin-upgrade">
+                <ModuleIcon name="file-text" label="" />
+                <span>{t('shell.templateUpgrade')}</span>
+              </NavLink>
               <NavLink to={paths.workflows(tenantId)} className="sidebar-link" data-testid="nav-admin-workflows">
                 <ModuleIcon name="layers" label="" />
                 <span>{t('shell.workflows')}</span>
@@ -85,6 +93,11 @@ export function WorkspaceLayout() {
             ) : null}
           </div>
           <div className="topbar-right">
+            {platformRole !== null && fixedTenantId === null ? (
+              <Link to={paths.console()} className="topbar-switch" data-testid="open-template-console">
+                {t('shell.templateConsole')}
+              </Link>
+            ) : null}
             <LanguageSelect />
             <div className="topbar-user">
               <span className="user-avatar" aria-hidden="true">
@@ -103,6 +116,7 @@ export function WorkspaceLayout() {
           </div>
         </header>
         <main className="content">
+          {bootstrap.canManageConfiguration ? notice : null}
           <Outlet />
         </main>
       </div>

@@ -1,0 +1,212 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
+import { collectPageErrors, launchChromium, screenshot } from './support/browser.js';
+import { callCallable, idTokenFor } from './support/crm-rest.js';
+
+/**
+ * The template lifecycle end to end: a super admin publishes Hospital 1.1.0
+ * from the console (a new field, a renamed status with its data migration),
+ * the hospital tenant's admin previews and applies the upgrade, and the
+ * records show the result. Members are refused the console by the server.
+ */
+const PASSWORD = 'crm-demo-123';
+const TENANT = 'demo-hospital';
+
+let stack: EmbeddedStack;
+let browser: Browser;
+let dataDir: string;
+let webDistDir: string;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[][] = [];
+let lastPage: Page | null = null;
+/** A patient stored as "Discharged" before the upgrade; the migration must move it to "Released". */
+let dischargedId = '';
+
+async function signedInPage(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+  contexts.push(context);
+  const page = await context.newPage();
+  lastPage = page;
+  page.setDefaultTimeout(20_000);
+  pageErrors.push(collectPageErrors(page));
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(stack.url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
+  return page;
+}
+
+async function call(email: string, name: string, data: unknown) {
+  return callCallable(stack, await idTokenFor(stack, email, PASSWORD), name, data);
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-lifecycle-'));
+  // A private copy of the built SPA: a rebuild of web/dist during the run would otherwise break lazy chunks mid-test.
+  webDistDir = await mkdtemp(join(tmpdir(), 'crm-e2e-lifecycle-web-'));
+  await cp(join(import.meta.dirname, '..', 'web', 'dist'), webDistDir, { recursive: true });
+  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true, webDistDir });
+
+  // Make sure at least one hospital patient is "Discharged" before the upgrade.
+  const listed = await call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', pageSize: 5 });
+  if (!listed.ok) throw new Error(`crmListRecords failed: ${listed.message}`);
+  const patient = (listed.result.records as Array<{ id: string; version: number; data: Record<string, unknown> }>)[0];
+  if (!patient) throw new Error('the demo hospital has no patients');
+  dischargedId = patient.id;
+  if (patient.data.status !== 'Discharged') {
+    const updated = await call('admin@demo.crm', 'crmUpdateRecord', { tenantId: TENANT, recordId: patient.id, expectedVersion: patient.version, data: { status: 'Discharged' } });
+    if (!updated.ok) throw new Error(`crmUpdateRecord failed: ${updated.message}`);
+  }
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && lastPage) {
+    await screenshot(lastPage, `failed-lifecycle-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  }
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (webDistDir) await rm(webDistDir, { recursive: true, force: true });
+});
+
+describe('template lifecycle in the browser', () => {
+  it('a super admin publishes a new Hospital version adding a field and renaming a status', async () => {
+    const page = await signedInPage('superadmin@demo.crm');
+    await page.getByTestId('open-template-console').click();
+    await page.getByTestId('console-template-hospital').waitFor();
+    await expect.poll(async () => Number(await page.getByTestId('tenants-hospital').textContent())).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'console-01-templates');
+
+    await page.getByTestId('open-template-hospital').click();
+    await page.getByTestId('template-versions').waitFor();
+    expect(Number(await page.getByTestId('usage-1.0.0').textContent())).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'console-02-template');
+
+    await page.getByTestId('draft-from-version').click();
+    await page.getByTestId('draft-general').waitFor();
+    expect(await page.getByTestId('draft-version').inputValue()).toBe('1.1.0');
+    await page.getByTestId('module-editor-patients').waitFor();
+
+    // A broken edit first: the validator's error lands on the new field's key input.
+    const rowsBefore = await page.locator('[data-testid^=field-row-]').count();
+    await page.getByTestId('new-field-key').fill('Ward Name');
+    await page.getByTestId('new-field-label-en').fill('Ward');
+    await page.getByTestId('new-field-label-es').fill('Sala');
+    await page.getByTestId('new-field-type').selectOption('text');
+    await page.getByTestId('add-field').click();
+    const row = page.getByTestId(`field-row-${rowsBefore}`);
+    await expect.poll(() => row.locator('.field-error').first().textContent()).toContain('lower snake_case');
+    expect(await page.getByTestId(`field-key-${rowsBefore}`).getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.getByTestId('draft-errors').textContent()).toContain(`field_schemas.patients[${rowsBefore}].key`);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-03-field-error');
+
+    await page.getByTestId(`field-key-${rowsBefore}`).fill('ward');
+    await page.getByTestId('status-Discharged').fill('Released');
+    await page.getByTestId('status-Discharged').press('Enter');
+    await page.getByTestId('status-Released').waitFor();
+    await expect.poll(() => page.getByTestId('draft-status').textContent()).toBe('Valid');
+    await expect.poll(() => page.getByTestId('draft-migrations').textContent()).toContain('"Discharged":"Released"');
+
+    // The JSON view holds the same draft; a broken edit there is listed at its path and marked on its line.
+    await page.getByTestId('view-json').click();
+    const json = await page.getByTestId('json-text').inputValue();
+    expect(json).toContain('"type": "map_values"');
+    expect(json).toContain('"key": "ward"');
+    await page.getByTestId('json-text').fill(json.replace('"version": "1.1.0"', '"version": "1.1"'));
+    await page.getByTestId('json-apply').click();
+    await expect.poll(() => page.getByTestId('json-errors').textContent()).toContain('must be a semantic version');
+    expect(await page.locator('.json-line-error').count()).toBeGreaterThan(0);
+    await page.locator('.console-error').filter({ hasText: 'version' }).first().click();
+    await screenshot(page, 'console-04-json-error');
+    await page.getByTestId('json-text').fill(json);
+    await page.getByTestId('json-apply').click();
+    await expect.poll(() => page.getByTestId('draft-status').textContent()).toBe('Valid');
+
+    await page.getByTestId('save-draft').click();
+    await page.getByTestId('draft-saved').waitFor();
+    await expect.poll(() => page.getByTestId('draft-changes').textContent()).toContain('ward');
+    await page.getByTestId('view-form').click();
+    await screenshot(page, 'console-05-draft-saved');
+
+    await page.getByTestId('publish-draft').click();
+    await page.getByTestId('confirm-publish').click();
+    await expect.poll(() => page.getByRole('dialog').locator('.field-error').textContent()).toContain('must say what changed');
+    await page.getByTestId('change-note').fill('Patients: a Ward field; "Discharged" is now "Released".');
+    await screenshot(page, 'console-06-publish');
+    await page.getByTestId('confirm-publish').click();
+    await page.getByTestId('published-note').waitFor();
+    await page.getByTestId('usage-1.1.0').waitFor();
+    expect(await page.getByTestId('template-versions').textContent()).toContain('Ward field');
+    await screenshot(page, 'console-07-published');
+  });
+
+  it('a tenant admin previews and applies the upgrade; the records show the renamed status and the new field', async () => {
+    const page = await signedInPage('admin@demo.crm');
+    await page.getByTestId(`tenant-${TENANT}`).click();
+    const banner = page.getByTestId('upgrade-banner');
+    await expect.poll(() => banner.textContent()).toContain('1.1.0 is available');
+    await screenshot(page, 'upgrade-01-banner');
+
+    await page.getByTestId('review-upgrade').click();
+    await page.getByTestId('upgrade-preview').waitFor();
+    await expect.poll(() => page.getByTestId('changes-add').textContent()).toContain('ward');
+    expect(await page.getByTestId('upgrade-migrations').textContent()).toContain('Discharged → Released');
+    await expect.poll(async () => Number(/(\d+) records/.exec((await page.getByTestId('records-to-migrate').textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('switch-template-reason').textContent()).toContain('already has records');
+    await screenshot(page, 'upgrade-02-preview');
+
+    await page.getByTestId('apply-upgrade').click();
+    const progress = page.getByTestId('migration-progress');
+    await progress.waitFor();
+    // The walk over the records ends in `settle` (the job then waits out other instances' config caches before `done`).
+    await expect.poll(async () => (await progress.getAttribute('data-phase')) === 'settle' || (await progress.getAttribute('data-status')) === 'done', { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('migration-state').textContent()).toMatch(/All records migrated|Migration finished/);
+    await screenshot(page, 'upgrade-03-progress');
+
+    await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}`);
+    await expect.poll(() => page.getByTestId('value-status').textContent()).toBe('Released');
+    await page.getByTestId('value-ward').waitFor();
+    await screenshot(page, 'upgrade-04-record');
+    await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}/edit`);
+    await page.getByTestId('input-ward').fill('North wing');
+    expect(await page.getByTestId('input-status').inputValue()).toBe('Released');
+    await screenshot(page, 'upgrade-05-edit-form');
+    await page.getByTestId('submit-record').click();
+    await expect.poll(() => page.getByTestId('value-ward').textContent()).toBe('North wing');
+
+    const stillOld = await call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', filters: [{ field: 'status', op: 'eq', value: 'Discharged' }] });
+    expect(stillOld.ok && (stillOld.result.records as unknown[]).length).toBe(0);
+  });
+
+  it('refuses the console to a member and a tenant admin on the server, and the page says so', async () => {
+    for (const email of ['member@demo.crm', 'admin@demo.crm']) {
+      const refused = await call(email, 'crmConsoleListTemplates', {});
+      expect(refused).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
+      const publish = await call(email, 'crmConsoleSaveDraft', { fromSlug: 'hospital' });
+      expect(publish).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
+    }
+    const member = await call('member@demo.crm', 'crmUpgradeStatus', { tenantId: TENANT });
+    expect(member).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
+
+    const page = await signedInPage('member@demo.crm');
+    await page.goto(`${stack.url}/console`);
+    await expect.poll(() => page.getByTestId('console-refused').textContent()).toContain('platform super admins and staff only');
+    await screenshot(page, 'console-08-refused');
+  });
+
+  it('left no uncaught errors on any page', () => {
+    expect(pageErrors.flat()).toEqual([]);
+  });
+});
