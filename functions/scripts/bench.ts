@@ -10,6 +10,7 @@ import { buildTestEnv, type TestEnv, type TestUser } from '../src/test-support/b
 import { buildAppointment, buildDoctor, buildPatient } from '../src/test-support/record-fixtures.js';
 import { invokeCallable, type CallableName } from '../src/api/crm-api.js';
 import { createServices } from '../src/services/create-services.js';
+import { onRecordWritten } from '../src/services/records/on-record-written.js';
 import type { TListRecordsResponse, TRecordResponse } from '../src/api/schemas.js';
 import type { MeterReading } from '../src/store/document-store.js';
 
@@ -61,8 +62,16 @@ async function costPerOperation() {
 
   const withUnique = await metered(env, () => create(env, owner, 'patients', buildPatient({ patient_id: 'P-unique' })));
   const get = await metered(env, () => env.call(owner, 'crmGetRecord', { tenantId: 'acme', recordId: patient.id }));
+  const patientPath = `crm_tenants/acme/records/${patient.id}`;
+  const beforeUpdate = (await env.store.get(patientPath))!.data;
   const update = await metered(env, () =>
     env.call(owner, 'crmUpdateRecord', { tenantId: 'acme', recordId: patient.id, expectedVersion: 1, data: { status: 'Active' } }),
+  );
+  // The record trigger for that update, run once by hand (the cost env has no change feed): referrer
+  // refresh query, history entry (1 write), workflow definitions and runs.
+  const afterUpdate = (await env.store.get(patientPath))!.data;
+  const trigger = await metered(env, () =>
+    onRecordWritten(env.services, { eventId: 'bench-update', kind: 'updated', path: patientPath, before: beforeUpdate, after: afterUpdate, time: new Date() }),
   );
   const updateRelationship = await metered(env, () =>
     env.call(owner, 'crmUpdateRecord', { tenantId: 'acme', recordId: patient.id, expectedVersion: 2, data: { primary_doctor: doctor.id } }),
@@ -87,6 +96,7 @@ async function costPerOperation() {
     createWithOneUniqueField: withUnique.cost,
     get: get.cost,
     update: update.cost,
+    recordTriggerAfterUpdate: trigger.cost,
     updateChangingOneRelationship: updateRelationship.cost,
     listPage50WithRelatedDisplayValues: { ...list.cost, returned: list.result.records.length },
     listPage50FilteredByRelationship: { ...listFiltered.cost, returned: listFiltered.result.records.length },

@@ -25,6 +25,8 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmBootstrap: { tenantId: 'acme' },
     crmListTemplates: { tenantId: 'acme' },
     crmSelectTemplate: { tenantId: 'acme', templateSlug: 'blank' },
+    crmUpdateTenantSettings: { tenantId: 'acme', timezone: 'Europe/Paris' },
+    crmListRecordHistory: { tenantId: 'acme', recordId: patientId },
     crmAddField: { tenantId: 'acme', module: 'patients', field: { key: 'nickname', label: 'Nickname', type: 'text' } },
     crmUpdateField: { tenantId: 'acme', module: 'patients', key: 'full_name', changes: { label: 'Name' } },
     crmReorderFields: { tenantId: 'acme', module: 'patients', keys: ['full_name'] },

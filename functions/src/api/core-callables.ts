@@ -65,6 +65,20 @@ export const CORE_CALLABLES = {
     }),
   }),
 
+  crmUpdateTenantSettings: define({
+    request: schemas.ZUpdateTenantSettingsRequestSchema,
+    response: schemas.ZConfigResponseSchema,
+    scope: 'tenant',
+    handle: async ({ caller, services }, input) => {
+      const actor = requireCaller(caller);
+      const { config, timezoneChanged } = await services.config.updateSettings(actor, { timezone: input.timezone });
+      // Reminders on date-only fields were planned at 09:00 in the old zone; those tasks drop themselves
+      // as stale when they fire, so scheduled workflows are planned again in the new one.
+      if (timezoneChanged) await services.workflows.replanScheduled(actor.tenantId, config.updatedAt.toISOString());
+      return { config: toConfigView(config) };
+    },
+  }),
+
   crmAddField: define({
     request: schemas.ZAddFieldRequestSchema,
     response: schemas.ZConfigResponseSchema,
@@ -187,6 +201,7 @@ function toConfigView(config: TenantConfig): schemas.TConfigView {
       };
     }),
     permissionsMatrix: config.permissions,
+    timezone: config.timezone ?? 'UTC',
     revision: config.revision,
   };
 }

@@ -57,6 +57,8 @@ export const ConfigViewSchema = z.object({
   template: z.object({ slug: z.string(), version: z.string(), name: z.string() }),
   modules: z.array(ModuleConfigViewSchema),
   permissionsMatrix: PermissionsMatrixSchema,
+  /** The tenant's IANA time zone for "today", reminders and dashboards; 'UTC' until an admin sets one. */
+  timezone: z.string(),
   revision: z.number().int(),
 });
 export type TConfigView = z.infer<typeof ConfigViewSchema>;
@@ -110,6 +112,15 @@ export const ZSelectTemplateRequestSchema = z.strictObject({ tenantId: TenantIdS
 export type TSelectTemplateRequest = z.infer<typeof ZSelectTemplateRequestSchema>;
 export const ZConfigResponseSchema = z.object({ config: ConfigViewSchema });
 export type TConfigResponse = z.infer<typeof ZConfigResponseSchema>;
+
+// ---- tenant settings ---------------------------------------------------------
+
+/** The zone itself is checked by the service (`Intl` decides what a time zone is). */
+export const ZUpdateTenantSettingsRequestSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  timezone: z.string().min(1).max(64),
+});
+export type TUpdateTenantSettingsRequest = z.infer<typeof ZUpdateTenantSettingsRequestSchema>;
 
 // ---- custom fields and modules ---------------------------------------------
 

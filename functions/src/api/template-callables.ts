@@ -156,6 +156,7 @@ function toConfigView(config: TenantConfig): TConfigView {
       };
     }),
     permissionsMatrix: config.permissions,
+    timezone: config.timezone ?? 'UTC',
     revision: config.revision,
   };
 }

@@ -45,6 +45,8 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmBootstrap', { tenantId }],
     ['crmListTemplates', { tenantId }],
     ['crmSelectTemplate', { tenantId, templateSlug: 'blank' }],
+    ['crmUpdateTenantSettings', { tenantId, timezone: 'Asia/Kolkata' }],
+    ['crmListRecordHistory', { tenantId, recordId: acme.patientId }],
     ['crmAddField', { tenantId, module: 'patients', field: { key: 'hacked', label: 'Hacked', type: 'text' } }],
     ['crmUpdateField', { tenantId, module: 'patients', key: 'full_name', changes: { label: 'Hacked' } }],
     ['crmReorderFields', { tenantId, module: 'vehicles', keys: ['make'] }],
@@ -108,7 +110,7 @@ describe('tenant isolation', () => {
   it("answers not-found for another tenant's record ids sent under one's own tenant", async () => {
     const before = await snapshotTenant('acme');
     const recordCalls = requestsFor('globex').filter(([name]) =>
-      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord'].includes(name),
+      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord', 'crmListRecordHistory'].includes(name),
     );
     for (const [name, data] of recordCalls) {
       const error = await env.callError(env.users.globexOwner, name, data);

@@ -12,6 +12,7 @@ export const crmPaths = {
   tenant: (tenantId: string) => `crm_tenants/${tenantId}`,
   records: (tenantId: string) => `crm_tenants/${tenantId}/records`,
   record: (tenantId: string, recordId: string) => `crm_tenants/${tenantId}/records/${recordId}`,
+  recordHistory: (tenantId: string, recordId: string) => `crm_tenants/${tenantId}/records/${recordId}/history`,
   counter: (tenantId: string, module: string) => `crm_tenants/${tenantId}/counters/${module}`,
   uniqueValues: (tenantId: string) => `crm_tenants/${tenantId}/unique_values`,
   uniqueValue: (tenantId: string, key: string) => `crm_tenants/${tenantId}/unique_values/${key}`,

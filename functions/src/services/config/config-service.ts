@@ -6,6 +6,7 @@ import {
 } from '../../engine/template/template-schema.js';
 import { canManageConfiguration, type TenantRole } from '../../engine/permissions/evaluate-permission.js';
 import { TENANT_ROLES } from '../../engine/template/template-schema.js';
+import { isValidTimeZone } from '../../engine/workflows/time-zone.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
@@ -74,6 +75,8 @@ export class ConfigService {
         selectedBy: caller.uid,
         now: this.now(),
         revision: (previous?.revision ?? 0) + 1,
+        // Re-picking a template (allowed until the first record) must not forget the tenant's settings.
+        timezone: previous?.timezone,
       });
       tx.set(crmPaths.tenant(tenantId), configToWriteData(next));
       for (const doc of [...oldWorkflows, ...oldDashboards]) tx.delete(doc.path);
@@ -160,6 +163,25 @@ export class ConfigService {
       }
       return { ...config, modules: [...config.modules, module], permissions: permissions as TenantConfig['permissions'] };
     });
+  }
+
+  /**
+   * Tenant-wide settings. The zone is kept as the admin spelled it: `Intl`'s
+   * resolved name would turn Asia/Kolkata into the legacy Asia/Calcutta.
+   */
+  async updateSettings(caller: Caller, settings: { timezone: string }): Promise<{ config: TenantConfig; timezoneChanged: boolean }> {
+    requireConfigManager(caller);
+    const { timezone } = settings;
+    if (!isValidTimeZone(timezone)) {
+      throw invalidInput([{ path: 'timezone', message: `"${timezone}" is not a time zone like Europe/Paris` }]);
+    }
+    let timezoneChanged = false;
+    const config = await this.mutate(caller, (current) => {
+      // Assigned on every attempt: the transaction may re-run, and the committed attempt's answer is the true one.
+      timezoneChanged = current.timezone !== timezone;
+      return { ...current, timezone };
+    });
+    return { config, timezoneChanged };
   }
 
   /**
@@ -259,12 +281,15 @@ export function buildConfigFromTemplate({
   selectedBy,
   now,
   revision,
+  timezone,
 }: {
   tenantId: string;
   template: Template;
   selectedBy: string;
   now: Date;
   revision: number;
+  /** Tenant settings survive a rebuild; absent means the default (UTC). */
+  timezone?: string | undefined;
 }): TenantConfig {
   const modules = [...template.enabled_modules]
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
@@ -280,6 +305,7 @@ export function buildConfigFromTemplate({
     selectedBy,
     modules,
     permissions: template.permissions_matrix,
+    ...(timezone !== undefined ? { timezone } : {}),
     revision,
     updatedAt: now,
   };

@@ -3,6 +3,7 @@ import type { Services } from '../create-services.js';
 import { crmPaths } from '../paths.js';
 import { resolveModule } from '../config/tenant-config.js';
 import { asStoredRecord, displayValueOf, type StoredRecord } from './record-model.js';
+import { writeRecordHistory } from './record-history.js';
 import { referenceToken } from './record-tokens.js';
 import type { RecordChangeResult } from '../workflows/workflow-runner.js';
 
@@ -12,9 +13,10 @@ const PAGE = 200;
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
  * store's change feed in the embedded runtime): refreshes denormalized display
- * values and runs the tenant's workflows. Both are idempotent per change, and
- * neither can affect the write that caused it: a workflow failure is logged
- * here and in its run log, never thrown at the refresh.
+ * values, keeps the record's history and runs the tenant's workflows. All are
+ * idempotent per change, and none can affect the write that caused it or each
+ * other: a history or workflow failure is logged here (workflows also in their
+ * run log), never thrown at the refresh.
  */
 export async function onRecordWritten(
   services: Services,
@@ -22,6 +24,10 @@ export async function onRecordWritten(
 ): Promise<{ updated: number }> {
   const [refs] = await Promise.all([
     refreshReferrers(services, change),
+    writeRecordHistory(services.store, change).catch((error: unknown): null => {
+      console.error(`history failed for ${change.kind} ${change.path} (event ${change.eventId}):`, error);
+      return null;
+    }),
     services.workflows.onRecordWritten(change).catch((error: unknown): RecordChangeResult | null => {
       console.error(`workflows failed for ${change.kind} ${change.path} (event ${change.eventId}):`, error);
       return null;

@@ -84,3 +84,13 @@ export function displayValueOf(value: unknown): string | null {
   if (Array.isArray(value)) return value.join(', ');
   return String(value);
 }
+
+/**
+ * A template-upgrade migration's rewrite of a record, not a user's edit: the
+ * migration runner (services/template-lifecycle) stamps a new `schemaVersion`
+ * and a `migration` marker. Trigger handlers (workflows, history) skip it.
+ */
+export function isMigrationWrite(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): boolean {
+  if (!before || !after) return false;
+  return typeof after.migration === 'object' && after.migration !== null && after.schemaVersion !== before.schemaVersion;
+}

@@ -3,8 +3,10 @@ import type { WorkflowAction, WorkflowActionType } from '../../engine/template/w
 import { explainCondition, type ConditionExplanation, type RecordValues } from '../../engine/workflows/evaluate-condition.js';
 import { classifyRecordEvent, matchesTrigger, type RecordEvent, type RecordEventKind } from '../../engine/workflows/match-trigger.js';
 import { scheduledRunAt, scheduledTaskName, shortHash } from '../../engine/workflows/schedule.js';
+import { isValidTimeZone } from '../../engine/workflows/time-zone.js';
 import type { ConfigStore } from '../config/config-store.js';
-import { resolveModule } from '../config/tenant-config.js';
+import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
+import { isMigrationWrite } from '../records/record-model.js';
 import { automationMarkerOf } from './actions/update-field-action.js';
 import type { ActionInput, ActionOutcome, ActionStatus, RecordSnapshot, WorkflowActionExecutor } from './actions/workflow-action.js';
 import { recordValuesOf, snapshotOf, type RunContextLoader } from './run-context.js';
@@ -52,6 +54,7 @@ export interface WorkflowRunnerDeps {
   readonly secrets: WebhookSecrets;
   readonly sender: WebhookSender;
   readonly now: () => Date;
+  /** The instance default (CRM_TIME_ZONE); a tenant's own `timezone` setting wins over it. */
   readonly timeZone: string;
 }
 
@@ -89,8 +92,9 @@ export class WorkflowRunner {
       (workflow) => workflow.definition.is_active,
     );
     if (workflows.length === 0) return empty;
+    const timeZone = this.timeZoneOf(config);
 
-    const scheduling = await this.planSchedules(tenantId, recordId, workflows, before, after, change.eventId);
+    const scheduling = await this.planSchedules({ tenantId, recordId, workflows, before, after, timeZone });
 
     // A template-upgrade migration rewrites records to a new shape: that is not a user's edit, and
     // record_updated workflows must not mail 20,000 customers about it. Its schedules are still re-planned above.
@@ -121,7 +125,7 @@ export class WorkflowRunner {
     // In execution_order, one after another: a later workflow sees an earlier one's update_field in its snapshot.
     let record = current;
     for (const workflow of runnable) {
-      const summary = await this.runOne({ tenantId, workflow, record, event: runEvent, related: loaded.related, context: { ...loaded.context, data: record.data } });
+      const summary = await this.runOne({ tenantId, workflow, record, event: runEvent, related: loaded.related, context: { ...loaded.context, data: record.data }, timeZone });
       runs.push(summary);
       if (summary.data) record = { ...record, data: summary.data };
     }
@@ -139,11 +143,13 @@ export class WorkflowRunner {
     const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
     const record = doc ? snapshotOf(recordId, doc.data) : null;
     if (!record || record.deleted) return dropped('record deleted');
-    const expected = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+    const timeZone = this.timeZoneOf(config);
+    // Re-derived in the tenant's zone as it is now: a task planned before the zone changed is stale like a moved date.
+    const expected = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone });
     if (!expected || expected.getTime() !== Date.parse(payload.runAt)) return dropped('stale: the date was moved');
     const event: RunEvent = { eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`, kind: 'scheduled', depth: 0, previous: null };
     const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
-    return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context });
+    return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context, timeZone });
   }
 
   /**
@@ -166,10 +172,11 @@ export class WorkflowRunner {
       limit: BACKFILL_PAGE,
     });
     const now = this.deps.now();
+    const timeZone = this.timeZoneOf(config);
     let planned = 0;
     for (const doc of docs) {
       const record = snapshotOf(doc.id, doc.data);
-      const runAt = record.deleted ? null : scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+      const runAt = record.deleted ? null : scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone });
       if (!runAt || runAt.getTime() <= now.getTime()) continue;
       await this.deps.scheduler.enqueue(scheduledTaskName({ tenantId, recordId: doc.id, workflowId, runAt }), runAt, {
         kind: 'scheduled',
@@ -221,6 +228,7 @@ export class WorkflowRunner {
   }): Promise<{ conditions: ConditionExplanation; scheduledAt: string | null; actions: ActionOutcome[]; record: RecordSnapshot } | null> {
     const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
     if (!doc) return null;
+    const timeZone = this.timeZoneOf(await this.deps.configs.load(tenantId));
     const record = snapshotOf(recordId, doc.data);
     const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
     const previous = previousData ? recordValuesOf({ ...record, data: { ...record.data, ...previousData } }) : null;
@@ -230,13 +238,13 @@ export class WorkflowRunner {
       previous,
       related: loaded.related,
       now: this.deps.now(),
-      timeZone: this.deps.timeZone,
+      timeZone,
     });
-    const scheduledAt = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone: this.deps.timeZone });
+    const scheduledAt = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone });
     const run = { eventId: 'dry-run', logId: 'dry-run', depth: 0, eventKind: 'test' };
     const actions: ActionOutcome[] = [];
     for (const [index, action] of workflow.definition.actions.entries()) {
-      actions.push(await this.execute(action, { index, tenantId, workflow, record, context: loaded.context, run, now: this.deps.now(), timeZone: this.deps.timeZone, dryRun: true }));
+      actions.push(await this.execute(action, { index, tenantId, workflow, record, context: loaded.context, run, now: this.deps.now(), timeZone, dryRun: true }));
     }
     return { conditions, scheduledAt: scheduledAt?.toISOString() ?? null, actions, record };
   }
@@ -250,6 +258,7 @@ export class WorkflowRunner {
     event,
     related,
     context,
+    timeZone,
   }: {
     tenantId: string;
     workflow: StoredWorkflow;
@@ -257,6 +266,7 @@ export class WorkflowRunner {
     event: RunEvent;
     related: Record<string, RecordValues | null>;
     context: ActionInput['context'];
+    timeZone: string;
   }): Promise<RunSummary> {
     const started = this.deps.now();
     const startedMs = Date.now();
@@ -267,7 +277,7 @@ export class WorkflowRunner {
       previous: event.previous,
       related,
       now: started,
-      timeZone: this.deps.timeZone,
+      timeZone,
     });
     if (!conditions.result) {
       const failedLeaf = conditions.leaves.find((leaf) => !leaf.result);
@@ -293,7 +303,7 @@ export class WorkflowRunner {
         context: runContext,
         run,
         now: this.deps.now(),
-        timeZone: this.deps.timeZone,
+        timeZone,
         dryRun: false,
       });
       if (outcome.dataChange && outcome.status === 'success') data[outcome.dataChange.field] = outcome.dataChange.value;
@@ -399,18 +409,24 @@ export class WorkflowRunner {
     };
   }
 
-  private async planSchedules(
-    tenantId: string,
-    recordId: string,
-    workflows: readonly StoredWorkflow[],
-    before: RecordSnapshot | null,
-    after: RecordSnapshot | null,
-    _eventId: string,
-  ): Promise<{ planned: number; cancelled: number }> {
+  private async planSchedules({
+    tenantId,
+    recordId,
+    workflows,
+    before,
+    after,
+    timeZone,
+  }: {
+    tenantId: string;
+    recordId: string;
+    workflows: readonly StoredWorkflow[];
+    before: RecordSnapshot | null;
+    after: RecordSnapshot | null;
+    timeZone: string;
+  }): Promise<{ planned: number; cancelled: number }> {
     let planned = 0;
     let cancelled = 0;
     const now = this.deps.now();
-    const timeZone = this.deps.timeZone;
     for (const workflow of workflows) {
       if (workflow.definition.trigger_type !== 'scheduled') continue;
       const at = (snapshot: RecordSnapshot | null) =>
@@ -429,6 +445,12 @@ export class WorkflowRunner {
       }
     }
     return { planned, cancelled };
+  }
+
+  /** The tenant's zone when it set a usable one, else the instance default. */
+  private timeZoneOf(config: TenantConfig | null): string {
+    const zone = config?.timezone;
+    return zone && isValidTimeZone(zone) ? zone : this.deps.timeZone;
   }
 
   private async recordDelivery(
@@ -487,12 +509,6 @@ function storedOutcome(outcome: ActionOutcome, delivered: unknown): Record<strin
 export function backfillTaskName(tenantId: string, workflowId: string, afterSeq: number | null, savedAt?: string): string {
   const base = `${tenantId}-${workflowId}-${afterSeq ?? 'start'}${savedAt ? `-${Date.parse(savedAt)}` : ''}`;
   return `b${shortHash(base)}-${base}`;
-}
-
-/** The migration runner (services/template-lifecycle) stamps `schemaVersion` and a `migration` marker. */
-function isMigrationWrite(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): boolean {
-  if (!before || !after) return false;
-  return typeof after.migration === 'object' && after.migration !== null && after.schemaVersion !== before.schemaVersion;
 }
 
 /** Event ids become parts of document ids and task names. */

@@ -208,6 +208,28 @@ export class WorkflowService {
     });
   }
 
+  /**
+   * Plans every active scheduled workflow of the tenant again (after its time
+   * zone changed): one backfill per workflow, named after `changedAt` so a
+   * later change is not mistaken for a redelivery of this one.
+   */
+  async replanScheduled(tenantId: string, changedAt: string): Promise<number> {
+    const config = await this.options.configs.load(tenantId);
+    if (!config) return 0;
+    const scheduled = (await this.definitions.forTenant(tenantId, config.revision)).filter(
+      (workflow) => workflow.definition.trigger_type === 'scheduled' && workflow.definition.is_active,
+    );
+    for (const workflow of scheduled) {
+      await this.scheduler.enqueue(backfillTaskName(tenantId, workflow.id, null, changedAt), this.now(), {
+        kind: 'backfill',
+        tenantId,
+        workflowId: workflow.id,
+        afterSeq: null,
+      });
+    }
+    return scheduled.length;
+  }
+
   /** `ids` must list every workflow of the module once; their execution_order becomes 0..n-1. */
   async reorder(caller: Caller, module: string, ids: readonly string[]): Promise<WorkflowView[]> {
     requireAdmin(caller);
