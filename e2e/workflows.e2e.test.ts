@@ -239,6 +239,10 @@ describe('workflows in the browser', () => {
     expect(await member.getByTestId('nav-admin-outbox').count()).toBe(0);
     await member.goto(`${stack.url}/t/${TENANT}/admin/outbox`);
     await member.getByText('Only owners and admins can manage workflows.').waitFor();
+    await member.getByTestId('language-select').selectOption('es');
+    await member.getByTestId('open-tasks').click();
+    await member.getByRole('heading', { name: 'Tareas' }).waitFor();
+    await screenshot(member, 'wf-11-member-tasks-es');
   });
 
   it('no screen threw an uncaught error', () => {

@@ -457,6 +457,8 @@ export const en = {
     outboxSubtitle: 'Mail sent by workflows, newest first. In the local stack nothing leaves the machine: this is where mail ends up.',
     outboxEmpty: 'The outbox is empty.',
     outboxEmptyHint: 'Mail from workflows with a "Send email" action appears here.',
+    showHtml: 'Show the HTML version',
+    htmlOf: 'HTML version of “{{subject}}”',
     refresh: 'Refresh',
     queuedAt: 'Queued',
     workflow: 'Workflow',

@@ -458,6 +458,8 @@ export const es: Messages = {
     outboxSubtitle: 'Correos enviados por los flujos, del más reciente al más antiguo. En el entorno local nada sale del equipo: aquí terminan los correos.',
     outboxEmpty: 'La bandeja de salida está vacía.',
     outboxEmptyHint: 'Aquí aparecen los correos de los flujos con una acción «Enviar correo».',
+    showHtml: 'Ver la versión HTML',
+    htmlOf: 'Versión HTML de «{{subject}}»',
     refresh: 'Actualizar',
     queuedAt: 'En cola desde',
     workflow: 'Flujo',

@@ -95,6 +95,13 @@ function MailCard({ mail, workflowName, module }: { mail: TMailView; workflowNam
       <div className="wf-mail-body" data-testid="mail-body">
         {mail.text}
       </div>
+      {mail.html !== '' ? (
+        <details className="wf-mail-html">
+          <summary className="small">{t('workflows.showHtml')}</summary>
+          {/* The HTML part as a mail client would show it; sandboxed: no scripts, no same-origin access. */}
+          <iframe sandbox="" srcDoc={mail.html} title={t('workflows.htmlOf', { subject: mail.subject })} />
+        </details>
+      ) : null}
     </li>
   );
 }
