@@ -111,6 +111,20 @@ describe('updating records', () => {
     const { record } = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmGetRecord', { tenantId: 'acme', recordId: patient.id });
     expect(record.related.primary_doctor?.display).toBe('Dr. New Name');
   });
+
+  it('reads no referrers when a change touches no displayed value', async () => {
+    const doctor = await create(env.users.acmeOwner, 'doctors', buildDoctor());
+    await create(env.users.acmeOwner, 'patients', buildPatient({ primary_doctor: doctor.id }));
+    const { refreshReferrers } = await import('../services/records/refresh-referrers.js');
+    const path = `crm_tenants/acme/records/${doctor.id}`;
+    const before = (await env.store.get(path))!.data;
+    await env.call(env.users.acmeOwner, 'crmUpdateRecord', { tenantId: 'acme', recordId: doctor.id, expectedVersion: 1, data: { status: 'On Leave' } });
+    const after = (await env.store.get(path))!.data;
+    env.store.meter.reset();
+    const result = await refreshReferrers(env.services, { eventId: 'e2', kind: 'updated', path, before, after, time: new Date() });
+    expect(result).toEqual({ updated: 0 });
+    expect(env.store.meter.read().reads).toBe(0);
+  });
 });
 
 describe('deleting and restoring', () => {
