@@ -6,6 +6,36 @@ import { CrmError, CRM_ERROR_CODES } from '../services/errors.js';
 import { listRecords } from '../services/records/list-records.js';
 import * as schemas from './schemas.js';
 import { define, requireCaller } from './define-callable.js';
+import type { z } from 'zod';
+import type { Caller } from '../services/caller.js';
+import type { Services } from '../services/create-services.js';
+
+/** A tenant-scoped callable whose answer is the tenant's configuration after the change. */
+function configCallable<Req extends z.ZodType>(
+  request: Req,
+  run: (services: Services, caller: Caller, input: z.infer<Req>) => Promise<TenantConfig>,
+) {
+  return define({
+    request,
+    response: schemas.ZConfigResponseSchema,
+    scope: 'tenant',
+    handle: async ({ caller, services }, input) => ({ config: toConfigView(await run(services, requireCaller(caller), input)) }),
+  });
+}
+
+/** A tenant-scoped callable whose answer is one record. */
+function recordCallable<Req extends z.ZodType>(
+  request: Req,
+  run: (services: Services, caller: Caller, input: z.infer<Req>) => Promise<schemas.TRecordView>,
+) {
+  return define({
+    request,
+    response: schemas.ZRecordResponseSchema,
+    scope: 'tenant',
+    handle: async ({ caller, services }, input) => ({ record: await run(services, requireCaller(caller), input) }),
+  });
+}
+
 
 /** The configuration and record callables. */
 export const CORE_CALLABLES = {
@@ -56,14 +86,9 @@ export const CORE_CALLABLES = {
     },
   }),
 
-  crmSelectTemplate: define({
-    request: schemas.ZSelectTemplateRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(await services.config.selectTemplate(requireCaller(caller), input.templateSlug)),
-    }),
-  }),
+  crmSelectTemplate: configCallable(schemas.ZSelectTemplateRequestSchema, (services, caller, input) =>
+    services.config.selectTemplate(caller, input.templateSlug),
+  ),
 
   crmUpdateTenantSettings: define({
     request: schemas.ZUpdateTenantSettingsRequestSchema,
@@ -79,103 +104,45 @@ export const CORE_CALLABLES = {
     },
   }),
 
-  crmAddField: define({
-    request: schemas.ZAddFieldRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(await services.config.addField(requireCaller(caller), input.module, input.field)),
-    }),
-  }),
+  crmAddField: configCallable(schemas.ZAddFieldRequestSchema, (services, caller, input) =>
+    services.config.addField(caller, input.module, input.field),
+  ),
 
-  crmUpdateField: define({
-    request: schemas.ZUpdateFieldRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(
-        await services.config.updateField(requireCaller(caller), input.module, input.key, withoutUndefined(input.changes)),
-      ),
-    }),
-  }),
+  crmUpdateField: configCallable(schemas.ZUpdateFieldRequestSchema, (services, caller, input) =>
+    services.config.updateField(caller, input.module, input.key, withoutUndefined(input.changes)),
+  ),
 
-  crmReorderFields: define({
-    request: schemas.ZReorderFieldsRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(await services.config.reorderFields(requireCaller(caller), input.module, input.keys)),
-    }),
-  }),
+  crmReorderFields: configCallable(schemas.ZReorderFieldsRequestSchema, (services, caller, input) =>
+    services.config.reorderFields(caller, input.module, input.keys),
+  ),
 
-  crmDeactivateField: define({
-    request: schemas.ZDeactivateFieldRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(await services.config.deactivateField(requireCaller(caller), input.module, input.key)),
-    }),
-  }),
+  crmDeactivateField: configCallable(schemas.ZDeactivateFieldRequestSchema, (services, caller, input) =>
+    services.config.deactivateField(caller, input.module, input.key),
+  ),
 
-  crmCreateModule: define({
-    request: schemas.ZCreateModuleRequestSchema,
-    response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      config: toConfigView(
-        await services.config.createModule(requireCaller(caller), {
-          ...input.module,
-          fields: input.fields,
-          permissions: input.permissions,
-        }),
-      ),
-    }),
-  }),
+  crmCreateModule: configCallable(schemas.ZCreateModuleRequestSchema, (services, caller, input) =>
+    services.config.createModule(caller, { ...input.module, fields: input.fields, permissions: input.permissions }),
+  ),
 
-  crmCreateRecord: define({
-    request: schemas.ZCreateRecordRequestSchema,
-    response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      record: await services.records.create(requireCaller(caller), input.module, input.data),
-    }),
-  }),
+  crmCreateRecord: recordCallable(schemas.ZCreateRecordRequestSchema, (services, caller, input) =>
+    services.records.create(caller, input.module, input.data),
+  ),
 
-  crmGetRecord: define({
-    request: schemas.ZGetRecordRequestSchema,
-    response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      record: await services.records.get(requireCaller(caller), input.recordId),
-    }),
-  }),
+  crmGetRecord: recordCallable(schemas.ZGetRecordRequestSchema, (services, caller, input) =>
+    services.records.get(caller, input.recordId),
+  ),
 
-  crmUpdateRecord: define({
-    request: schemas.ZUpdateRecordRequestSchema,
-    response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      record: await services.records.update(requireCaller(caller), input.recordId, input.data, input.expectedVersion),
-    }),
-  }),
+  crmUpdateRecord: recordCallable(schemas.ZUpdateRecordRequestSchema, (services, caller, input) =>
+    services.records.update(caller, input.recordId, input.data, input.expectedVersion),
+  ),
 
-  crmDeleteRecord: define({
-    request: schemas.ZDeleteRecordRequestSchema,
-    response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      record: await services.records.delete(requireCaller(caller), input.recordId),
-    }),
-  }),
+  crmDeleteRecord: recordCallable(schemas.ZDeleteRecordRequestSchema, (services, caller, input) =>
+    services.records.delete(caller, input.recordId),
+  ),
 
-  crmRestoreRecord: define({
-    request: schemas.ZRestoreRecordRequestSchema,
-    response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({
-      record: await services.records.restore(requireCaller(caller), input.recordId),
-    }),
-  }),
+  crmRestoreRecord: recordCallable(schemas.ZRestoreRecordRequestSchema, (services, caller, input) =>
+    services.records.restore(caller, input.recordId),
+  ),
 
   crmListRecords: define({
     request: schemas.ZListRecordsRequestSchema,
