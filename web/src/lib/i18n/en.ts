@@ -449,6 +449,7 @@ export const en = {
     noActionsRan: 'No action ran.',
     runHistory: 'Run history',
     noRuns: 'No runs yet.',
+    olderRuns: 'Older runs',
     chainDepth: 'Started by another workflow (chain step {{depth}}).',
     duration: 'Took {{ms}} ms.',
     event: { created: 'on create', updated: 'on update', deleted: 'on delete', restored: 'on restore', touched: 'on change', scheduled: 'scheduled', test: 'test' },

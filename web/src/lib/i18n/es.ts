@@ -450,6 +450,7 @@ export const es: Messages = {
     noActionsRan: 'No se ejecutó ninguna acción.',
     runHistory: 'Historial de ejecuciones',
     noRuns: 'Todavía no hay ejecuciones.',
+    olderRuns: 'Ejecuciones anteriores',
     chainDepth: 'Iniciado por otro flujo (paso {{depth}} de la cadena).',
     duration: 'Tardó {{ms}} ms.',
     event: { created: 'al crear', updated: 'al actualizar', deleted: 'al eliminar', restored: 'al restaurar', touched: 'al cambiar', scheduled: 'programado', test: 'prueba' },

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { httpsCallable, type Functions } from 'firebase/functions';
 import type { z } from 'zod';
 import * as api from '@crm/api';
@@ -111,12 +111,18 @@ export function useDeleteWorkflow(tenantId: string) {
   });
 }
 
+const RUNS_PAGE = 25;
+
+/** Newest runs first, a page at a time (the cursor is the last run's start). */
 export function useWorkflowRuns(tenantId: string, by: { workflowId?: string; recordId?: string }, enabled = true) {
   const { functions } = useBackend();
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: keys.runs(tenantId, by),
     enabled,
-    queryFn: async () => (await call(functions, 'crmListWorkflowRuns', { tenantId, limit: 50, ...by })).runs,
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      (await call(functions, 'crmListWorkflowRuns', { tenantId, limit: RUNS_PAGE, ...by, ...(pageParam ? { before: pageParam } : {}) })).runs,
+    getNextPageParam: (page) => (page.length === RUNS_PAGE ? (page[page.length - 1]?.startedAt ?? undefined) : undefined),
   });
 }
 

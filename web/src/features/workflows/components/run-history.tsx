@@ -19,10 +19,11 @@ export function RunHistory({ workflowId, recordId, compact = false }: { workflow
 
   if (runs.isPending) return <Spinner />;
   if (runs.isError) return <ErrorBanner message={toUserError(runs.error).message} onRetry={() => void runs.refetch()} />;
-  if (runs.data.length === 0) return <p className="muted small" data-testid="runs-empty">{t('workflows.noRuns')}</p>;
+  const list = runs.data.pages.flat();
+  if (list.length === 0) return <p className="muted small" data-testid="runs-empty">{t('workflows.noRuns')}</p>;
   return (
     <ol className={`wf-runs${compact ? ' wf-runs-compact' : ''}`} data-testid="run-history">
-      {runs.data.map((run) => (
+      {list.map((run) => (
         <li key={run.id} className="wf-run" data-testid="run">
           <details open={!compact && run.status === 'failed'}>
             <summary>
@@ -53,6 +54,13 @@ export function RunHistory({ workflowId, recordId, compact = false }: { workflow
           </details>
         </li>
       ))}
+      {runs.hasNextPage ? (
+        <li className="wf-run-more">
+          <button type="button" className="btn btn-link btn-sm" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+            {runs.isFetchingNextPage ? t('app.loading') : t('workflows.olderRuns')}
+          </button>
+        </li>
+      ) : null}
     </ol>
   );
 }
