@@ -6,7 +6,7 @@ import {
 } from '../../engine/template/template-schema.js';
 import { canManageConfiguration, type TenantRole } from '../../engine/permissions/evaluate-permission.js';
 import { TENANT_ROLES } from '../../engine/template/template-schema.js';
-import { isValidTimeZone } from '../../engine/workflows/time-zone.js';
+import { isValidTimeZone } from '../../engine/time/zoned-time.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';

@@ -4,7 +4,7 @@ import type { LocalizedText } from '../../engine/template/localized-text.js';
 import { resolveLabel } from '../../engine/template/localized-text.js';
 import { DashboardSchema, type Widget } from '../../engine/template/dashboard-schema.js';
 import { todayIn } from '../../engine/dashboards/date-range.js';
-import { isValidTimeZone } from '../../engine/dashboards/calendar.js';
+import { isValidTimeZone } from '../../engine/time/zoned-time.js';
 import type { Caller } from '../caller.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type TenantConfig } from '../config/tenant-config.js';

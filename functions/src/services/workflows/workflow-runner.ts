@@ -3,7 +3,7 @@ import type { WorkflowAction, WorkflowActionType } from '../../engine/template/w
 import { explainCondition, type ConditionExplanation, type RecordValues } from '../../engine/workflows/evaluate-condition.js';
 import { classifyRecordEvent, matchesTrigger, type RecordEvent, type RecordEventKind } from '../../engine/workflows/match-trigger.js';
 import { scheduledRunAt, scheduledTaskName, shortHash } from '../../engine/workflows/schedule.js';
-import { isValidTimeZone } from '../../engine/workflows/time-zone.js';
+import { isValidTimeZone } from '../../engine/time/zoned-time.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
 import { isMigrationWrite } from '../records/record-model.js';
