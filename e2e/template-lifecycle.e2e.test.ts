@@ -64,6 +64,9 @@ beforeAll(async () => {
     const updated = await call('admin@demo.crm', 'crmUpdateRecord', { tenantId: TENANT, recordId: patient.id, expectedVersion: patient.version, data: { status: 'Discharged' } });
     if (!updated.ok) throw new Error(`crmUpdateRecord failed: ${updated.message}`);
   }
+  // The tenant's own change since it chose the template; the new version changes the same label (a conflict).
+  const renamed = await call('admin@demo.crm', 'crmUpdateField', { tenantId: TENANT, module: 'patients', key: 'full_name', changes: { label: 'Patient name' } });
+  if (!renamed.ok) throw new Error(`crmUpdateField failed: ${renamed.message}`);
 });
 
 afterEach(async (context) => {
@@ -113,6 +116,8 @@ describe('template lifecycle in the browser', () => {
     await screenshot(page, 'console-03-field-error');
 
     await page.getByTestId(`field-key-${rowsBefore}`).fill('ward');
+    expect(await page.getByTestId('field-key-1').inputValue()).toBe('full_name');
+    await page.getByTestId('field-label-en-1').fill('Full name');
     await page.getByTestId('status-Discharged').fill('Released');
     await page.getByTestId('status-Discharged').press('Enter');
     await page.getByTestId('status-Released').waitFor();
@@ -165,6 +170,12 @@ describe('template lifecycle in the browser', () => {
     expect(await page.getByTestId('upgrade-migrations').textContent()).toContain('Discharged → Released');
     await expect.poll(async () => Number(/(\d+) records/.exec((await page.getByTestId('records-to-migrate').textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('switch-template-reason').textContent()).toContain('already has records');
+    // Merged three ways: the tenant's label is kept unless the admin takes the new version's.
+    const conflict = page.getByTestId('conflict-modules.patients.fields.full_name.label.en');
+    await expect.poll(() => conflict.textContent()).toContain('Your change is kept');
+    expect(await conflict.getByLabel('Keep mine').isChecked()).toBe(true);
+    await conflict.getByLabel('Take the new version').check();
+    await expect.poll(() => conflict.textContent()).toContain('The new version is taken');
     await screenshot(page, 'upgrade-02-preview');
 
     await page.getByTestId('apply-upgrade').click();
@@ -178,6 +189,7 @@ describe('template lifecycle in the browser', () => {
     await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}`);
     await expect.poll(() => page.getByTestId('value-status').textContent()).toBe('Released');
     await page.getByTestId('value-ward').waitFor();
+    expect(await page.locator('.detail-fields').textContent()).toContain('Full name');
     await screenshot(page, 'upgrade-04-record');
     await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}/edit`);
     await page.getByTestId('input-ward').fill('North wing');

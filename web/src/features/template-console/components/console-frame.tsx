@@ -43,7 +43,8 @@ export function ConsoleRefusal({ message }: { message: string }) {
   return (
     <div className="card console-refused" role="alert" data-testid="console-refused">
       <h1>{t('templateConsole.title')}</h1>
-      <p>{message}</p>
+      <p>{t('templateConsole.refused')}</p>
+      <p className="muted small">{message}</p>
       <Link to={paths.tenants()} className="btn btn-ghost">
         {t('templateConsole.toTenants')}
       </Link>

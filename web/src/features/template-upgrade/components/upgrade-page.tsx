@@ -209,7 +209,6 @@ function ChangeLists({ preview }: { preview: UpgradePreview }) {
 
 function ConflictRow({ conflict, choice, onChoose }: { conflict: UpgradeConflict; choice: Choices[string] | undefined; onChoose: (choice: Choices[string]) => void }) {
   const { t } = useTranslation();
-  const asksChoice = conflict.resolution === 'needs_choice' || conflict.chosen;
   const shown = choice ?? (conflict.resolution === 'needs_choice' ? undefined : conflict.resolution);
   return (
     <li className="conflict" data-testid={`conflict-${conflict.path}`}>
@@ -231,17 +230,16 @@ function ConflictRow({ conflict, choice, onChoose }: { conflict: UpgradeConflict
         <dt>{t('upgrade.theirs')}</dt>
         <dd>{preview(conflict.theirs)}</dd>
       </dl>
-      {asksChoice ? (
-        <fieldset className="conflict-choice">
-          <legend className="sr-only">{t('upgrade.needsChoice')}</legend>
-          {(['kept_tenant', 'took_template'] as const).map((option) => (
-            <label key={option} className="check-row">
-              <input type="radio" name={`choice-${conflict.path}`} checked={shown === option} onChange={() => onChoose(option)} />
-              <span>{option === 'kept_tenant' ? t('upgrade.keep') : t('upgrade.take')}</span>
-            </label>
-          ))}
-        </fieldset>
-      ) : null}
+      {/* Every conflict can be decided: a choice overrides the merge's default (keeping the tenant's change). */}
+      <fieldset className="conflict-choice">
+        <legend className="sr-only">{t('upgrade.needsChoice')}</legend>
+        {(['kept_tenant', 'took_template'] as const).map((option) => (
+          <label key={option} className="check-row">
+            <input type="radio" name={`choice-${conflict.path}`} checked={shown === option} onChange={() => onChoose(option)} />
+            <span>{option === 'kept_tenant' ? t('upgrade.keep') : t('upgrade.take')}</span>
+          </label>
+        ))}
+      </fieldset>
     </li>
   );
 }
