@@ -8,15 +8,19 @@ export type PlatformRole = 'super_admin' | 'staff';
  * claim. Only decides whether links to platform tools are shown: the server
  * checks the same claim on every console callable.
  */
-export function usePlatformRole(): PlatformRole | null {
+export function usePlatformRoleQuery() {
   const { user } = useBackend();
-  const claims = useQuery({
+  return useQuery({
     queryKey: ['crm', 'platform-role', user.uid],
-    queryFn: async () => {
+    queryFn: async (): Promise<PlatformRole | null> => {
       const role = (await user.getIdTokenResult()).claims.platform_role;
       return role === 'super_admin' || role === 'staff' ? role : null;
     },
     staleTime: Infinity,
   });
-  return claims.data ?? null;
+}
+
+/** The role once known; null while the token is read and for everyone without one. */
+export function usePlatformRole(): PlatformRole | null {
+  return usePlatformRoleQuery().data ?? null;
 }

@@ -41,6 +41,8 @@ export function useUpgradeStatus(tenantId: string, enabled = true) {
     queryFn: () => callUpgrade(functions, 'crmUpgradeStatus', { tenantId }),
     enabled,
     staleTime: 60_000,
+    // While records are migrating the banner shows the percentage: keep it moving.
+    refetchInterval: (query) => (query.state.data?.migration?.status === 'running' ? 3_000 : false),
   });
 }
 

@@ -2,7 +2,7 @@ import { Link, Navigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, FullPageSpinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
-import { usePlatformRole } from '../../../lib/auth/use-platform-role';
+import { usePlatformRoleQuery } from '../../../lib/auth/use-platform-role';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { paths } from '../../../lib/routes';
 import { useMyTenants } from '../api/use-my-tenants';
@@ -12,9 +12,10 @@ export function TenantPickerPage() {
   const { t } = useTranslation();
   const { user, signOut } = useBackend();
   const tenants = useMyTenants();
-  const platformRole = usePlatformRole();
+  const roleQuery = usePlatformRoleQuery();
+  const platformRole = roleQuery.data ?? null;
 
-  if (tenants.isPending) return <FullPageSpinner />;
+  if (tenants.isPending || roleQuery.isPending) return <FullPageSpinner />;
   if (tenants.isError) {
     return (
       <main className="auth-page">
