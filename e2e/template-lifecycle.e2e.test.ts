@@ -202,6 +202,26 @@ describe('template lifecycle in the browser', () => {
     expect(stillOld.ok && (stillOld.result.records as unknown[]).length).toBe(0);
   });
 
+  it('a deactivated template is no longer offered to new tenants; tenants already on it keep working', async () => {
+    const page = await signedInPage('superadmin@demo.crm');
+    await page.goto(`${stack.url}/console/templates/jewellery`);
+    await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Active');
+    await page.getByTestId('toggle-active').click();
+    await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Inactive');
+    await screenshot(page, 'console-09-deactivated');
+
+    const offered = await call('newadmin@demo.crm', 'crmListTemplates', { tenantId: 'demo-fresh' });
+    expect(offered.ok && (offered.result.templates as Array<{ slug: string }>).map((template) => template.slug)).not.toContain('jewellery');
+    const existing = await call('owner@demo.crm', 'crmBootstrap', { tenantId: 'demo-jewellery' });
+    expect(existing).toMatchObject({ ok: true, result: { templateSelected: true } });
+
+    // The console edits every language of a template and follows the user's own: here in Spanish.
+    await page.getByTestId('language-select').selectOption('es');
+    await page.goto(`${stack.url}/console`);
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Consola de plantillas');
+    await screenshot(page, 'console-10-es');
+  });
+
   it('refuses the console to a member and a tenant admin on the server, and the page says so', async () => {
     for (const email of ['member@demo.crm', 'admin@demo.crm']) {
       const refused = await call(email, 'crmConsoleListTemplates', {});

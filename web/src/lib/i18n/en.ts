@@ -140,6 +140,7 @@ export const en = {
     view: 'View',
     running: 'Running data migrations',
     noRunning: 'No data migration is running.',
+    phase: { scan: 'migrating', settle: 'records migrated, settling' },
     draftFrom: 'New draft from {{version}}',
     clone: 'Clone…',
     cloneTitle: 'Clone {{name}}',

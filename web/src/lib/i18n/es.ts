@@ -141,6 +141,7 @@ export const es: Messages = {
     view: 'Ver',
     running: 'Migraciones de datos en curso',
     noRunning: 'No hay ninguna migración de datos en curso.',
+    phase: { scan: 'migrando', settle: 'registros migrados, finalizando' },
     draftFrom: 'Nuevo borrador desde {{version}}',
     clone: 'Clonar…',
     cloneTitle: 'Clonar {{name}}',

@@ -129,7 +129,7 @@ function RunningMigrations() {
       <ul className="console-drafts">
         {migrations.data?.map((job) => (
           <li key={`${job.tenantId}/${job.jobId}`}>
-            <strong>{job.tenantId}</strong> {job.templateSlug} {job.fromVersion} → {job.toVersion} · {job.processed}/{job.total} ({Math.round(job.percent)}%) · {job.phase}
+            <strong>{job.tenantId}</strong> {job.templateSlug} {job.fromVersion} → {job.toVersion} · {Math.min(job.processed, job.total)}/{job.total} · {t(`templateConsole.phase.${job.phase}`)}
           </li>
         ))}
       </ul>
