@@ -215,6 +215,17 @@ describe('template lifecycle in the browser', () => {
     const existing = await call('owner@demo.crm', 'crmBootstrap', { tenantId: 'demo-jewellery' });
     expect(existing).toMatchObject({ ok: true, result: { templateSelected: true } });
 
+    // A clone starts a draft of a new template at 1.0.0; the draft can be thrown away.
+    await page.getByTestId('clone-template').click();
+    await page.getByRole('dialog').getByLabel('New slug').fill('boutique');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create the clone' }).click();
+    await page.getByTestId('draft-general').waitFor();
+    expect(await page.getByTestId('draft-slug').inputValue()).toBe('boutique');
+    expect(await page.getByTestId('draft-version').inputValue()).toBe('1.0.0');
+    await expect.poll(() => page.getByTestId('draft-status').textContent()).toBe('Valid');
+    await page.getByRole('button', { name: 'Delete draft' }).click();
+    await page.getByTestId('console-templates').waitFor();
+
     // The console edits every language of a template and follows the user's own: here in Spanish.
     await page.getByTestId('language-select').selectOption('es');
     await page.goto(`${stack.url}/console`);

@@ -224,6 +224,7 @@ export const en = {
     jsonHint: 'Edit the whole template; Apply checks it and updates the form.',
     jsonInvalid: 'Not valid JSON: {{message}}',
     jsonNotObject: 'The template must be a JSON object.',
+    jsonPending: 'Apply or discard the JSON edits first.',
     line: 'line {{line}}',
     refused: 'The template console is for platform super admins and staff only.',
   },

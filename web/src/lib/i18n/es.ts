@@ -225,6 +225,7 @@ export const es: Messages = {
     jsonHint: 'Edita la plantilla completa; Aplicar la comprueba y actualiza el formulario.',
     jsonInvalid: 'JSON no válido: {{message}}',
     jsonNotObject: 'La plantilla debe ser un objeto JSON.',
+    jsonPending: 'Aplica o descarta primero los cambios del JSON.',
     line: 'línea {{line}}',
     refused: 'La consola de plantillas es solo para superadministradores y personal de la plataforma.',
   },

@@ -54,6 +54,7 @@ function DraftEditor({ draft }: { draft: DraftView }) {
   const [activeModule, setActiveModule] = useState<string | null>(null);
   const [jsonFocus, setJsonFocus] = useState<{ path: string; seq: number } | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const [jsonPending, setJsonPending] = useState(false);
   const save = useSaveDraft(draft.draftId);
   const remove = useDeleteTemplate();
 
@@ -93,7 +94,7 @@ function DraftEditor({ draft }: { draft: DraftView }) {
 
   const name = typeof doc.name === 'string' ? doc.name : draft.name;
   const version = typeof doc.version === 'string' ? doc.version : draft.version;
-  const publishBlocked = dirty ? t('templateConsole.publishNeedsSave') : errors.length > 0 ? t('templateConsole.publishNeedsValid') : null;
+  const publishBlocked = dirty || jsonPending ? t('templateConsole.publishNeedsSave') : errors.length > 0 ? t('templateConsole.publishNeedsValid') : null;
 
   return (
     <DraftErrorsContext.Provider value={errors}>
@@ -124,7 +125,7 @@ function DraftEditor({ draft }: { draft: DraftView }) {
           >
             {t('templateConsole.deleteDraft')}
           </button>
-          <button type="button" className="btn btn-ghost" onClick={onSave} disabled={save.isPending || !dirty} data-testid="save-draft">
+          <button type="button" className="btn btn-ghost" onClick={onSave} disabled={save.isPending || !dirty || jsonPending} title={jsonPending ? t('templateConsole.jsonPending') : undefined} data-testid="save-draft">
             {save.isPending ? t('templateConsole.saving') : t('templateConsole.save')}
           </button>
           <button type="button" className="btn btn-primary" disabled={publishBlocked !== null} title={publishBlocked ?? undefined} onClick={() => setPublishing(true)} data-testid="publish-draft">
@@ -143,7 +144,16 @@ function DraftEditor({ draft }: { draft: DraftView }) {
       ) : null}
 
       <div className="segmented console-views" role="tablist">
-        <button type="button" role="tab" aria-selected={view === 'form'} className={view === 'form' ? 'active' : undefined} onClick={() => setView('form')} data-testid="view-form">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={view === 'form'}
+          className={view === 'form' ? 'active' : undefined}
+          disabled={jsonPending}
+          title={jsonPending ? t('templateConsole.jsonPending') : undefined}
+          onClick={() => setView('form')}
+          data-testid="view-form"
+        >
           {t('templateConsole.formView')}
         </button>
         <button type="button" role="tab" aria-selected={view === 'json'} className={view === 'json' ? 'active' : undefined} onClick={() => setView('json')} data-testid="view-json">
@@ -156,7 +166,7 @@ function DraftEditor({ draft }: { draft: DraftView }) {
           {view === 'form' ? (
             <DraftForm doc={doc} update={update} activeModule={activeModule} onSelectModule={setActiveModule} />
           ) : (
-            <JsonView doc={doc} errors={errors} onApply={setDoc} focus={jsonFocus} />
+            <JsonView doc={doc} errors={errors} onApply={setDoc} focus={jsonFocus} onPendingChange={setJsonPending} />
           )}
         </div>
         <aside className="console-editor-side">

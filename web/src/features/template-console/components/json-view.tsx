@@ -8,7 +8,20 @@ import { describeParseError, lineOfPath, stringifyWithLines } from '../model/jso
  * dashboards, migrations). Edits apply on "Apply JSON"; the validator's
  * errors are listed with their paths and marked on their lines.
  */
-export function JsonView({ doc, errors, onApply, focus }: { doc: TemplateDoc; errors: readonly PathError[]; onApply: (doc: TemplateDoc) => void; focus: { path: string; seq: number } | null }) {
+export function JsonView({
+  doc,
+  errors,
+  onApply,
+  focus,
+  onPendingChange,
+}: {
+  doc: TemplateDoc;
+  errors: readonly PathError[];
+  onApply: (doc: TemplateDoc) => void;
+  focus: { path: string; seq: number } | null;
+  /** Whether the text holds edits not applied yet (the editor holds Save and Publish until then). */
+  onPendingChange: (pending: boolean) => void;
+}) {
   const { t } = useTranslation();
   const canonical = useMemo(() => stringifyWithLines(doc), [doc]);
   const [text, setText] = useState<string | null>(null);
@@ -16,6 +29,10 @@ export function JsonView({ doc, errors, onApply, focus }: { doc: TemplateDoc; er
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const edited = text !== null && text !== canonical.text;
+  useEffect(() => {
+    onPendingChange(edited);
+  }, [edited, onPendingChange]);
+  useEffect(() => () => onPendingChange(false), [onPendingChange]);
   const shown = text ?? canonical.text;
   const lineCount = shown.split('\n').length;
   const errorLines = useMemo(() => {
