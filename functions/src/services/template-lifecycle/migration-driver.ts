@@ -18,12 +18,13 @@ export const MIGRATION_TASK_FUNCTION = 'crmRunMigrationTask';
 export class InlineMigrationDriver implements MigrationDriver {
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: DocumentStore, private readonly options: { batchSize?: number } = {}) {}
+  constructor(private readonly store: DocumentStore, private readonly options: { batchSize?: number; settleMs?: number } = {}) {}
 
   async start({ tenantId, jobId }: { tenantId: string; jobId: string }): Promise<void> {
     const key = `${tenantId}/${jobId}`;
     if (this.running.has(key)) return;
-    const run = runMigrationToCompletion({ store: this.store }, { tenantId, jobId, ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}) })
+    const deps = { store: this.store, ...(this.options.settleMs !== undefined ? { settleMs: this.options.settleMs } : {}) };
+    const run = runMigrationToCompletion(deps, { tenantId, jobId, ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}) })
       .then(() => undefined)
       .catch(async (error: unknown) => {
         console.error(`migration ${key} stopped; it resumes from its cursor when started again:`, error);

@@ -237,6 +237,15 @@ describe('runMigrationBatch', () => {
     expect(await runMigrationBatch({ store: env.store, now: LATER }, { tenantId: 'acme', jobId })).toEqual({ done: true, examined: 0, migrated: 0, raced: false });
   });
 
+  it('finishes right after the scan when one process owns the store (no settle window)', async () => {
+    await seedRecords(3);
+    const jobId = await upgradeToHospital11();
+    // The real clock, not LATER: with the default window this job would still be settling.
+    const outcome = await runMigrationToCompletion({ store: env.store, settleMs: 0 }, { tenantId: 'acme', jobId });
+    expect(outcome.migrated).toBe(3);
+    expect((await readJob(jobId)).status).toBe('done');
+  });
+
   it('settles: waits out stale configuration caches, then migrates records such an instance created with the old schema', async () => {
     await seedRecords(10);
     const jobId = await upgradeToHospital11();

@@ -16,6 +16,12 @@ export const MAX_MIGRATION_BATCH = 450;
 export interface MigrationRunnerDeps {
   readonly store: DocumentStore;
   readonly now?: () => Date;
+  /**
+   * How long after the upgrade stale-config creates are looked for (default
+   * SETTLE_MS). Zero only where one process owns the store (the embedded
+   * MemoryStore), so no other instance can hold the old configuration.
+   */
+  readonly settleMs?: number;
   /** Test hook: runs inside the batch transaction just before it commits (throw to simulate a crash). */
   readonly beforeCommit?: (batch: { tenantId: string; jobId: string; batchNumber: number }) => void;
 }
@@ -113,7 +119,7 @@ export async function runMigrationBatch(
       batches: fieldValue.increment(1),
       updatedAt: now,
       lastError: null,
-      ...(walked ? { phase: 'settle', settleAfter: new Date(current.createdAt.getTime() + SETTLE_MS) } : {}),
+      ...(walked ? { phase: 'settle', settleAfter: new Date(current.createdAt.getTime() + (deps.settleMs ?? SETTLE_MS)) } : {}),
     });
     return { done: false, examined: page.length, migrated, raced: false };
   });

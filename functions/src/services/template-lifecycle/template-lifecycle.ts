@@ -48,5 +48,7 @@ function buildLifecycle(services: Services, driver: MigrationDriver): TemplateLi
 
 function defaultDriver(services: Services): MigrationDriver {
   const inCloudFunctions = process.env.K_SERVICE !== undefined && process.env.CRM_STORE !== 'memory' && process.env.FUNCTIONS_EMULATOR !== 'true';
-  return inCloudFunctions ? new TaskQueueMigrationDriver() : new InlineMigrationDriver(services.store);
+  if (inCloudFunctions) return new TaskQueueMigrationDriver();
+  // The embedded MemoryStore belongs to this one process: no other instance can create records with a stale config.
+  return new InlineMigrationDriver(services.store, process.env.CRM_STORE === 'memory' ? { settleMs: 0 } : {});
 }
