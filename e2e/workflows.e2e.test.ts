@@ -241,7 +241,7 @@ describe('workflows in the browser', () => {
     await member.getByText('Only owners and admins can manage workflows.').waitFor();
     await member.getByTestId('language-select').selectOption('es');
     await member.getByTestId('open-tasks').click();
-    await member.getByRole('heading', { name: 'Tareas' }).waitFor();
+    await member.getByRole('heading', { name: 'Seguimientos' }).waitFor();
     await screenshot(member, 'wf-11-member-tasks-es');
   });
 
