@@ -22,6 +22,14 @@ describe('interpolate', () => {
     expect(result).toEqual({ text: '12.5 for ada@example.com (Ada L.) APT-000001 at Acme & Co [a, b]', missing: [] });
   });
 
+  it('writes dates and datetimes for people, in the tenant\'s time zone', () => {
+    const context = buildContext({ data: { due: '2026-12-01', at: '2026-12-01T20:30:00.000Z' }, timeZone: 'Asia/Kolkata' });
+    expect(interpolate({ template: '{{data.due}} / {{data.at}}', context }).text).toBe('Tue, Dec 1, 2026 / Wed, Dec 2, 2026, 2:00 AM GMT+5:30');
+    expect(interpolate({ template: '{{data.at}}', context: buildContext({ data: { at: '2026-12-01T20:30:00Z' } }) }).text).toBe(
+      'Tue, Dec 1, 2026, 8:30 PM UTC',
+    );
+  });
+
   it('HTML-escapes values but not the template text', () => {
     const result = interpolate({ template: '<b>{{data.full_name}}</b> {{tenant.name}}', context: buildContext(), escape: 'html' });
     expect(result.text).toBe('<b>Ada &lt;script&gt;alert(1)&lt;/script&gt;</b> Acme &amp; Co');

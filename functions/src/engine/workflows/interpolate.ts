@@ -13,6 +13,8 @@ export interface InterpolationContext {
   readonly record: Readonly<Record<string, unknown>>;
   readonly tenant: Readonly<Record<string, unknown>>;
   readonly owner: Readonly<Record<string, unknown>>;
+  /** Dates in mails are written for people, in the tenant's zone (default UTC). */
+  readonly timeZone?: string;
 }
 
 export const PLACEHOLDER_ROOTS = ['data', 'record', 'tenant', 'owner'] as const;
@@ -48,7 +50,7 @@ export function interpolate({
   const missing: string[] = [];
   const text = template.replace(PLACEHOLDER, (_match, rawPath: string) => {
     const value = resolvePlaceholder(rawPath, context);
-    const shown = formatValue(value);
+    const shown = formatValue(value, context.timeZone ?? 'UTC');
     if (shown === null) {
       if (!missing.includes(rawPath)) missing.push(rawPath);
       return '';
@@ -126,14 +128,37 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A stored date or datetime as a person reads it: `Tue, Dec 1, 2026` and
+ * `Tue, Dec 1, 2026, 10:30 AM UTC` in the tenant's zone, not `2026-12-01T10:30:00.000Z`.
+ */
+function formatWhen(value: string | Date, timeZone: string): string | null {
+  const dateOnly = typeof value === 'string' && ISO_DATE.test(value);
+  const instant = dateOnly ? new Date(`${value}T12:00:00Z`) : new Date(value);
+  if (Number.isNaN(instant.getTime())) return null;
+  const options: Intl.DateTimeFormatOptions = dateOnly
+    ? { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }
+    : { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone };
+  try {
+    return new Intl.DateTimeFormat('en-US', options).format(instant);
+  } catch {
+    return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' }).format(instant);
+  }
+}
+
 /** null means "no value": undefined, null, empty string or empty list. */
-function formatValue(value: unknown): string | null {
+function formatValue(value: unknown, timeZone: string): string | null {
   if (value === undefined || value === null) return null;
+  if (value instanceof Date || (typeof value === 'string' && (ISO_DATE.test(value) || ISO_DATETIME.test(value)))) {
+    return formatWhen(value, timeZone) ?? String(value);
+  }
   if (typeof value === 'string') return value.trim() === '' ? null : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {
-    const items = value.map(formatValue).filter((item): item is string => item !== null);
+    const items = value.map((item) => formatValue(item, timeZone)).filter((item): item is string => item !== null);
     return items.length > 0 ? items.join(', ') : null;
   }
   if (typeof value === 'object') {

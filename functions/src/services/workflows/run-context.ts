@@ -85,7 +85,7 @@ export class RunContextLoader {
     private readonly options: { ttlMs?: number; now?: () => number } = {},
   ) {}
 
-  async load(tenantId: string, record: RecordSnapshot, definitions: readonly WorkflowDefinition[]): Promise<LoadedContext> {
+  async load(tenantId: string, record: RecordSnapshot, definitions: readonly WorkflowDefinition[], timeZone = 'UTC'): Promise<LoadedContext> {
     const keys = [...new Set(definitions.flatMap(relatedKeysOf))];
     const ids = keys.map((key) => record.data[key]).map((id) => (typeof id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : null));
     const wanted = keys.map((key, i) => ({ key, id: ids[i] })).filter((entry): entry is { key: string; id: string } => entry.id !== null);
@@ -123,6 +123,7 @@ export class RunContextLoader {
         },
         tenant: { id: tenantId, name: tenantName },
         owner,
+        timeZone,
       },
     };
   }

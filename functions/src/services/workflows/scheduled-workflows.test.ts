@@ -40,7 +40,7 @@ describe('scheduled workflows', () => {
     await env.advanceTo(due);
     const [mail] = await reminders(env);
     expect(mail?.to).toEqual(['ada@example.com']);
-    expect(mail?.message.text).toContain(`tomorrow at ${at}`);
+    expect(mail?.message.text).toContain(`tomorrow at ${new Intl.DateTimeFormat('en-US', { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: 'UTC' }).format(new Date(at))}`);
     expect(await env.scheduler.pending()).toEqual([]);
   });
 

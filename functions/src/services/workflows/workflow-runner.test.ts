@@ -38,7 +38,7 @@ describe('template workflows (seeded at selection)', () => {
     await env.create('appointments', buildAppointment({ patient: patient.id, doctor: doctor.id }));
     const confirmation = (await env.outbox()).find((mail) => mail.message.subject === 'Appointment Confirmed');
     expect(confirmation?.to).toEqual(['patient@example.com']);
-    expect(confirmation?.message.text).toBe('Your appointment with Dr. House is scheduled for 2026-12-01T10:00:00.000Z');
+    expect(confirmation?.message.text).toBe('Your appointment with Dr. House is scheduled for Tue, Dec 1, 2026, 10:00 AM UTC');
   });
 
   it('logs a missing recipient as a skipped action instead of mailing "undefined"', async () => {

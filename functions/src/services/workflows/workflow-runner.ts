@@ -121,7 +121,7 @@ export class WorkflowRunner {
       }
     }
     if (runnable.length === 0) return { runs, ...scheduling };
-    const loaded = await this.deps.contexts.load(tenantId, current, runnable.map((workflow) => workflow.definition));
+    const loaded = await this.deps.contexts.load(tenantId, current, runnable.map((workflow) => workflow.definition), timeZone);
     // In execution_order, one after another: a later workflow sees an earlier one's update_field in its snapshot.
     let record = current;
     for (const workflow of runnable) {
@@ -148,7 +148,7 @@ export class WorkflowRunner {
     const expected = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone });
     if (!expected || expected.getTime() !== Date.parse(payload.runAt)) return dropped('stale: the date was moved');
     const event: RunEvent = { eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`, kind: 'scheduled', depth: 0, previous: null };
-    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
+    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition], timeZone);
     return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context, timeZone });
   }
 
@@ -230,7 +230,7 @@ export class WorkflowRunner {
     if (!doc) return null;
     const timeZone = this.timeZoneOf(await this.deps.configs.load(tenantId));
     const record = snapshotOf(recordId, doc.data);
-    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition]);
+    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition], timeZone);
     const previous = previousData ? recordValuesOf({ ...record, data: { ...record.data, ...previousData } }) : null;
     const conditions = explainCondition({
       condition: workflow.definition.trigger_conditions,
