@@ -252,6 +252,7 @@ export const en = {
     keep: 'Keep mine',
     take: 'Take the new version',
     needsChoice: 'Choose one',
+    overridden: { kept_tenant: 'You chose to keep your change.', took_template: 'You chose the new version; your change is replaced.' },
     resolution: { kept_tenant: 'Your change is kept', took_template: 'The new version is taken', needs_choice: 'Needs your choice' },
     records: '{{count}} records',
     migrations: 'Data migrations',

@@ -253,6 +253,7 @@ export const es: Messages = {
     keep: 'Mantener lo mío',
     take: 'Usar la nueva versión',
     needsChoice: 'Elige una opción',
+    overridden: { kept_tenant: 'Elegiste conservar tu cambio.', took_template: 'Elegiste la nueva versión; tu cambio se reemplaza.' },
     resolution: { kept_tenant: 'Se mantiene tu cambio', took_template: 'Se usa la nueva versión', needs_choice: 'Necesita tu elección' },
     records: '{{count}} registros',
     migrations: 'Migraciones de datos',

@@ -219,7 +219,8 @@ function ConflictRow({ conflict, choice, onChoose }: { conflict: UpgradeConflict
         </span>
       </div>
       <p className="muted">
-        {conflict.reason}
+        {/* The server's reason explains its default; once the admin overrides it, say what will happen instead. */}
+        {choice && choice !== conflict.resolution ? t(`upgrade.overridden.${choice}`) : conflict.reason}
         {conflict.recordCount !== undefined ? ` · ${t('upgrade.records', { count: conflict.recordCount })}` : ''}
       </p>
       <dl className="conflict-values">
