@@ -1,39 +1,23 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
-import { collectPageErrors, launchChromium, screenshot, SCREENSHOT_DIR } from './support/browser.js';
-import { callCallable, idTokenFor } from './support/crm-rest.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, SCREENSHOT_DIR } from './support/browser.js';
+import { DEMO_PASSWORD as PASSWORD, useBrowserSession } from './support/browser-session.js';
+import { callCallable } from './support/crm-rest.js';
+import { pickRelated } from './support/ui.js';
 import { BULK, FRESH_TENANTS, prepareData } from './support/prepare-data.js';
 
-const PASSWORD = 'crm-demo-123';
 const TEMPLATES_DIR = join(import.meta.dirname, '..', 'templates');
 
-let stack: EmbeddedStack;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-let lastPage: Page | null = null;
-
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(20_000);
-  pageErrors.push(collectPageErrors(page));
-  // Confirmations (delete, deactivate) are answered yes; the test asserts what follows.
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
-  return page;
-}
+const session = useBrowserSession({
+  tempPrefix: 'crm-e2e-',
+  failureShotPrefix: 'failed-',
+  prepare: async (dataDir) => {
+    const prepared = await prepareData(dataDir);
+    console.log(`[e2e] ${BULK.count} bulk records created through the services in ${prepared.bulkMs} ms`);
+  },
+});
 
 async function templateModuleCount(slug: string): Promise<number> {
   const file = { 'real-estate': 'real-estate.json' }[slug] ?? `${slug}.json`;
@@ -41,42 +25,13 @@ async function templateModuleCount(slug: string): Promise<number> {
   return template.enabled_modules.length;
 }
 
-/** Picks the first option a relationship picker offers for `text`. */
-async function pickRelated(page: Page, fieldKey: string, text: string, option: string): Promise<void> {
-  await page.getByTestId(`input-${fieldKey}`).fill(text);
-  await page.getByRole('option').filter({ hasText: option }).first().getByRole('button').click();
-  await expect.poll(() => page.getByTestId(`input-${fieldKey}`).textContent()).toContain(option);
-}
-
 async function rowsInTable(page: Page): Promise<number> {
   return page.locator('[data-testid=records-table] tbody tr').count();
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-'));
-  const prepared = await prepareData(dataDir);
-  console.log(`[e2e] ${BULK.count} bulk records created through the services in ${prepared.bulkMs} ms`);
-  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true });
-});
-
-afterEach(async (context) => {
-  // A failing journey leaves a picture of where it stopped.
-  if (context.task.result?.state === 'fail' && lastPage) {
-    await screenshot(lastPage, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  }
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
 describe('CRM Pro in the browser', () => {
   it('a new owner signs in, picks a tenant and chooses each template in turn', async () => {
-    const page = await signedInPage('newadmin@demo.crm');
+    const page = await session.signIn('newadmin@demo.crm');
     await page.getByText('Choose a workspace').waitFor();
     await expect.poll(() => page.locator('.tenant-item').count()).toBe(1 + FRESH_TENANTS.length);
     await screenshot(page, '01-tenant-picker');
@@ -96,7 +51,7 @@ describe('CRM Pro in the browser', () => {
     await screenshot(page, '04-workspace');
 
     for (const tenant of FRESH_TENANTS) {
-      await page.goto(`${stack.url}/t/${tenant.id}`);
+      await page.goto(`${session.stack.url}/t/${tenant.id}`);
       await page.getByTestId(`template-${tenant.template}`).getByRole('button', { name: 'Use this template' }).click();
       await page.getByTestId('confirm-template').click();
       const modules = await templateModuleCount(tenant.template);
@@ -113,8 +68,8 @@ describe('CRM Pro in the browser', () => {
   });
 
   it('hospital: creates a doctor, a patient of that doctor and an appointment for both; validates; edits; moves a card', async () => {
-    const page = await signedInPage('newadmin@demo.crm');
-    const base = `${stack.url}/t/demo-fresh`;
+    const page = await session.signIn('newadmin@demo.crm');
+    const base = `${session.stack.url}/t/demo-fresh`;
 
     await page.goto(`${base}/m/doctors`);
     await page.getByText('No doctors yet.').waitFor();
@@ -225,8 +180,8 @@ describe('CRM Pro in the browser', () => {
   });
 
   it('an owner adds, uses, reorders and deactivates a custom field, and creates a custom module', async () => {
-    const page = await signedInPage('newadmin@demo.crm');
-    const base = `${stack.url}/t/demo-fresh`;
+    const page = await session.signIn('newadmin@demo.crm');
+    const base = `${session.stack.url}/t/demo-fresh`;
 
     await page.goto(`${base}/admin/fields/patients`);
     await page.getByTestId('add-field').click();
@@ -300,16 +255,16 @@ describe('CRM Pro in the browser', () => {
   });
 
   it('a member sees only what the permission matrix allows, and the server refuses the rest', async () => {
-    const page = await signedInPage('member@demo.crm');
+    const page = await session.signIn('member@demo.crm');
     await page.getByTestId('tenant-demo-hospital').click();
     await page.getByTestId('nav-patients').waitFor();
     await expect.poll(() => page.getByTestId('user-role').textContent()).toBe('Member');
     expect(await page.getByTestId('nav-admin-fields').count()).toBe(0);
 
-    const memberToken = await idTokenFor(stack, 'member@demo.crm', PASSWORD);
-    const ownerToken = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
+    const memberToken = await session.idToken('member@demo.crm');
+    const ownerToken = await session.idToken('owner@demo.crm');
     const list = async (token: string, module: string) => {
-      const answer = await callCallable(stack, token, 'crmListRecords', { tenantId: 'demo-hospital', module, pageSize: 100 });
+      const answer = await callCallable(session.stack, token, 'crmListRecords', { tenantId: 'demo-hospital', module, pageSize: 100 });
       if (!answer.ok) throw new Error(answer.message);
       return answer.result.records as Array<{ id: string; ownerId: string; number: string }>;
     };
@@ -329,17 +284,17 @@ describe('CRM Pro in the browser', () => {
     const patients = await list(memberToken, 'patients');
     const foreign = patients.find((record) => record.ownerId !== 'demo-member');
     if (!foreign) throw new Error('the demo has no patient owned by someone else');
-    await page.goto(`${stack.url}/t/demo-hospital/m/patients/r/${foreign.id}`);
+    await page.goto(`${session.stack.url}/t/demo-hospital/m/patients/r/${foreign.id}`);
     await page.getByTestId('record-title').waitFor();
     expect(await page.getByTestId('edit-record').count()).toBe(0);
     expect(await page.getByTestId('delete-record').count()).toBe(0);
     await screenshot(page, '18-member-detail');
 
-    const refusedDelete = await callCallable(stack, memberToken, 'crmDeleteRecord', { tenantId: 'demo-hospital', recordId: foreign.id });
+    const refusedDelete = await callCallable(session.stack, memberToken, 'crmDeleteRecord', { tenantId: 'demo-hospital', recordId: foreign.id });
     expect(refusedDelete).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
-    const refusedUpdate = await callCallable(stack, memberToken, 'crmUpdateRecord', { tenantId: 'demo-hospital', recordId: foreign.id, expectedVersion: 1, data: { full_name: 'Hacked' } });
+    const refusedUpdate = await callCallable(session.stack, memberToken, 'crmUpdateRecord', { tenantId: 'demo-hospital', recordId: foreign.id, expectedVersion: 1, data: { full_name: 'Hacked' } });
     expect(refusedUpdate).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
-    const refusedConfig = await callCallable(stack, memberToken, 'crmAddField', {
+    const refusedConfig = await callCallable(session.stack, memberToken, 'crmAddField', {
       tenantId: 'demo-hospital',
       module: 'patients',
       field: { key: 'sneaky', label: 'Sneaky', type: 'text' },
@@ -353,12 +308,8 @@ describe('CRM Pro in the browser', () => {
   });
 
   it('the host OS mounts CrmApp with its own signed-in user: no second sign-in', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-    contexts.push(context);
-    const page = await context.newPage();
-    lastPage = page;
-    pageErrors.push(collectPageErrors(page));
-    await page.goto(`${stack.url}/embed-demo.html?tenant=demo-hospital`);
+    const page = await session.newPage();
+    await page.goto(`${session.stack.url}/embed-demo.html?tenant=demo-hospital`);
     await page.getByLabel('host email').fill('admin@demo.crm');
     await page.getByLabel('host password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Enter the OS' }).click();
@@ -375,7 +326,7 @@ describe('CRM Pro in the browser', () => {
   });
 
   it(`a module with ${BULK.count} records scrolls and filters without freezing`, async () => {
-    const page = await signedInPage('owner@demo.crm');
+    const page = await session.signIn('owner@demo.crm');
     await page.addInitScript(() => {
       const longTasks: number[] = [];
       (window as unknown as { __longTasks: number[] }).__longTasks = longTasks;
@@ -384,7 +335,7 @@ describe('CRM Pro in the browser', () => {
       }).observe({ type: 'longtask', buffered: true });
     });
     const started = Date.now();
-    await page.goto(`${stack.url}/t/${BULK.tenantId}/m/${BULK.module}`);
+    await page.goto(`${session.stack.url}/t/${BULK.tenantId}/m/${BULK.module}`);
     await page.getByTestId('record-link').first().waitFor();
     const firstRowsMs = Date.now() - started;
 
@@ -467,6 +418,6 @@ describe('CRM Pro in the browser', () => {
   });
 
   it('no screen threw an uncaught error', () => {
-    expect(pageErrors.flat()).toEqual([]);
+    expect(session.pageErrors.flat()).toEqual([]);
   });
 });

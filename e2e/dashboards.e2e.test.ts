@@ -4,16 +4,13 @@
  * the editor's drag/resize/add survives a reload, a pipeline stage opens its
  * filtered list, and a member sees "hidden" where the matrix forbids a module.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
-import { collectPageErrors, launchChromium, screenshot, SCREENSHOT_DIR } from './support/browser.js';
-import { callCallable, idTokenFor } from './support/crm-rest.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, SCREENSHOT_DIR } from './support/browser.js';
+import { useBrowserSession } from './support/browser-session.js';
+import { callCallable } from './support/crm-rest.js';
 
-const PASSWORD = 'crm-demo-123';
 const DEMO_DASHBOARDS = [
   { tenantId: 'demo-hospital', template: 'hospital', widgets: 6 },
   { tenantId: 'demo-realestate', template: 'real-estate', widgets: 6 },
@@ -21,28 +18,7 @@ const DEMO_DASHBOARDS = [
   { tenantId: 'demo-corporate', template: 'corporate', widgets: 6 },
 ] as const;
 
-let stack: EmbeddedStack;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-let lastPage: Page | null = null;
-
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(20_000);
-  pageErrors.push(collectPageErrors(page));
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
-  return page;
-}
+const session = useBrowserSession({ tempPrefix: 'crm-e2e-dash-', failureShotPrefix: 'failed-dash-' });
 
 /** Waits until every widget of the dashboard shows its figures (no placeholder, no spinner). */
 async function dashboardRendered(page: Page, widgets: number): Promise<void> {
@@ -57,28 +33,9 @@ async function metricValue(page: Page, widgetId: string): Promise<number> {
   return Number(text.replace(/[^\d.-]/g, ''));
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-dash-'));
-  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true });
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && lastPage) {
-    await screenshot(lastPage, `failed-dash-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  }
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
 describe('dashboards in the browser', () => {
   it('the tenant opens on its dashboard; a new record moves the metric by one; charts draw', async () => {
-    const page = await signedInPage('owner@demo.crm');
+    const page = await session.signIn('owner@demo.crm');
     await page.getByTestId('tenant-demo-hospital').click();
     await page.waitForURL(/\/t\/demo-hospital\/dashboard$/);
     await dashboardRendered(page, 6);
@@ -108,11 +65,11 @@ describe('dashboards in the browser', () => {
   });
 
   it("each template's default dashboard renders (screenshots dash-<template>.png)", async () => {
-    const page = await signedInPage('owner@demo.crm');
+    const page = await session.signIn('owner@demo.crm');
     // Tall enough that each default dashboard fits in one picture (the workspace scrolls inside, not the page).
     await page.setViewportSize({ width: 1440, height: 1100 });
     for (const demo of DEMO_DASHBOARDS) {
-      await page.goto(`${stack.url}/t/${demo.tenantId}`);
+      await page.goto(`${session.stack.url}/t/${demo.tenantId}`);
       await page.waitForURL(new RegExp(`/t/${demo.tenantId}/dashboard$`));
       await dashboardRendered(page, demo.widgets);
       expect(await page.locator('.dash-widget .dash-error').count()).toBe(0);
@@ -126,8 +83,8 @@ describe('dashboards in the browser', () => {
   });
 
   it('a pipeline stage opens the module list filtered to that stage', async () => {
-    const page = await signedInPage('owner@demo.crm');
-    await page.goto(`${stack.url}/t/demo-realestate/dashboard`);
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/demo-realestate/dashboard`);
     await dashboardRendered(page, 6);
     const stage = page.getByTestId('pipeline-deal-pipeline').getByTestId('pipeline-stage-Negotiation');
     const count = Number((await stage.getByTestId('stage-count').textContent()) ?? 'NaN');
@@ -140,8 +97,8 @@ describe('dashboards in the browser', () => {
   });
 
   it('the editor adds a widget, moves and resizes it, saves (layout survives a reload), and makes a per-role landing dashboard', async () => {
-    const page = await signedInPage('owner@demo.crm');
-    await page.goto(`${stack.url}/t/demo-corporate/dashboard`);
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/demo-corporate/dashboard`);
     await dashboardRendered(page, 6);
     await page.getByTestId('edit-dashboard').click();
     await page.getByTestId('add-widget-type').selectOption('metric_card');
@@ -208,7 +165,7 @@ describe('dashboards in the browser', () => {
     expect(await page.getByTestId('pipeline-pipeline-1').locator('button').count()).toBeGreaterThan(1);
     const adminsDesk = page.url().split('/').pop();
     const landing = async (email: string) => {
-      const answer = await callCallable(stack, await idTokenFor(stack, email, PASSWORD), 'crmListDashboards', { tenantId: 'demo-corporate' });
+      const answer = await session.call(email, 'crmListDashboards', { tenantId: 'demo-corporate' });
       if (!answer.ok) throw new Error(answer.message);
       return answer.result.defaultDashboardId;
     };
@@ -218,15 +175,15 @@ describe('dashboards in the browser', () => {
 
   it('a member sees a hidden-widget notice where the matrix forbids the module', async () => {
     // A module members may not read at all, and a members' dashboard over it (as an admin would set up).
-    const ownerToken = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
-    const created = await callCallable(stack, ownerToken, 'crmCreateModule', {
+    const ownerToken = await session.idToken('owner@demo.crm');
+    const created = await callCallable(session.stack, ownerToken, 'crmCreateModule', {
       tenantId: 'demo-jewellery',
       module: { slug: 'vault', label: 'Vault item', record_prefix: 'VLT' },
       fields: [{ key: 'name', label: 'Name', type: 'text', required: true }],
       permissions: { member: [] },
     });
     expect(created.ok).toBe(true);
-    const saved = await callCallable(stack, ownerToken, 'crmSaveDashboard', {
+    const saved = await callCallable(session.stack, ownerToken, 'crmSaveDashboard', {
       tenantId: 'demo-jewellery',
       dashboard: {
         name: { en: 'Counter desk', es: 'Mostrador' },
@@ -240,7 +197,7 @@ describe('dashboards in the browser', () => {
     });
     expect(saved.ok).toBe(true);
 
-    const page = await signedInPage('member@demo.crm');
+    const page = await session.signIn('member@demo.crm');
     await page.getByTestId('tenant-demo-jewellery').click();
     await page.waitForURL(/\/t\/demo-jewellery\/dashboard$/);
     await dashboardRendered(page, 2);
@@ -257,6 +214,6 @@ describe('dashboards in the browser', () => {
   });
 
   it('no screen threw an uncaught error', () => {
-    expect(pageErrors.flat()).toEqual([]);
+    expect(session.pageErrors.flat()).toEqual([]);
   });
 });

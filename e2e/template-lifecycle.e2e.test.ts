@@ -1,11 +1,6 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser.js';
-import { callCallable, idTokenFor } from './support/crm-rest.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
+import { useBrowserSession } from './support/browser-session.js';
 
 /**
  * The template lifecycle end to end: a super admin publishes Hospital 1.1.0
@@ -13,79 +8,36 @@ import { callCallable, idTokenFor } from './support/crm-rest.js';
  * the hospital tenant's admin previews and applies the upgrade, and the
  * records show the result. Members are refused the console by the server.
  */
-const PASSWORD = 'crm-demo-123';
 const TENANT = 'demo-hospital';
 
-let stack: EmbeddedStack;
-let browser: Browser;
-let dataDir: string;
-let webDistDir: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-let lastPage: Page | null = null;
 /** A patient stored as "Discharged" before the upgrade; the migration must move it to "Released". */
 let dischargedId = '';
 
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(20_000);
-  pageErrors.push(collectPageErrors(page));
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
-  return page;
-}
-
-async function call(email: string, name: string, data: unknown) {
-  return callCallable(stack, await idTokenFor(stack, email, PASSWORD), name, data);
-}
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-lifecycle-'));
+const session = useBrowserSession({
+  tempPrefix: 'crm-e2e-lifecycle-',
+  failureShotPrefix: 'failed-lifecycle-',
   // A private copy of the built SPA: a rebuild of web/dist during the run would otherwise break lazy chunks mid-test.
-  webDistDir = await mkdtemp(join(tmpdir(), 'crm-e2e-lifecycle-web-'));
-  await cp(join(import.meta.dirname, '..', 'web', 'dist'), webDistDir, { recursive: true });
-  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true, webDistDir });
-
-  // Make sure at least one hospital patient is "Discharged" before the upgrade.
-  const listed = await call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', pageSize: 5 });
-  if (!listed.ok) throw new Error(`crmListRecords failed: ${listed.message}`);
-  const patient = (listed.result.records as Array<{ id: string; version: number; data: Record<string, unknown> }>)[0];
-  if (!patient) throw new Error('the demo hospital has no patients');
-  dischargedId = patient.id;
-  if (patient.data.status !== 'Discharged') {
-    const updated = await call('admin@demo.crm', 'crmUpdateRecord', { tenantId: TENANT, recordId: patient.id, expectedVersion: patient.version, data: { status: 'Discharged' } });
-    if (!updated.ok) throw new Error(`crmUpdateRecord failed: ${updated.message}`);
-  }
-  // The tenant's own change since it chose the template; the new version changes the same label (a conflict).
-  const renamed = await call('admin@demo.crm', 'crmUpdateField', { tenantId: TENANT, module: 'patients', key: 'full_name', changes: { label: 'Patient name' } });
-  if (!renamed.ok) throw new Error(`crmUpdateField failed: ${renamed.message}`);
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && lastPage) {
-    await screenshot(lastPage, `failed-lifecycle-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  }
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (webDistDir) await rm(webDistDir, { recursive: true, force: true });
+  privateWebDist: true,
+  setup: async (session) => {
+    // Make sure at least one hospital patient is "Discharged" before the upgrade.
+    const listed = await session.call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', pageSize: 5 });
+    if (!listed.ok) throw new Error(`crmListRecords failed: ${listed.message}`);
+    const patient = (listed.result.records as Array<{ id: string; version: number; data: Record<string, unknown> }>)[0];
+    if (!patient) throw new Error('the demo hospital has no patients');
+    dischargedId = patient.id;
+    if (patient.data.status !== 'Discharged') {
+      const updated = await session.call('admin@demo.crm', 'crmUpdateRecord', { tenantId: TENANT, recordId: patient.id, expectedVersion: patient.version, data: { status: 'Discharged' } });
+      if (!updated.ok) throw new Error(`crmUpdateRecord failed: ${updated.message}`);
+    }
+    // The tenant's own change since it chose the template; the new version changes the same label (a conflict).
+    const renamed = await session.call('admin@demo.crm', 'crmUpdateField', { tenantId: TENANT, module: 'patients', key: 'full_name', changes: { label: 'Patient name' } });
+    if (!renamed.ok) throw new Error(`crmUpdateField failed: ${renamed.message}`);
+  },
 });
 
 describe('template lifecycle in the browser', () => {
   it('a super admin publishes a new Hospital version adding a field and renaming a status', async () => {
-    const page = await signedInPage('superadmin@demo.crm');
+    const page = await session.signIn('superadmin@demo.crm');
     await page.getByTestId('open-template-console').click();
     await page.getByTestId('console-template-hospital').waitFor();
     await expect.poll(async () => Number(await page.getByTestId('tenants-hospital').textContent())).toBeGreaterThanOrEqual(1);
@@ -158,7 +110,7 @@ describe('template lifecycle in the browser', () => {
   });
 
   it('a tenant admin previews and applies the upgrade; the records show the renamed status and the new field', async () => {
-    const page = await signedInPage('admin@demo.crm');
+    const page = await session.signIn('admin@demo.crm');
     await page.getByTestId(`tenant-${TENANT}`).click();
     const banner = page.getByTestId('upgrade-banner');
     await expect.poll(() => banner.textContent()).toContain('1.1.0 is available');
@@ -186,33 +138,33 @@ describe('template lifecycle in the browser', () => {
     await expect.poll(() => page.getByTestId('migration-state').textContent()).toMatch(/All records migrated|Migration finished/);
     await screenshot(page, 'upgrade-03-progress');
 
-    await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}`);
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${dischargedId}`);
     await expect.poll(() => page.getByTestId('value-status').textContent()).toBe('Released');
     await page.getByTestId('value-ward').waitFor();
     expect(await page.locator('.detail-fields').textContent()).toContain('Full name');
     await screenshot(page, 'upgrade-04-record');
-    await page.goto(`${stack.url}/t/${TENANT}/m/patients/r/${dischargedId}/edit`);
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${dischargedId}/edit`);
     await page.getByTestId('input-ward').fill('North wing');
     expect(await page.getByTestId('input-status').inputValue()).toBe('Released');
     await screenshot(page, 'upgrade-05-edit-form');
     await page.getByTestId('submit-record').click();
     await expect.poll(() => page.getByTestId('value-ward').textContent()).toBe('North wing');
 
-    const stillOld = await call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', filters: [{ field: 'status', op: 'eq', value: 'Discharged' }] });
+    const stillOld = await session.call('admin@demo.crm', 'crmListRecords', { tenantId: TENANT, module: 'patients', filters: [{ field: 'status', op: 'eq', value: 'Discharged' }] });
     expect(stillOld.ok && (stillOld.result.records as unknown[]).length).toBe(0);
   });
 
   it('a deactivated template is no longer offered to new tenants; tenants already on it keep working', async () => {
-    const page = await signedInPage('superadmin@demo.crm');
-    await page.goto(`${stack.url}/console/templates/jewellery`);
+    const page = await session.signIn('superadmin@demo.crm');
+    await page.goto(`${session.stack.url}/console/templates/jewellery`);
     await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Active');
     await page.getByTestId('toggle-active').click();
     await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Inactive');
     await screenshot(page, 'console-09-deactivated');
 
-    const offered = await call('newadmin@demo.crm', 'crmListTemplates', { tenantId: 'demo-fresh' });
+    const offered = await session.call('newadmin@demo.crm', 'crmListTemplates', { tenantId: 'demo-fresh' });
     expect(offered.ok && (offered.result.templates as Array<{ slug: string }>).map((template) => template.slug)).not.toContain('jewellery');
-    const existing = await call('owner@demo.crm', 'crmBootstrap', { tenantId: 'demo-jewellery' });
+    const existing = await session.call('owner@demo.crm', 'crmBootstrap', { tenantId: 'demo-jewellery' });
     expect(existing).toMatchObject({ ok: true, result: { templateSelected: true } });
 
     // A clone starts a draft of a new template at 1.0.0; the draft can be thrown away.
@@ -228,28 +180,28 @@ describe('template lifecycle in the browser', () => {
 
     // The console edits every language of a template and follows the user's own: here in Spanish.
     await page.getByTestId('language-select').selectOption('es');
-    await page.goto(`${stack.url}/console`);
+    await page.goto(`${session.stack.url}/console`);
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Consola de plantillas');
     await screenshot(page, 'console-10-es');
   });
 
   it('refuses the console to a member and a tenant admin on the server, and the page says so', async () => {
     for (const email of ['member@demo.crm', 'admin@demo.crm']) {
-      const refused = await call(email, 'crmConsoleListTemplates', {});
+      const refused = await session.call(email, 'crmConsoleListTemplates', {});
       expect(refused).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
-      const publish = await call(email, 'crmConsoleSaveDraft', { fromSlug: 'hospital' });
+      const publish = await session.call(email, 'crmConsoleSaveDraft', { fromSlug: 'hospital' });
       expect(publish).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
     }
-    const member = await call('member@demo.crm', 'crmUpgradeStatus', { tenantId: TENANT });
+    const member = await session.call('member@demo.crm', 'crmUpgradeStatus', { tenantId: TENANT });
     expect(member).toMatchObject({ ok: false, status: 'PERMISSION_DENIED' });
 
-    const page = await signedInPage('member@demo.crm');
-    await page.goto(`${stack.url}/console`);
+    const page = await session.signIn('member@demo.crm');
+    await page.goto(`${session.stack.url}/console`);
     await expect.poll(() => page.getByTestId('console-refused').textContent()).toContain('platform super admins and staff only');
     await screenshot(page, 'console-08-refused');
   });
 
   it('left no uncaught errors on any page', () => {
-    expect(pageErrors.flat()).toEqual([]);
+    expect(session.pageErrors.flat()).toEqual([]);
   });
 });

@@ -1,85 +1,42 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, type EmbeddedStack } from '../functions/src/runtime/start-embedded-stack.js';
-import { collectPageErrors, launchChromium, screenshot } from './support/browser.js';
-import { callCallable, idTokenFor } from './support/crm-rest.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
+import { useBrowserSession } from './support/browser-session.js';
+import { callCallable } from './support/crm-rest.js';
+import { pickRelated } from './support/ui.js';
 
 /**
  * Workflows in the browser, on the seeded demo (Riverside General Hospital):
  * the template's confirmation mail reaches the outbox filled in, and an
  * admin lists, switches, previews, dry-runs and reads the history of it.
  */
-const PASSWORD = 'crm-demo-123';
 const TENANT = 'demo-hospital';
 const PATIENT = { name: 'Wanda Workflow', email: 'wanda.workflow@patients.example' };
 const DOCTOR = { name: 'Dr. Otto Mailer', email: 'otto.mailer@riverside.example' };
 
-let stack: EmbeddedStack;
-let browser: Browser;
-let dataDir: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[][] = [];
-let lastPage: Page | null = null;
 let appointmentId = '';
 
-async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  contexts.push(context);
-  const page = await context.newPage();
-  lastPage = page;
-  page.setDefaultTimeout(20_000);
-  pageErrors.push(collectPageErrors(page));
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(stack.url);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
-  return page;
-}
-
-async function pickRelated(page: Page, fieldKey: string, text: string, option: string): Promise<void> {
-  await page.getByTestId(`input-${fieldKey}`).fill(text);
-  await page.getByRole('option').filter({ hasText: option }).first().getByRole('button').click();
-  await expect.poll(() => page.getByTestId(`input-${fieldKey}`).textContent()).toContain(option);
-}
+const session = useBrowserSession({
+  tempPrefix: 'crm-e2e-wf-',
+  failureShotPrefix: 'wf-failed-',
+  stack: { logLevel: 'warn' },
+  setup: async (session) => {
+    // The patient and doctor exist already; the appointment is what the test creates in the form.
+    const owner = await session.idToken('owner@demo.crm');
+    await create(owner, 'patients', { patient_id: 'PT-WF-1', full_name: PATIENT.name, date_of_birth: '1985-03-14', phone: '+1 555 010 4242', email: PATIENT.email, status: 'Active' });
+    await create(owner, 'doctors', { full_name: DOCTOR.name, specialization: 'Cardiologist', license_number: 'LIC-WF-1', email: DOCTOR.email, status: 'Active' });
+  },
+});
 
 async function create(token: string, module: string, data: Record<string, unknown>): Promise<string> {
-  const answer = await callCallable(stack, token, 'crmCreateRecord', { tenantId: TENANT, module, data });
+  const answer = await callCallable(session.stack, token, 'crmCreateRecord', { tenantId: TENANT, module, data });
   if (!answer.ok) throw new Error(`${module}: ${answer.message}`);
   return (answer.result.record as { id: string }).id;
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  dataDir = await mkdtemp(join(tmpdir(), 'crm-e2e-wf-'));
-  stack = await startEmbeddedStack({ port: 0, authPort: 0, dataDir, seed: true, logLevel: 'warn' });
-  // The patient and doctor exist already; the appointment is what the test creates in the form.
-  const owner = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
-  await create(owner, 'patients', { patient_id: 'PT-WF-1', full_name: PATIENT.name, date_of_birth: '1985-03-14', phone: '+1 555 010 4242', email: PATIENT.email, status: 'Active' });
-  await create(owner, 'doctors', { full_name: DOCTOR.name, specialization: 'Cardiologist', license_number: 'LIC-WF-1', email: DOCTOR.email, status: 'Active' });
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && lastPage) {
-    await screenshot(lastPage, `wf-failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
-  }
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
 describe('workflows in the browser', () => {
   it("creating a Hospital appointment with status Scheduled puts the confirmation mail in the outbox with the patient's address and the doctor's name filled in", async () => {
-    const page = await signedInPage('owner@demo.crm');
-    await page.goto(`${stack.url}/t/${TENANT}/m/appointments/new`);
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/appointments/new`);
     await pickRelated(page, 'patient', 'Wanda', PATIENT.name);
     await pickRelated(page, 'doctor', 'Otto', DOCTOR.name);
     await page.getByTestId('input-appointment_date').fill('2026-12-01T10:30');
@@ -116,8 +73,8 @@ describe('workflows in the browser', () => {
   });
 
   it('an admin switches the confirmation off and on, previews its email and dry-runs it against the appointment, and reads its run history', async () => {
-    const page = await signedInPage('admin@demo.crm');
-    await page.goto(`${stack.url}/t/${TENANT}`);
+    const page = await session.signIn('admin@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}`);
     await page.getByTestId('nav-admin-workflows').click();
     await page.getByTestId('workflows-module').selectOption('appointments');
     const row = page.getByTestId('workflow-row').filter({ hasText: 'Appointment Confirmation' });
@@ -207,15 +164,15 @@ describe('workflows in the browser', () => {
   });
 
   it('a no-show creates a task: on the record, in Tasks, and ticked off there; members see Tasks but no admin screens', async () => {
-    const ownerToken = await idTokenFor(stack, 'owner@demo.crm', PASSWORD);
-    const current = await callCallable(stack, ownerToken, 'crmGetRecord', { tenantId: TENANT, recordId: appointmentId });
+    const ownerToken = await session.idToken('owner@demo.crm');
+    const current = await callCallable(session.stack, ownerToken, 'crmGetRecord', { tenantId: TENANT, recordId: appointmentId });
     if (!current.ok) throw new Error(current.message);
     const version = (current.result.record as { version: number }).version;
-    const moved = await callCallable(stack, ownerToken, 'crmUpdateRecord', { tenantId: TENANT, recordId: appointmentId, expectedVersion: version, data: { status: 'No-Show' } });
+    const moved = await callCallable(session.stack, ownerToken, 'crmUpdateRecord', { tenantId: TENANT, recordId: appointmentId, expectedVersion: version, data: { status: 'No-Show' } });
     if (!moved.ok) throw new Error(moved.message);
 
-    const page = await signedInPage('owner@demo.crm');
-    await page.goto(`${stack.url}/t/${TENANT}/m/appointments/r/${appointmentId}`);
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/appointments/r/${appointmentId}`);
     await expect
       .poll(async () => {
         await page.reload();
@@ -232,12 +189,12 @@ describe('workflows in the browser', () => {
     await task.getByTestId('task-done').click();
     await task.waitFor({ state: 'detached' });
 
-    const member = await signedInPage('member@demo.crm');
-    await member.goto(`${stack.url}/t/${TENANT}`);
+    const member = await session.signIn('member@demo.crm');
+    await member.goto(`${session.stack.url}/t/${TENANT}`);
     await member.getByTestId('open-tasks').waitFor();
     expect(await member.getByTestId('nav-admin-workflows').count()).toBe(0);
     expect(await member.getByTestId('nav-admin-outbox').count()).toBe(0);
-    await member.goto(`${stack.url}/t/${TENANT}/admin/outbox`);
+    await member.goto(`${session.stack.url}/t/${TENANT}/admin/outbox`);
     await member.getByText('Only owners and admins can manage workflows.').waitFor();
     await member.getByTestId('language-select').selectOption('es');
     await member.getByTestId('open-tasks').click();
@@ -246,6 +203,6 @@ describe('workflows in the browser', () => {
   });
 
   it('no screen threw an uncaught error', () => {
-    expect(pageErrors.flat()).toEqual([]);
+    expect(session.pageErrors.flat()).toEqual([]);
   });
 });
