@@ -27,13 +27,27 @@ export const CRM_CALLABLES = {
 } as const;
 
 export type CrmCallableName = keyof typeof CRM_CALLABLES;
-export type CrmRequest<N extends CrmCallableName> = z.input<(typeof CRM_CALLABLES)[N]['request']>;
-export type CrmResponse<N extends CrmCallableName> = z.output<(typeof CRM_CALLABLES)[N]['response']>;
+export type CrmRequest<N extends CrmCallableName> = CallableRequest<typeof CRM_CALLABLES, N>;
+export type CrmResponse<N extends CrmCallableName> = CallableResponse<typeof CRM_CALLABLES, N>;
 
-export async function callCrm<N extends CrmCallableName>(functions: Functions, name: N, request: CrmRequest<N>): Promise<CrmResponse<N>> {
-  const spec = CRM_CALLABLES[name];
-  const checked = spec.request.safeParse(request);
-  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-  const result = await httpsCallable(functions, name)(checked.data);
-  return spec.response.parse(result.data) as CrmResponse<N>;
+/** A table of callables by name; features keep their own so their schemas load with their routes. */
+export type CallableTable = Readonly<Record<string, { readonly request: z.ZodType; readonly response: z.ZodType }>>;
+export type CallableRequest<T extends CallableTable, N extends keyof T> = z.input<T[N]['request']>;
+export type CallableResponse<T extends CallableTable, N extends keyof T> = z.output<T[N]['response']>;
+
+/** A typed caller for a table: the request is checked before it leaves, the answer parsed before it renders. */
+export function createCaller<T extends CallableTable>(table: T) {
+  return async function call<N extends keyof T & string>(
+    functions: Functions,
+    name: N,
+    request: CallableRequest<T, N>,
+  ): Promise<CallableResponse<T, N>> {
+    const spec = table[name] as T[N];
+    const checked = spec.request.safeParse(request);
+    if (!checked.success) throw ClientValidationError.fromZod(checked.error);
+    const result = await httpsCallable(functions, name)(checked.data);
+    return spec.response.parse(result.data) as CallableResponse<T, N>;
+  };
 }
+
+export const callCrm = createCaller(CRM_CALLABLES);

@@ -1,8 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { httpsCallable, type Functions } from 'firebase/functions';
-import type { z } from 'zod';
 import * as api from '@crm/api/dashboard-schemas.js';
-import { ClientValidationError } from '../../../lib/api/to-user-error';
+import { createCaller } from '../../../lib/api/call-crm';
 import { useBackend } from '../../../lib/firebase/backend-context';
 
 /**
@@ -17,22 +15,13 @@ const DASHBOARD_CALLABLES = {
   crmDeleteDashboard: { request: api.ZDeleteDashboardRequestSchema, response: api.ZDeleteDashboardResponseSchema },
 } as const;
 
-type DashboardCallable = keyof typeof DASHBOARD_CALLABLES;
-type Request<N extends DashboardCallable> = z.input<(typeof DASHBOARD_CALLABLES)[N]['request']>;
-type Response<N extends DashboardCallable> = z.output<(typeof DASHBOARD_CALLABLES)[N]['response']>;
 
 export type DashboardView = api.TDashboardView;
 export type WidgetData = api.TWidgetData;
 export type DashboardData = api.TGetDashboardDataResponse;
 export type DashboardInput = api.TDashboardInput;
 
-async function callDashboards<N extends DashboardCallable>(functions: Functions, name: N, request: Request<N>): Promise<Response<N>> {
-  const spec = DASHBOARD_CALLABLES[name];
-  const checked = spec.request.safeParse(request);
-  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-  const result = await httpsCallable(functions, name)(checked.data);
-  return spec.response.parse(result.data) as Response<N>;
-}
+const callDashboards = createCaller(DASHBOARD_CALLABLES);
 
 const dashboardsKey = (tenantId: string) => ['crm', tenantId, 'dashboards'] as const;
 

@@ -1,8 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { httpsCallable, type Functions } from 'firebase/functions';
-import type { z } from 'zod';
 import * as api from '@crm/api/template-schemas.js';
-import { ClientValidationError } from '../../../lib/api/to-user-error';
+import { createCaller, type CallableRequest } from '../../../lib/api/call-crm';
 import { useBackend } from '../../../lib/firebase/backend-context';
 
 /**
@@ -21,17 +19,9 @@ const CONSOLE_CALLABLES = {
   crmConsoleMigrationStatus: { request: api.ZConsoleMigrationStatusRequestSchema, response: api.ZConsoleMigrationStatusResponseSchema },
 } as const;
 
-type Name = keyof typeof CONSOLE_CALLABLES;
-type Request<N extends Name> = z.input<(typeof CONSOLE_CALLABLES)[N]['request']>;
-type Response<N extends Name> = z.output<(typeof CONSOLE_CALLABLES)[N]['response']>;
+type Request<N extends keyof typeof CONSOLE_CALLABLES> = CallableRequest<typeof CONSOLE_CALLABLES, N>;
 
-async function callConsole<N extends Name>(functions: Functions, name: N, request: Request<N>): Promise<Response<N>> {
-  const spec = CONSOLE_CALLABLES[name];
-  const checked = spec.request.safeParse(request);
-  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-  const result = await httpsCallable(functions, name)(checked.data);
-  return spec.response.parse(result.data) as Response<N>;
-}
+const callConsole = createCaller(CONSOLE_CALLABLES);
 
 export type TemplateRow = api.TConsoleListTemplatesResponse['templates'][number];
 export type DraftView = api.TDraftView;

@@ -1,8 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { httpsCallable, type Functions } from 'firebase/functions';
-import type { z } from 'zod';
 import * as api from '@crm/api/template-schemas.js';
-import { ClientValidationError } from '../../../lib/api/to-user-error';
+import { createCaller, type CallableRequest } from '../../../lib/api/call-crm';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { applyConfig } from '../../../lib/tenant/bootstrap-query';
 
@@ -14,17 +12,9 @@ const UPGRADE_CALLABLES = {
   crmMigrationProgress: { request: api.ZMigrationProgressRequestSchema, response: api.ZMigrationProgressResponseSchema },
 } as const;
 
-type Name = keyof typeof UPGRADE_CALLABLES;
-type Request<N extends Name> = z.input<(typeof UPGRADE_CALLABLES)[N]['request']>;
-type Response<N extends Name> = z.output<(typeof UPGRADE_CALLABLES)[N]['response']>;
+type Request<N extends keyof typeof UPGRADE_CALLABLES> = CallableRequest<typeof UPGRADE_CALLABLES, N>;
 
-async function callUpgrade<N extends Name>(functions: Functions, name: N, request: Request<N>): Promise<Response<N>> {
-  const spec = UPGRADE_CALLABLES[name];
-  const checked = spec.request.safeParse(request);
-  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-  const result = await httpsCallable(functions, name)(checked.data);
-  return spec.response.parse(result.data) as Response<N>;
-}
+const callUpgrade = createCaller(UPGRADE_CALLABLES);
 
 export type UpgradeStatus = api.TUpgradeStatusResponse;
 export type UpgradePreview = api.TPreviewUpgradeResponse;

@@ -1,9 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { httpsCallable, type Functions } from 'firebase/functions';
-import type { z } from 'zod';
 import * as api from '@crm/api';
 import * as wf from '@crm/api/workflow-schemas.js';
-import { ClientValidationError } from '../../../lib/api/to-user-error';
+import { createCaller } from '../../../lib/api/call-crm';
 import { useBackend } from '../../../lib/firebase/backend-context';
 
 /**
@@ -26,17 +24,8 @@ const WORKFLOW_CALLABLES = {
   crmGetRecord: { request: api.ZGetRecordRequestSchema, response: api.ZRecordResponseSchema },
 } as const;
 
-type Name = keyof typeof WORKFLOW_CALLABLES;
-type Request<N extends Name> = z.input<(typeof WORKFLOW_CALLABLES)[N]['request']>;
-type Response<N extends Name> = z.output<(typeof WORKFLOW_CALLABLES)[N]['response']>;
 
-async function call<N extends Name>(functions: Functions, name: N, request: Request<N>): Promise<Response<N>> {
-  const spec = WORKFLOW_CALLABLES[name];
-  const checked = spec.request.safeParse(request);
-  if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-  const result = await httpsCallable(functions, name)(checked.data);
-  return spec.response.parse(result.data) as Response<N>;
-}
+const call = createCaller(WORKFLOW_CALLABLES);
 
 export type TWorkflowView = wf.TWorkflowView;
 export type TWorkflowRunView = wf.TWorkflowRunView;
