@@ -3,6 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { PlusIcon } from '../../../components/module-icon';
+import { ModulePicker } from '../../../components/module-picker';
 import { EmptyState, ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
@@ -17,7 +18,6 @@ type Editing = { mode: 'add' } | { mode: 'edit'; key: string } | null;
 /** Custom fields of one module: add, edit, reorder, deactivate. */
 export function FieldsAdminPage() {
   const { t } = useTranslation();
-  const label = useLabel();
   const navigate = useNavigate();
   const session = useTenantSession();
   const { module: slug } = useParams();
@@ -32,16 +32,12 @@ export function FieldsAdminPage() {
           <h1>{t('admin.fieldsTitle')}</h1>
           <p className="muted">{t('admin.fieldsSubtitle')}</p>
         </div>
-        <label className="field inline-field">
-          <span className="field-label">{t('admin.module')}</span>
-          <select value={module.slug} onChange={(event) => void navigate(paths.adminFields(session.tenantId, event.target.value))} data-testid="admin-module">
-            {modules.map((candidate) => (
-              <option key={candidate.slug} value={candidate.slug}>
-                {label(candidate.label, candidate.slug)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ModulePicker
+          modules={modules}
+          value={module.slug}
+          onChange={(next) => void navigate(paths.adminFields(session.tenantId, next))}
+          testId="admin-module"
+        />
       </div>
       <ModuleFields key={module.slug} module={module} />
     </div>

@@ -5,6 +5,7 @@ import type { TModuleConfigView } from '@crm/api';
 import { PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
+import { ModulePicker } from '../../../components/module-picker';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
@@ -14,7 +15,6 @@ import '../workflows.css';
 /** /admin/workflows/:module? — a module's workflows in execution order: switch on/off, reorder, open the builder. */
 export function WorkflowsPage() {
   const { t } = useTranslation();
-  const label = useLabel();
   const navigate = useNavigate();
   const session = useTenantSession();
   const { module: slug } = useParams();
@@ -30,16 +30,13 @@ export function WorkflowsPage() {
           <p className="muted">{t('workflows.subtitle')}</p>
         </div>
         <div className="page-actions">
-          <label className="field inline-field">
-            <span className="field-label">{t('admin.module')}</span>
-            <select value={module.slug} onChange={(event) => void navigate(paths.workflows(session.tenantId, event.target.value))} data-testid="workflows-module">
-              {modules.map((candidate) => (
-                <option key={candidate.slug} value={candidate.slug}>
-                  {label(candidate.label_plural ?? candidate.label, candidate.slug)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ModulePicker
+            modules={modules}
+            value={module.slug}
+            onChange={(next) => void navigate(paths.workflows(session.tenantId, next))}
+            plural
+            testId="workflows-module"
+          />
         </div>
       </div>
       <ModuleWorkflows key={module.slug} module={module} />
