@@ -5,7 +5,7 @@ import { resolveModule } from '../services/config/tenant-config.js';
 import { CrmError, CRM_ERROR_CODES } from '../services/errors.js';
 import { listRecords } from '../services/records/list-records.js';
 import * as schemas from './schemas.js';
-import { define, requireCaller } from './define-callable.js';
+import { define, defineTenant } from './define-callable.js';
 import type { z } from 'zod';
 import type { Caller } from '../services/caller.js';
 import type { Services } from '../services/create-services.js';
@@ -15,11 +15,10 @@ function configCallable<Req extends z.ZodType>(
   request: Req,
   run: (services: Services, caller: Caller, input: z.infer<Req>) => Promise<TenantConfig>,
 ) {
-  return define({
+  return defineTenant({
     request,
     response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({ config: toConfigView(await run(services, requireCaller(caller), input)) }),
+    handle: async ({ caller, services }, input) => ({ config: toConfigView(await run(services, caller, input)) }),
   });
 }
 
@@ -28,11 +27,10 @@ function recordCallable<Req extends z.ZodType>(
   request: Req,
   run: (services: Services, caller: Caller, input: z.infer<Req>) => Promise<schemas.TRecordView>,
 ) {
-  return define({
+  return defineTenant({
     request,
     response: schemas.ZRecordResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({ record: await run(services, requireCaller(caller), input) }),
+    handle: async ({ caller, services }, input) => ({ record: await run(services, caller, input) }),
   });
 }
 
@@ -49,12 +47,10 @@ export const CORE_CALLABLES = {
     },
   }),
 
-  crmBootstrap: define({
+  crmBootstrap: defineTenant({
     request: schemas.ZBootstrapRequestSchema,
     response: schemas.ZBootstrapResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }) => {
-      const actor = requireCaller(caller);
+    handle: async ({ caller: actor, services }) => {
       const config = await services.configs.load(actor.tenantId);
       const selected = config !== null && config.template !== null;
       return {
@@ -70,10 +66,9 @@ export const CORE_CALLABLES = {
     },
   }),
 
-  crmListTemplates: define({
+  crmListTemplates: defineTenant({
     request: schemas.ZListTemplatesRequestSchema,
     response: schemas.ZListTemplatesResponseSchema,
-    scope: 'tenant',
     handle: async ({ services }) => {
       const summaries = await services.catalog.listActive();
       const templates = await Promise.all(
@@ -90,12 +85,10 @@ export const CORE_CALLABLES = {
     services.config.selectTemplate(caller, input.templateSlug),
   ),
 
-  crmUpdateTenantSettings: define({
+  crmUpdateTenantSettings: defineTenant({
     request: schemas.ZUpdateTenantSettingsRequestSchema,
     response: schemas.ZConfigResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => {
-      const actor = requireCaller(caller);
+    handle: async ({ caller: actor, services }, input) => {
       const { config, timezoneChanged } = await services.config.updateSettings(actor, { timezone: input.timezone });
       // Reminders on date-only fields were planned at 09:00 in the old zone; those tasks drop themselves
       // as stale when they fire, so scheduled workflows are planned again in the new one.
@@ -144,12 +137,11 @@ export const CORE_CALLABLES = {
     services.records.restore(caller, input.recordId),
   ),
 
-  crmListRecords: define({
+  crmListRecords: defineTenant({
     request: schemas.ZListRecordsRequestSchema,
     response: schemas.ZListRecordsResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, { tenantId: _tenantId, ...input }) =>
-      listRecords(services, requireCaller(caller), input),
+      listRecords(services, caller, input),
   }),
 } as const;
 

@@ -21,8 +21,23 @@ export function define<Req extends z.ZodType, Res extends z.ZodType>(spec: Calla
   return spec;
 }
 
-export function requireCaller(caller: Caller | null): Caller {
-  if (!caller) throw new Error('tenant-scoped callable without a caller');
-  return caller;
+/**
+ * A callable that names a tenant. The dispatcher resolves the caller's
+ * membership in that tenant before `handle` runs, so `handle` always gets one.
+ */
+export function defineTenant<Req extends z.ZodType, Res extends z.ZodType>(spec: {
+  readonly request: Req;
+  readonly response: Res;
+  readonly handle: (context: { caller: Caller; claims: AuthClaims; services: Services }, input: z.infer<Req>) => Promise<z.input<Res>>;
+}): CallableSpec<Req, Res> {
+  return {
+    request: spec.request,
+    response: spec.response,
+    scope: 'tenant',
+    handle: (context, input) => {
+      if (!context.caller) throw new Error('tenant-scoped callable without a caller');
+      return spec.handle({ ...context, caller: context.caller }, input);
+    },
+  };
 }
 

@@ -3,7 +3,7 @@ import { requirePlatformStaff } from '../services/template-lifecycle/console-acc
 import { templateLifecycleFor } from '../services/template-lifecycle/template-lifecycle.js';
 import type { TConfigView } from './schemas.js';
 import * as schemas from './template-schemas.js';
-import { define, requireCaller } from './define-callable.js';
+import { define, defineTenant } from './define-callable.js';
 
 /**
  * Template console (platform scope: the caller's `platform_role` claim must be
@@ -100,29 +100,26 @@ export const TEMPLATE_CALLABLES = {
     },
   }),
 
-  crmUpgradeStatus: define({
+  crmUpgradeStatus: defineTenant({
     request: schemas.ZUpgradeStatusRequestSchema,
     response: schemas.ZUpgradeStatusResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }) => templateLifecycleFor(services).upgrades.status(requireCaller(caller)),
+    handle: async ({ caller, services }) => templateLifecycleFor(services).upgrades.status(caller),
   }),
 
-  crmPreviewUpgrade: define({
+  crmPreviewUpgrade: defineTenant({
     request: schemas.ZPreviewUpgradeRequestSchema,
     response: schemas.ZPreviewUpgradeResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => {
-      const preview = await templateLifecycleFor(services).upgrades.preview(requireCaller(caller), input.targetVersion, input.choices ?? {});
+      const preview = await templateLifecycleFor(services).upgrades.preview(caller, input.targetVersion, input.choices ?? {});
       return { ...preview, config: toConfigView(preview.config) };
     },
   }),
 
-  crmApplyUpgrade: define({
+  crmApplyUpgrade: defineTenant({
     request: schemas.ZApplyUpgradeRequestSchema,
     response: schemas.ZApplyUpgradeResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => {
-      const result = await templateLifecycleFor(services).upgrades.apply(requireCaller(caller), {
+      const result = await templateLifecycleFor(services).upgrades.apply(caller, {
         targetVersion: input.targetVersion,
         choices: input.choices ?? {},
         ...(input.expectedRevision !== undefined ? { expectedRevision: input.expectedRevision } : {}),
@@ -131,12 +128,11 @@ export const TEMPLATE_CALLABLES = {
     },
   }),
 
-  crmMigrationProgress: define({
+  crmMigrationProgress: defineTenant({
     request: schemas.ZMigrationProgressRequestSchema,
     response: schemas.ZMigrationProgressResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      migration: await templateLifecycleFor(services).upgrades.progress(requireCaller(caller), input.jobId),
+      migration: await templateLifecycleFor(services).upgrades.progress(caller, input.jobId),
     }),
   }),
 } as const;

@@ -1,5 +1,5 @@
 import * as schemas from './workflow-schemas.js';
-import { define, requireCaller } from './define-callable.js';
+import { defineTenant } from './define-callable.js';
 
 /**
  * The workflow callables. Changing workflows, reading run logs and the
@@ -7,100 +7,89 @@ import { define, requireCaller } from './define-callable.js';
  * complete their tasks and see the tasks of records they may read.
  */
 export const WORKFLOW_CALLABLES = {
-  crmListWorkflows: define({
+  crmListWorkflows: defineTenant({
     request: schemas.ZListWorkflowsRequestSchema,
     response: schemas.ZListWorkflowsResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => ({ workflows: await services.workflows.list(requireCaller(caller), input.module) }),
+    handle: async ({ caller, services }, input) => ({ workflows: await services.workflows.list(caller, input.module) }),
   }),
 
-  crmSaveWorkflow: define({
+  crmSaveWorkflow: defineTenant({
     request: schemas.ZSaveWorkflowRequestSchema,
     response: schemas.ZWorkflowResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      workflow: await services.workflows.save(requireCaller(caller), { id: input.workflowId, module: input.module, definition: input.definition }),
+      workflow: await services.workflows.save(caller, { id: input.workflowId, module: input.module, definition: input.definition }),
     }),
   }),
 
-  crmSetWorkflowActive: define({
+  crmSetWorkflowActive: defineTenant({
     request: schemas.ZSetWorkflowActiveRequestSchema,
     response: schemas.ZWorkflowResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      workflow: await services.workflows.setActive(requireCaller(caller), input.workflowId, input.active),
+      workflow: await services.workflows.setActive(caller, input.workflowId, input.active),
     }),
   }),
 
-  crmReorderWorkflows: define({
+  crmReorderWorkflows: defineTenant({
     request: schemas.ZReorderWorkflowsRequestSchema,
     response: schemas.ZListWorkflowsResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      workflows: await services.workflows.reorder(requireCaller(caller), input.module, input.workflowIds),
+      workflows: await services.workflows.reorder(caller, input.module, input.workflowIds),
     }),
   }),
 
-  crmDeleteWorkflow: define({
+  crmDeleteWorkflow: defineTenant({
     request: schemas.ZDeleteWorkflowRequestSchema,
     response: schemas.ZDeleteWorkflowResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => {
-      await services.workflows.remove(requireCaller(caller), input.workflowId);
+      await services.workflows.remove(caller, input.workflowId);
       return { deleted: true as const };
     },
   }),
 
-  crmListWorkflowRuns: define({
+  crmListWorkflowRuns: defineTenant({
     request: schemas.ZListWorkflowRunsRequestSchema,
     response: schemas.ZListWorkflowRunsResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      runs: (await services.workflows.listRuns(requireCaller(caller), input)) as schemas.TWorkflowRunView[],
+      runs: (await services.workflows.listRuns(caller, input)) as schemas.TWorkflowRunView[],
     }),
   }),
 
-  crmTestWorkflow: define({
+  crmTestWorkflow: defineTenant({
     request: schemas.ZTestWorkflowRequestSchema,
     response: schemas.ZTestWorkflowResponseSchema,
-    scope: 'tenant',
-    handle: async ({ caller, services }, input) => services.workflows.test(requireCaller(caller), input),
+    handle: async ({ caller, services }, input) => services.workflows.test(caller, input),
   }),
 
-  crmListOutbox: define({
+  crmListOutbox: defineTenant({
     request: schemas.ZListOutboxRequestSchema,
     response: schemas.ZListOutboxResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      mails: (await services.workflows.listOutbox(requireCaller(caller), input.limit)) as schemas.TMailView[],
+      mails: (await services.workflows.listOutbox(caller, input.limit)) as schemas.TMailView[],
     }),
   }),
 
-  crmListTasks: define({
+  crmListTasks: defineTenant({
     request: schemas.ZListTasksRequestSchema,
     response: schemas.ZListTasksResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      tasks: (await services.workflows.listTasks(requireCaller(caller), input)) as schemas.TTaskView[],
+      tasks: (await services.workflows.listTasks(caller, input)) as schemas.TTaskView[],
     }),
   }),
 
-  crmSetTaskStatus: define({
+  crmSetTaskStatus: defineTenant({
     request: schemas.ZSetTaskStatusRequestSchema,
     response: schemas.ZTaskResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
-      task: (await services.workflows.setTaskStatus(requireCaller(caller), input.taskId, input.status)) as schemas.TTaskView,
+      task: (await services.workflows.setTaskStatus(caller, input.taskId, input.status)) as schemas.TTaskView,
     }),
   }),
 
-  crmRevealWebhookSecret: define({
+  crmRevealWebhookSecret: defineTenant({
     request: schemas.ZRevealWebhookSecretRequestSchema,
     response: schemas.ZRevealWebhookSecretResponseSchema,
-    scope: 'tenant',
     handle: async ({ caller, services }, input) => ({
       secretRef: input.secretRef,
-      secret: await services.workflows.revealWebhookSecret(requireCaller(caller), input.secretRef),
+      secret: await services.workflows.revealWebhookSecret(caller, input.secretRef),
     }),
   }),
 } as const;
