@@ -29,7 +29,12 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv ? resolve(process.env.INIT_CWD ?? process.cwd(), fromEnv) : resolve(REPO_ROOT, '.data');
 }
 
-/** The store's file inside a data folder. */
+/** The store's SQLite database inside a data folder. */
 export function storeFilePath(dataDir: string): string {
+  return resolve(dataDir, 'store.sqlite');
+}
+
+/** The single JSON file earlier versions kept the whole store in; imported once, then kept as a backup. */
+export function legacyStoreFilePath(dataDir: string): string {
   return resolve(dataDir, 'store.json');
 }

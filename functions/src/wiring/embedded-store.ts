@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import type { DocumentStore } from '../store/document-store.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
 import { loadIndexConfig } from '../store/memory/load-index-config.js';
-import { defaultDataDir, storeFilePath } from '../runtime/runtime-constants.js';
+import { loadDocumentsSync } from '../store/memory/legacy-json-store.js';
+import { defaultDataDir, legacyStoreFilePath, storeFilePath } from '../runtime/runtime-constants.js';
 
 /**
  * The persisted `MemoryStore` of the embedded runtime (`CRM_STORE=memory`).
@@ -33,5 +34,27 @@ async function createStore(): Promise<MemoryStore> {
   // The same index list `firebase deploy` uses: a query that would need a
   // missing composite index fails here exactly as it would in production.
   const indexes = await loadIndexConfig();
-  return new MemoryStore({ indexes, filePath: storeFilePath(dataDir) });
+  const store = new MemoryStore({ indexes, filePath: storeFilePath(dataDir) });
+  await importLegacyStore(store, dataDir);
+  return store;
+}
+
+/**
+ * A data folder from before the SQLite store holds `store.json`: import it
+ * into the new database once (atomically), then rename it to a backup so it is
+ * neither imported again nor lost.
+ */
+export async function importLegacyStore(store: MemoryStore, dataDir: string, log: (line: string) => void = console.log): Promise<number> {
+  const legacy = legacyStoreFilePath(dataDir);
+  if (!existsSync(legacy)) return 0;
+  if (store.documentCount() > 0) {
+    log(`  ${legacy} was not imported: the store database already holds data. Move the file away to silence this message.`);
+    return 0;
+  }
+  const docs = loadDocumentsSync(legacy) ?? [];
+  const n = await store.importDocuments(docs);
+  const backup = `${legacy}.imported-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+  renameSync(legacy, backup);
+  log(`  Imported ${n} documents from ${legacy} into the SQLite store; the old file is kept as ${backup}.`);
+  return n;
 }

@@ -343,7 +343,8 @@ export function matchesNode(node: FilterNode, doc: CandidateDocument): boolean {
   return node.children.some((c) => matchesNode(c, doc));
 }
 
-function compareByOrder(q: PreparedQuery, a: CandidateDocument, b: CandidateDocument): number {
+/** Firestore's order of two matching documents under the query's effective ordering. */
+export function compareByOrder(q: PreparedQuery, a: CandidateDocument, b: CandidateDocument): number {
   for (const o of q.orderBy) {
     const c = compareValues(fieldValueOf(a, o.segments) as ComparableValue, fieldValueOf(b, o.segments) as ComparableValue);
     if (c !== 0) return o.direction === 'desc' ? -c : c;
@@ -360,19 +361,22 @@ function compareToCursor(q: PreparedQuery, doc: CandidateDocument, values: reado
   return 0;
 }
 
-/** Filters, orders, applies the cursor and limit. Candidates must already be in scope. */
+/** True when the document is in the query's result set (filters, ordered fields present, after the cursor). */
+export function matchesQuery(q: PreparedQuery, doc: CandidateDocument): boolean {
+  // Ordering by a field excludes documents that lack it.
+  if (!q.orderBy.every((o) => fieldValueOf(doc, o.segments) !== undefined)) return false;
+  if (!matchesNode(q.filter, doc)) return false;
+  if (q.cursor) {
+    const c = compareToCursor(q, doc, q.cursor.values);
+    if (q.cursor.inclusive ? c < 0 : c <= 0) return false;
+  }
+  return true;
+}
+
+/** Filters, orders, applies the cursor and limit by scanning every candidate (the reference the indexed executor is tested against). */
 export function runPreparedQuery(q: PreparedQuery, candidates: Iterable<CandidateDocument>): CandidateDocument[] {
   const matched: CandidateDocument[] = [];
-  for (const doc of candidates) {
-    // Ordering by a field excludes documents that lack it.
-    if (!q.orderBy.every((o) => fieldValueOf(doc, o.segments) !== undefined)) continue;
-    if (!matchesNode(q.filter, doc)) continue;
-    if (q.cursor) {
-      const c = compareToCursor(q, doc, q.cursor.values);
-      if (q.cursor.inclusive ? c < 0 : c <= 0) continue;
-    }
-    matched.push(doc);
-  }
+  for (const doc of candidates) if (matchesQuery(q, doc)) matched.push(doc);
   matched.sort((a, b) => compareByOrder(q, a, b));
   return q.limit !== null ? matched.slice(0, q.limit) : matched;
 }

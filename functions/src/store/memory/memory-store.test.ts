@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -177,7 +177,7 @@ describe('MemoryStore persistence', () => {
   });
 
   it('round-trips every value type (Dates, NaN, -0, Infinity) through the file', async () => {
-    const filePath = join(dir, 'store.json');
+    const filePath = join(dir, 'store.sqlite');
     const a = new MemoryStore({ filePath });
     const data = { when: new Date('2024-05-06T07:08:09.010Z'), nested: { list: [new Date(0), NaN, -0, Infinity, null, 'x'] }, t: true };
     await a.set('c/d', data);
@@ -192,48 +192,67 @@ describe('MemoryStore persistence', () => {
     await expect(b.close()).resolves.toBeUndefined();
   });
 
-  it('coalesces writes after commits and refuses writes after close', async () => {
-    const filePath = join(dir, 'store.json');
-    const store = new MemoryStore({ filePath, persistDebounceMs: 20 });
-    for (let i = 0; i < 50; i++) await store.set(`c/d${i}`, { i });
-    await new Promise((r) => setTimeout(r, 80));
-    const onDisk = JSON.parse(await readFile(filePath, 'utf8')) as { documents: unknown[] };
-    expect(onDisk.documents).toHaveLength(50);
-    await store.close();
-    await expect(store.set('c/late', { v: 1 })).rejects.toThrow(/closed/);
+  it('keeps every acknowledged write in the file even when the process never closes the store (crash)', async () => {
+    const filePath = join(dir, 'store.sqlite');
+    const crashed = new MemoryStore({ filePath });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => crashed.set(`c/d${i}`, { i })));
+    await crashed.runTransaction(async (tx) => {
+      tx.set('c/tx', { n: 1 });
+    });
+    // No flush, no close: a second process opening the file sees everything that was acknowledged.
+    const reopened = new MemoryStore({ filePath });
+    expect((await reopened.query({ collection: 'c' })).map((d) => d.id).sort()).toEqual(
+      [...Array.from({ length: 50 }, (_, i) => `d${i}`), 'tx'].sort(),
+    );
+    await reopened.close();
+    await expect(reopened.set('c/late', { v: 1 })).rejects.toThrow(/closed/);
   });
 
-  it('loads the last good state when a crash left a torn temp file behind', async () => {
-    const filePath = join(dir, 'store.json');
-    const a = new MemoryStore({ filePath });
-    await a.set('c/good', { v: 1 });
-    await a.flush();
-    const good = await readFile(filePath, 'utf8');
-    // Simulate a crash mid-write of the next state: a half-written temp file, the target untouched.
-    const torn = good.replace('"v":1', '"v":2').slice(0, Math.floor(good.length / 2));
-    await writeFile(join(dir, `.store.json.tmp-999-deadbeef`), torn);
-    const b = new MemoryStore({ filePath });
-    expect((await b.get('c/good'))?.data).toEqual({ v: 1 });
-    expect((await readdir(dir)).sort()).toEqual(['store.json']); // leftover temp cleaned up
-    await b.close();
-  });
-
-  it('refuses to start over a corrupt store file instead of silently losing data', async () => {
-    const filePath = join(dir, 'store.json');
+  it('refuses to start over a file that is not a store database instead of silently losing data', async () => {
+    const filePath = join(dir, 'store.sqlite');
     await writeFile(filePath, '{"version":1,"documents":[{"path":"c/d","da');
-    expect(() => new MemoryStore({ filePath })).toThrow(/not valid JSON/);
+    expect(() => new MemoryStore({ filePath })).toThrow(/is not a CRM store database/);
   });
 
-  it('starts empty when the file does not exist yet', async () => {
-    const store = new MemoryStore({ filePath: join(dir, 'nested-missing', 'store.json') });
+  it('starts empty when the file and its folder do not exist yet', async () => {
+    const store = new MemoryStore({ filePath: join(dir, 'nested-missing', 'store.sqlite') });
     expect(await store.query({ collection: 'c' })).toEqual([]);
+    expect((await readdir(join(dir, 'nested-missing'))).length).toBeGreaterThan(0);
+    await store.close();
   });
 
-  it('reports persistence failures from flush()', async () => {
-    const errors: unknown[] = [];
-    const store = new MemoryStore({ filePath: join(dir, 'no-such-dir', 'store.json'), onPersistError: (e) => errors.push(e) });
-    await store.set('c/d', { v: 1 });
-    await expect(store.flush()).rejects.toThrow(/ENOENT/);
-    expect(errors.length).toBeGreaterThan(0);
+  it('redelivers to a durable subscription, after a restart, every change its listener had not finished', async () => {
+    const filePath = join(dir, 'store.sqlite');
+    const a = new MemoryStore({ filePath });
+    const seenByA: string[] = [];
+    a.onChange(
+      'c',
+      async (change) => {
+        seenByA.push(change.path);
+        if (change.path === 'c/2') await new Promise(() => undefined); // the process dies inside this handler
+      },
+      { subscription: 'handler' },
+    );
+    await a.set('c/1', { v: 1 });
+    await a.set('c/2', { v: 2 });
+    await a.set('c/3', { v: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seenByA).toEqual(['c/1', 'c/2']);
+
+    const b = new MemoryStore({ filePath });
+    const seenByB: Array<{ path: string; eventId: string; kind: string }> = [];
+    b.onChange('c', (change) => void seenByB.push({ path: change.path, eventId: change.eventId, kind: change.kind }), { subscription: 'handler' });
+    await b.whenIdle();
+    expect(seenByB.map((c) => c.path)).toEqual(['c/2', 'c/3']);
+    expect(seenByB.every((c) => c.kind === 'created' && c.eventId.length > 0)).toBe(true);
+    await b.close();
+
+    // Everything was finished: the next start replays nothing.
+    const c = new MemoryStore({ filePath });
+    const seenByC: string[] = [];
+    c.onChange('c', (change) => void seenByC.push(change.path), { subscription: 'handler' });
+    await c.whenIdle();
+    expect(seenByC).toEqual([]);
+    await c.close();
   });
 });

@@ -1,9 +1,18 @@
 /**
- * MemoryStore: the embedded DocumentStore with Firestore's semantics.
+ * MemoryStore: the embedded DocumentStore with Firestore's semantics, on a
+ * real database (document-database.ts: SQLite, in a file or in memory).
  *
  * Pure parts live beside it (compare-values, match-query, index-planner,
- * write-data, persistence); this class owns state, transactions, the change
- * feed, metering and persistence scheduling.
+ * index-plan, index-key, write-data); this class owns transactions, the
+ * change feed, metering and query execution over the database's indexes.
+ *
+ * Queries: the planner first refuses what Firestore would refuse (missing
+ * composite index); then each conjunction of the query is read from a sorted
+ * physical index in pages, checked against the whole filter, and the
+ * conjunctions are merged in Firestore's order: O(log N + page), not a scan.
+ *
+ * Writes are acknowledged only once durable: a commit is one SQLite
+ * transaction, and its promise resolves after the fsync of its group.
  *
  * Transactions are optimistic: every document and query result read is
  * recorded with its version, writes are buffered, and the commit (a single
@@ -30,41 +39,46 @@ import {
   type WriteData,
 } from '../document-store.js';
 import { BillingMeter } from '../billing-meter.js';
-import { compareStrings, comparePaths, valuesEqual } from './compare-values.js';
+import { compareStrings, valuesEqual } from './compare-values.js';
+import { DocumentDatabase, type DocumentRow, type NewEvent, type RowChange } from './document-database.js';
+import { planTerm } from './index-plan.js';
 import { IndexPlanner, type IndexConfig } from './index-planner.js';
-import { prepareQuery, runPreparedQuery, type PreparedQuery } from './match-query.js';
-import { collectionIdOf, idOf, parentOf, parseCollectionPath, parseDocumentPath, parseFieldPath } from './paths.js';
-import { loadDocumentsSync, serializeDocuments, writeFileAtomic } from './persistence.js';
+import { compareByOrder, matchesQuery, prepareQuery, type PreparedQuery } from './match-query.js';
+import { collectionIdOf, parseCollectionPath, parseDocumentPath, parseFieldPath } from './paths.js';
 import { applyOps, copyDataOut, getField, planMerge, planReplace, planUpdate } from './write-data.js';
 
 export const MAX_WRITES_PER_COMMIT = 500;
 export const MAX_AGGREGATIONS = 5;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Documents read from an index per step of a query; grows while the filter rejects what it reads. */
+const FIRST_PAGE = 32;
+const MAX_PAGE = 1000;
+/** Journal entries loaded per step when a durable subscription catches up. */
+const REPLAY_BATCH = 1000;
 
 export interface MemoryStoreOptions {
   /** Parsed `firestore.indexes.json`; queries needing an index not listed fail like production. Default: no indexes. */
   readonly indexes?: IndexConfig;
   /** Set false only for throwaway experiments; production always enforces indexes. Default true. */
   readonly enforceIndexes?: boolean;
-  /** Persist the whole store to this JSON file (atomic replace) and load it on construction. */
+  /** The SQLite database file (created when missing). Default: an in-memory database. */
   readonly filePath?: string;
-  /** Coalescing window for persistence after commits. Default 50 ms. */
-  readonly persistDebounceMs?: number;
   /** Change listeners never fail writes; their errors are reported here. Default: console.error. */
   readonly onListenerError?: (error: unknown, change: DocumentChange) => void;
-  /** Background persistence errors are reported here (flush() also rejects). Default: console.error. */
-  readonly onPersistError?: (error: unknown) => void;
   /** Attempts per transaction before failing with `aborted`. Default 5. */
   readonly maxTransactionAttempts?: number;
   /** Clock for commit times (tests). */
   readonly now?: () => Date;
 }
 
-interface DocRecord {
-  readonly path: string;
-  readonly data: DocumentData;
-  readonly createTime: Date;
-  readonly updateTime: Date;
+/** Options of `onChange` that only MemoryStore understands. */
+export interface ChangeSubscriptionOptions {
+  /**
+   * A durable subscription: changes are journaled with the commit, and after a
+   * restart a listener subscribing under the same name first receives every
+   * change it had not finished (at-least-once; handlers must be idempotent).
+   */
+  readonly subscription?: string;
 }
 
 interface PendingWrite {
@@ -74,22 +88,63 @@ interface PendingWrite {
   readonly apply: (existing: DocumentData | null) => DocumentData | null;
 }
 
+interface QueuedChange {
+  readonly change: DocumentChange;
+  /** Journal sequence number, for durable subscriptions. */
+  readonly seq: number | null;
+}
+
 interface ListenerEntry {
   readonly collectionId: string;
   readonly listener: ChangeListener;
-  readonly queue: DocumentChange[];
+  readonly subscription: string | null;
+  readonly queue: QueuedChange[];
   running: boolean;
   active: boolean;
 }
 
-function toStored(record: DocRecord): StoredDocument {
+function toStored(row: DocumentRow): StoredDocument {
   return {
-    id: idOf(record.path),
-    path: record.path,
-    data: copyDataOut(record.data),
-    createTime: new Date(record.createTime.getTime()),
-    updateTime: new Date(record.updateTime.getTime()),
+    id: row.path.slice(row.path.lastIndexOf('/') + 1),
+    path: row.path,
+    data: copyDataOut(row.data),
+    createTime: new Date(row.createTime),
+    updateTime: new Date(row.updateTime),
   };
+}
+
+/** Rows of one index range, in the query's order, read page by page and filtered. */
+class RangeCursor {
+  private buffer: DocumentRow[] = [];
+  private position = 0;
+  private resumeAfter: Buffer | null = null;
+  private exhausted = false;
+  private pageSize: number;
+
+  constructor(
+    private readonly read: (pageSize: number, resumeAfter: Buffer | null) => Array<{ sort: Buffer; row: DocumentRow }>,
+    private readonly accept: (row: DocumentRow) => boolean,
+    limit: number | null,
+  ) {
+    this.pageSize = limit === null ? MAX_PAGE : Math.min(MAX_PAGE, Math.max(FIRST_PAGE, limit + 1));
+  }
+
+  peek(): DocumentRow | null {
+    while (this.position >= this.buffer.length) {
+      if (this.exhausted) return null;
+      const page = this.read(this.pageSize, this.resumeAfter);
+      if (page.length < this.pageSize) this.exhausted = true;
+      if (page.length > 0) this.resumeAfter = (page[page.length - 1] as { sort: Buffer }).sort;
+      this.buffer = page.map((p) => p.row).filter(this.accept);
+      this.position = 0;
+      this.pageSize = Math.min(MAX_PAGE, this.pageSize * 2);
+    }
+    return this.buffer[this.position] as DocumentRow;
+  }
+
+  advance(): void {
+    this.position++;
+  }
 }
 
 function buildCreate(path: string, data: WriteData): PendingWrite {
@@ -221,21 +276,14 @@ class MemoryWriteBatch implements WriteBatch {
   async commit(): Promise<void> {
     if (this.committed) throw new StoreError('failed-precondition', 'This WriteBatch has already been committed.');
     this.committed = true;
-    this.store.commitWrites(this.writes);
+    await this.store.commitWrites(this.writes);
   }
 }
 
 export class MemoryStore implements DocumentStore {
   readonly meter = new BillingMeter();
 
-  private readonly docs = new Map<string, DocRecord>();
-  /** Collection path -> documents directly in it. */
-  private readonly byCollection = new Map<string, Map<string, DocRecord>>();
-  /** Collection id -> collection paths with that id (collection-group scans). */
-  private readonly collectionsById = new Map<string, Set<string>>();
-  /** Path -> sequence number of the last commit that changed it (deletes included). */
-  private readonly versions = new Map<string, number>();
-  private sequence = 0;
+  private readonly db: DocumentDatabase;
   private lastCommitMs = 0;
 
   private readonly planner: IndexPlanner;
@@ -247,6 +295,7 @@ export class MemoryStore implements DocumentStore {
   private priorityQueue: Promise<void> = Promise.resolve();
   private priorityHolder: object | null = null;
   private priorityReleased: Array<() => void> = [];
+  private readonly priorityRelease = new Map<object, () => void>();
 
   // Change feed.
   private readonly listeners = new Set<ListenerEntry>();
@@ -254,14 +303,6 @@ export class MemoryStore implements DocumentStore {
   private idleWaiters: Array<() => void> = [];
   private readonly onListenerError: (error: unknown, change: DocumentChange) => void;
 
-  // Persistence.
-  private readonly filePath: string | null;
-  private readonly debounceMs: number;
-  private readonly onPersistError: (error: unknown) => void;
-  private dirty = false;
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
-  private lastPersistError: unknown = null;
   private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -272,16 +313,29 @@ export class MemoryStore implements DocumentStore {
     this.onListenerError =
       options.onListenerError ??
       ((error, change) => console.error(`MemoryStore change listener failed for ${change.kind} ${change.path}:`, error));
-    this.onPersistError = options.onPersistError ?? ((error) => console.error('MemoryStore persistence failed:', error));
-    this.filePath = options.filePath ?? null;
-    this.debounceMs = options.persistDebounceMs ?? 50;
-    if (this.filePath) {
-      for (const d of loadDocumentsSync(this.filePath) ?? []) {
-        parseDocumentPath(d.path);
-        this.putRecord({ path: d.path, data: d.data, createTime: d.createTime, updateTime: d.updateTime });
-        this.lastCommitMs = Math.max(this.lastCommitMs, d.updateTime.getTime());
-      }
-    }
+    this.db = new DocumentDatabase(options.filePath ?? null);
+  }
+
+  /** Number of documents stored (all collections). */
+  documentCount(): number {
+    return this.db.documentCount();
+  }
+
+  /**
+   * Loads documents as they are (a migration from another format): no events,
+   * no metering, one atomic commit. Existing documents with the same path are replaced.
+   */
+  async importDocuments(docs: Iterable<{ path: string; data: DocumentData; createTime: Date; updateTime: Date }>): Promise<number> {
+    const n = this.db.importDocuments(
+      (function* () {
+        for (const d of docs) {
+          parseDocumentPath(d.path);
+          yield { path: d.path, data: d.data, createTime: d.createTime.getTime(), updateTime: d.updateTime.getTime() };
+        }
+      })(),
+    );
+    await this.db.whenDurable();
+    return n;
   }
 
   // ---------------------------------------------------------------- reads
@@ -289,8 +343,8 @@ export class MemoryStore implements DocumentStore {
   async get(path: string): Promise<StoredDocument | null> {
     parseDocumentPath(path);
     this.meter.documentsRequested(1);
-    const record = this.docs.get(path);
-    return record ? toStored(record) : null;
+    const row = this.db.get(path);
+    return row ? toStored(row) : null;
   }
 
   async getAll(paths: readonly string[]): Promise<Array<StoredDocument | null>> {
@@ -298,8 +352,8 @@ export class MemoryStore implements DocumentStore {
     for (const p of paths) parseDocumentPath(p);
     this.meter.documentsRequested(paths.length);
     return paths.map((p) => {
-      const record = this.docs.get(p);
-      return record ? toStored(record) : null;
+      const row = this.db.get(p);
+      return row ? toStored(row) : null;
     });
   }
 
@@ -327,12 +381,15 @@ export class MemoryStore implements DocumentStore {
       return { alias, op: f.op, segments: f.op === 'count' ? null : parseFieldPath(f.field) };
     });
     const q = this.prepare(spec);
-    const results = this.run(q);
-    this.meter.aggregationMatched(results.length);
+    const countOnly = plans.every((p) => p.segments === null);
+    const counted = countOnly ? this.countFromIndex(q) : null;
+    const results = counted === null ? this.run(q) : [];
+    const matched = counted ?? results.length;
+    this.meter.aggregationMatched(matched);
     const out: AggregateResult = {};
     for (const plan of plans) {
       if (plan.segments === null) {
-        out[plan.alias] = results.length;
+        out[plan.alias] = matched;
         continue;
       }
       let sum = 0;
@@ -352,16 +409,7 @@ export class MemoryStore implements DocumentStore {
 
   async listDocumentIds(collectionPath: string): Promise<string[]> {
     parseCollectionPath(collectionPath);
-    const prefix = `${collectionPath}/`;
-    const ids = new Set<string>();
-    // Like listDocuments, include "missing" documents that only have subcollections.
-    for (const path of this.docs.keys()) {
-      if (!path.startsWith(prefix)) continue;
-      const rest = path.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      ids.add(slash === -1 ? rest : rest.slice(0, slash));
-    }
-    const list = [...ids].sort(compareStrings);
+    const list = this.db.listDocumentIds(collectionPath).sort(compareStrings);
     this.meter.queryReturned(list.length);
     return list;
   }
@@ -369,19 +417,19 @@ export class MemoryStore implements DocumentStore {
   // ---------------------------------------------------------------- writes
 
   async create(path: string, data: WriteData): Promise<void> {
-    this.commitWrites([buildCreate(path, data)]);
+    await this.commitWrites([buildCreate(path, data)]);
   }
 
   async set(path: string, data: WriteData, options?: { merge?: boolean }): Promise<void> {
-    this.commitWrites([buildSet(path, data, options)]);
+    await this.commitWrites([buildSet(path, data, options)]);
   }
 
   async update(path: string, data: UpdateData): Promise<void> {
-    this.commitWrites([buildUpdate(path, data)]);
+    await this.commitWrites([buildUpdate(path, data)]);
   }
 
   async delete(path: string): Promise<void> {
-    this.commitWrites([buildDelete(path)]);
+    await this.commitWrites([buildDelete(path)]);
   }
 
   batch(): WriteBatch {
@@ -405,7 +453,11 @@ export class MemoryStore implements DocumentStore {
           tx.finished = true;
         }
         await this.waitForPriority(token);
-        if (this.tryCommitTransaction(tx)) return result;
+        const committed = this.tryCommitTransaction(tx);
+        if (committed !== false) {
+          await committed;
+          return result;
+        }
       }
       throw new StoreError('aborted', `Transaction aborted after ${this.maxAttempts} attempts because of contention.`);
     } finally {
@@ -415,9 +467,23 @@ export class MemoryStore implements DocumentStore {
 
   // ---------------------------------------------------------------- change feed
 
-  onChange(collectionId: string, listener: ChangeListener): () => void {
-    const entry: ListenerEntry = { collectionId, listener, queue: [], running: false, active: true };
+  onChange(collectionId: string, listener: ChangeListener, options: ChangeSubscriptionOptions = {}): () => void {
+    const subscription = options.subscription ?? null;
+    const entry: ListenerEntry = { collectionId, listener, subscription, queue: [], running: false, active: true };
     this.listeners.add(entry);
+    if (subscription !== null) {
+      // Replay what this subscription had not finished before the last stop (or crash).
+      let cursor = this.db.subscribe(subscription, collectionId);
+      for (;;) {
+        const batch = this.db.pendingEvents(collectionId, cursor, REPLAY_BATCH);
+        for (const e of batch) {
+          const change: DocumentChange = { eventId: e.eventId, kind: e.kind, path: e.path, before: e.before, after: e.after, time: new Date(e.time) };
+          this.enqueue(entry, change, e.seq);
+          cursor = e.seq;
+        }
+        if (batch.length < REPLAY_BATCH) break;
+      }
+    }
     return () => {
       entry.active = false;
       this.pendingDeliveries -= entry.queue.length;
@@ -444,36 +510,19 @@ export class MemoryStore implements DocumentStore {
     return id;
   }
 
-  // ---------------------------------------------------------------- persistence
+  // ---------------------------------------------------------------- durability
 
-  /** Writes any pending state to disk now and waits for it. */
+  /** Resolves when every write acknowledged so far is on stable storage (every write is, before it resolves). */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    // A failure from an earlier background write is retried here, not rethrown.
-    this.lastPersistError = null;
-    for (;;) {
-      if (this.writing) {
-        await this.writing;
-        if (this.lastPersistError) {
-          const error = this.lastPersistError;
-          this.lastPersistError = null;
-          throw error;
-        }
-      } else if (this.dirty) {
-        this.startWrite();
-      } else {
-        return;
-      }
-    }
+    await this.db.whenDurable();
   }
 
-  /** Flushes and refuses further writes. */
+  /** Refuses further writes, makes everything durable and closes the database. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    await this.flush();
+    await this.db.whenDurable();
+    this.db.close();
   }
 
   // ---------------------------------------------------------------- internals (used by tx/batch)
@@ -484,9 +533,9 @@ export class MemoryStore implements DocumentStore {
     for (const p of paths) parseDocumentPath(p);
     this.meter.documentsRequested(paths.length);
     return paths.map((p) => {
-      tx.readVersions.set(p, this.versions.get(p) ?? 0);
-      const record = this.docs.get(p);
-      return record ? toStored(record) : null;
+      const row = this.db.get(p);
+      tx.readVersions.set(p, row?.version ?? 0);
+      return row ? toStored(row) : null;
     });
   }
 
@@ -495,71 +544,90 @@ export class MemoryStore implements DocumentStore {
     const q = this.prepare(spec);
     const results = this.run(q);
     this.meter.queryReturned(results.length);
-    tx.queryReads.push({ q, fingerprint: this.fingerprint(results) });
+    tx.queryReads.push({ q, fingerprint: fingerprint(results) });
     return results.map(toStored);
   }
 
-  /** Applies writes atomically (all or nothing) and publishes them. @internal */
-  commitWrites(writes: readonly PendingWrite[]): void {
+  /**
+   * Applies writes atomically (all or nothing) and publishes them; the promise
+   * resolves once the commit is durable. @internal
+   */
+  commitWrites(writes: readonly PendingWrite[]): Promise<void> | null {
     if (this.closed) throw new StoreError('unavailable', 'MemoryStore is closed.');
     if (writes.length > MAX_WRITES_PER_COMMIT) {
       throw new StoreError('invalid-argument', `A commit may contain at most ${MAX_WRITES_PER_COMMIT} writes (got ${writes.length}).`);
     }
-    if (writes.length === 0) return;
+    if (writes.length === 0) return null;
     // Stage every write first; any failure leaves the store untouched.
     const staged = new Map<string, DocumentData | null>();
-    const before = new Map<string, DocRecord | undefined>();
+    const before = new Map<string, DocumentRow | null>();
     for (const w of writes) {
-      if (!before.has(w.path)) before.set(w.path, this.docs.get(w.path));
-      const current = staged.has(w.path) ? (staged.get(w.path) ?? null) : (this.docs.get(w.path)?.data ?? null);
+      if (!before.has(w.path)) before.set(w.path, this.db.get(w.path));
+      const current = staged.has(w.path) ? (staged.get(w.path) ?? null) : (before.get(w.path)?.data ?? null);
       staged.set(w.path, w.apply(current));
     }
 
     const nowMs = Math.max(this.clock().getTime(), this.lastCommitMs);
     this.lastCommitMs = nowMs;
     const time = new Date(nowMs);
-    const seq = ++this.sequence;
+    const rows: RowChange[] = [];
     const changes: DocumentChange[] = [];
+    const journal: NewEvent[] = [];
+    const journaled: boolean[] = [];
     for (const [path, after] of staged) {
-      const prior = before.get(path);
+      const prior = before.get(path) ?? null;
       if (!prior && !after) continue;
       if (prior && after && valuesEqual(prior.data, after)) continue; // no-op write: no new version, no event
-      if (after) {
-        this.putRecord({ path, data: after, createTime: prior ? prior.createTime : time, updateTime: time });
-      } else {
-        this.removeRecord(path);
-      }
-      this.versions.set(path, seq);
-      changes.push({
+      rows.push({ path, before: prior, after });
+      const change: DocumentChange = {
         eventId: randomUUID(),
         kind: !prior ? 'created' : after ? 'updated' : 'deleted',
         path,
         before: prior ? prior.data : null,
         after,
         time,
-      });
+      };
+      changes.push(change);
+      const collectionId = collectionIdOf(path);
+      const durable = this.db.durableCollections.has(collectionId);
+      journaled.push(durable);
+      if (durable) journal.push({ ...change, time: nowMs, collectionId });
     }
     const deletes = writes.filter((w) => w.isDelete).length;
+    const { eventSeqs } = rows.length > 0 ? this.db.commit(rows, nowMs, journal) : { eventSeqs: [] };
     this.meter.committed(writes.length - deletes, deletes);
-    if (changes.length > 0) {
-      this.publish(changes);
-      this.schedulePersist();
+    let next = 0;
+    const seqs = changes.map((_, i) => (journaled[i] ? (eventSeqs[next++] as number) : null));
+    const publishAll = (): void => changes.forEach((change, i) => this.publish(change, seqs[i] ?? null));
+    const durable = rows.length > 0 ? this.db.whenDurable() : null;
+    // Listeners see a change once it is durable, like a trigger sees only committed writes.
+    if (!durable) {
+      publishAll();
+      return null;
     }
+    this.pendingDeliveries++; // whenIdle() also waits for changes not yet published
+    return durable.then(
+      () => {
+        this.pendingDeliveries--;
+        publishAll();
+        this.checkIdle();
+      },
+      (error: unknown) => {
+        this.pendingDeliveries--;
+        this.checkIdle();
+        throw error;
+      },
+    );
   }
 
-  private tryCommitTransaction(tx: MemoryTransaction): boolean {
+  private tryCommitTransaction(tx: MemoryTransaction): Promise<void> | null | false {
     for (const [path, version] of tx.readVersions) {
-      if ((this.versions.get(path) ?? 0) !== version) return false;
+      if (this.db.version(path) !== version) return false;
     }
     for (const read of tx.queryReads) {
-      if (this.fingerprint(this.run(read.q)) !== read.fingerprint) return false;
+      if (fingerprint(this.run(read.q)) !== read.fingerprint) return false;
     }
-    this.commitWrites(tx.writes);
-    return true;
-  }
-
-  private fingerprint(results: readonly DocRecord[]): string {
-    return results.map((r) => `${r.path}@${this.versions.get(r.path) ?? 0}`).join('\n');
+    return this.commitWrites(tx.writes);
   }
 
   private prepare(spec: QuerySpec): PreparedQuery {
@@ -568,48 +636,67 @@ export class MemoryStore implements DocumentStore {
     return q;
   }
 
-  private run(q: PreparedQuery): DocRecord[] {
-    let candidates: Iterable<DocRecord>;
-    if (q.collectionGroup) {
-      const all: DocRecord[] = [];
-      for (const collectionPath of this.collectionsById.get(q.collectionId) ?? []) {
-        for (const record of this.byCollection.get(collectionPath)?.values() ?? []) all.push(record);
+  /** The query's results, read from sorted indexes (see the header). */
+  private run(q: PreparedQuery): DocumentRow[] {
+    const accept = (row: DocumentRow): boolean => matchesQuery(q, row);
+    const cursors: RangeCursor[] = [];
+    for (const term of q.dnf) {
+      const plan = planTerm(q, term);
+      const ix = this.db.ensureIndex(plan.defKey);
+      const scope = this.db.scopeId(plan.def, q.collection);
+      if (scope === null) continue; // no document was ever stored in this collection
+      for (const range of plan.ranges) {
+        const prefix = this.db.prefixId(range.prefixKey);
+        if (prefix === null) continue; // no document ever had these values
+        cursors.push(new RangeCursor((n, after) => this.db.scan(ix, scope, prefix, range, plan.reverse, n, after), accept, q.limit));
       }
-      candidates = all;
-    } else {
-      candidates = this.byCollection.get(q.collection)?.values() ?? [];
     }
-    return runPreparedQuery(q, candidates) as DocRecord[];
+    const out: DocumentRow[] = [];
+    const seen = new Set<string>();
+    const limit = q.limit ?? Number.POSITIVE_INFINITY;
+    while (out.length < limit) {
+      // k-way merge in the query's order; a document matched by several ranges comes once.
+      let best: RangeCursor | null = null;
+      let bestRow: DocumentRow | null = null;
+      for (const c of cursors) {
+        const row = c.peek();
+        if (row && (!bestRow || compareByOrder(q, row, bestRow) < 0)) {
+          best = c;
+          bestRow = row;
+        }
+      }
+      if (!best || !bestRow) break;
+      best.advance();
+      if (seen.has(bestRow.path)) continue;
+      seen.add(bestRow.path);
+      out.push(bestRow);
+    }
+    return out;
   }
 
-  private putRecord(record: DocRecord): void {
-    this.docs.set(record.path, record);
-    const parent = parentOf(record.path);
-    let inCollection = this.byCollection.get(parent);
-    if (!inCollection) {
-      inCollection = new Map();
-      this.byCollection.set(parent, inCollection);
-      const id = idOf(parent);
-      let paths = this.collectionsById.get(id);
-      if (!paths) {
-        paths = new Set();
-        this.collectionsById.set(id, paths);
-      }
-      paths.add(parent);
+  /**
+   * A count answered from index entries alone, when each conjunction is exactly
+   * one index range (no filter left to check per document); null otherwise.
+   */
+  private countFromIndex(q: PreparedQuery): number | null {
+    if (q.dnf.length !== 1 || q.cursor !== null || q.limit !== null) return null;
+    const term = q.dnf[0] as NonNullable<(typeof q.dnf)[0]>;
+    // Only equality and array-contains(-any) filters: the prefix is the whole filter.
+    if (!term.every((f) => f.field !== '__name__' && (f.op === '==' || f.op === 'in' || f.op === 'array-contains' || f.op === 'array-contains-any'))) return null;
+    if (q.orderBy.length !== 1) return null;
+    const plan = planTerm(q, term);
+    if (plan.def.prefix.length !== term.length) return null;
+    const ix = this.db.ensureIndex(plan.defKey);
+    const scope = this.db.scopeId(plan.def, q.collection);
+    if (scope === null) return 0;
+    const ids = plan.ranges.map((range) => ({ range, prefix: this.db.prefixId(range.prefixKey) })).filter((r) => r.prefix !== null);
+    if (ids.length === 1) {
+      const only = ids[0] as { range: (typeof plan.ranges)[0]; prefix: number };
+      return this.db.countRange(ix, scope, only.prefix, only.range);
     }
-    inCollection.set(record.path, record);
-  }
-
-  private removeRecord(path: string): void {
-    this.docs.delete(path);
-    const parent = parentOf(path);
-    const inCollection = this.byCollection.get(parent);
-    if (!inCollection) return;
-    inCollection.delete(path);
-    if (inCollection.size === 0) {
-      this.byCollection.delete(parent);
-      this.collectionsById.get(idOf(parent))?.delete(parent);
-    }
+    const docs = new Set<number>();
+    for (const { range, prefix } of ids) for (const doc of this.db.docsOfRange(ix, scope, prefix as number, range)) docs.add(doc);
+    return docs.size;
   }
 
   private acquirePriority(token: object): Promise<void> {
@@ -621,8 +708,6 @@ export class MemoryStore implements DocumentStore {
       this.priorityHolder = token;
     });
   }
-
-  private readonly priorityRelease = new Map<object, () => void>();
 
   private releasePriority(token: object): void {
     if (this.priorityHolder === token) {
@@ -642,22 +727,28 @@ export class MemoryStore implements DocumentStore {
     }
   }
 
-  private publish(changes: readonly DocumentChange[]): void {
-    for (const change of changes) {
-      const collectionId = collectionIdOf(change.path);
-      for (const entry of this.listeners) {
-        if (entry.collectionId !== collectionId) continue;
-        // Each listener gets its own copy: a listener mutating its event cannot affect others.
-        entry.queue.push({
-          ...change,
-          before: change.before ? copyDataOut(change.before) : null,
-          after: change.after ? copyDataOut(change.after) : null,
-          time: new Date(change.time.getTime()),
-        });
-        this.pendingDeliveries++;
-        this.pump(entry);
-      }
+  private publish(change: DocumentChange, seq: number | null): void {
+    const collectionId = collectionIdOf(change.path);
+    for (const entry of this.listeners) {
+      if (entry.collectionId !== collectionId) continue;
+      // A durable subscription only takes journaled changes, so a replay never misses one it was handed live.
+      this.enqueue(entry, change, entry.subscription !== null ? seq : null);
     }
+  }
+
+  private enqueue(entry: ListenerEntry, change: DocumentChange, seq: number | null): void {
+    // Each listener gets its own copy: a listener mutating its event cannot affect others.
+    entry.queue.push({
+      change: {
+        ...change,
+        before: change.before ? copyDataOut(change.before) : null,
+        after: change.after ? copyDataOut(change.after) : null,
+        time: new Date(change.time.getTime()),
+      },
+      seq,
+    });
+    this.pendingDeliveries++;
+    this.pump(entry);
   }
 
   private pump(entry: ListenerEntry): void {
@@ -669,7 +760,7 @@ export class MemoryStore implements DocumentStore {
 
   private async drain(entry: ListenerEntry): Promise<void> {
     while (entry.active && entry.queue.length > 0) {
-      const change = entry.queue.shift() as DocumentChange;
+      const { change, seq } = entry.queue.shift() as QueuedChange;
       try {
         await entry.listener(change);
       } catch (error) {
@@ -679,6 +770,7 @@ export class MemoryStore implements DocumentStore {
           // An error reporter that throws must not break delivery.
         }
       }
+      if (entry.subscription !== null && seq !== null && !this.closed) this.db.acknowledge(entry.subscription, entry.collectionId, seq);
       this.pendingDeliveries--;
       this.checkIdle();
     }
@@ -691,32 +783,8 @@ export class MemoryStore implements DocumentStore {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
 
-  private schedulePersist(): void {
-    if (!this.filePath) return;
-    this.dirty = true;
-    if (this.timer || this.writing) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.startWrite();
-    }, this.debounceMs);
-  }
-
-  private startWrite(): void {
-    if (!this.filePath || this.writing) return;
-    const filePath = this.filePath;
-    this.dirty = false;
-    // Serialise synchronously: the snapshot is exactly the committed state now.
-    const contents = serializeDocuments([...this.docs.values()].sort((a, b) => comparePaths(a.path, b.path)));
-    this.writing = writeFileAtomic(filePath, contents)
-      .catch((error: unknown) => {
-        this.dirty = true; // retry on the next flush/commit
-        this.lastPersistError = error;
-        this.onPersistError(error);
-      })
-      .finally(() => {
-        this.writing = null;
-        if (this.dirty && !this.timer && !this.lastPersistError) this.schedulePersist();
-      });
-  }
+function fingerprint(results: readonly DocumentRow[]): string {
+  return results.map((r) => `${r.path}@${r.version}`).join('\n');
 }

@@ -1,16 +1,11 @@
 /**
- * On-disk format of MemoryStore and its crash-safe writer.
- *
- * The file is replaced atomically: write a temp file in the same directory,
- * fsync it, rename it over the target, fsync the directory. A crash at any
- * point leaves either the previous complete file or the new complete file;
- * a torn temp file is never read (and is cleaned up on the next load).
+ * Reader of the single-JSON-file format that MemoryStore used before its
+ * SQLite database: the embedded runtime imports such a file once (see
+ * wiring/embedded-store.ts). Nothing writes this format any more.
  */
 import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { StoreError, type DocumentData, type StoreValue } from '../document-store.js';
+import { StoreError, type DocumentData } from '../document-store.js';
 import { copyIn, isPlainObject } from './write-data.js';
 
 export const FORMAT_VERSION = 1;
@@ -24,20 +19,6 @@ export interface PersistedDocument {
   readonly updateTime: Date;
 }
 
-function encodeValue(value: StoreValue): unknown {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    // JSON has no NaN/Infinity/-0; tag them so they survive.
-    if (Number.isFinite(value) && !Object.is(value, -0)) return value;
-    return { __number__: Object.is(value, -0) ? '-0' : String(value) };
-  }
-  if (value instanceof Date) return { [DATE_TAG]: value.toISOString() };
-  if (Array.isArray(value)) return value.map(encodeValue);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = encodeValue(value[key] as StoreValue);
-  return out;
-}
-
 function decodeValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decodeValue);
   if (isPlainObject(value)) {
@@ -49,19 +30,6 @@ function decodeValue(value: unknown): unknown {
     return out;
   }
   return value;
-}
-
-export function serializeDocuments(docs: Iterable<PersistedDocument>): string {
-  const documents = [];
-  for (const d of docs) {
-    documents.push({
-      path: d.path,
-      createTime: d.createTime.toISOString(),
-      updateTime: d.updateTime.toISOString(),
-      data: encodeValue(d.data),
-    });
-  }
-  return JSON.stringify({ format: 'crm-pro-memory-store', version: FORMAT_VERSION, documents });
 }
 
 export function deserializeDocuments(text: string, source: string): PersistedDocument[] {
@@ -120,37 +88,4 @@ export function loadDocumentsSync(filePath: string): PersistedDocument[] | null 
     throw error;
   }
   return deserializeDocuments(text, filePath);
-}
-
-/** Atomically replaces `filePath` with `contents`. */
-export async function writeFileAtomic(filePath: string, contents: string): Promise<void> {
-  const dir = dirname(filePath);
-  const temp = join(dir, `${tempPrefix(filePath)}${process.pid}-${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, filePath);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  // Make the rename itself durable; not supported on every platform, so best effort.
-  try {
-    const dirHandle = await open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  } catch {
-    // e.g. Windows cannot fsync a directory.
-  }
 }

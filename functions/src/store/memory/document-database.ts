@@ -1,0 +1,502 @@
+/**
+ * MemoryStore's storage: SQLite through better-sqlite3, one row per document,
+ * and real sorted indexes (one B-tree of entries per physical index, see
+ * index-plan.ts). In a file it is the embedded runtime's durable database; with
+ * no file it is an in-memory database for tests, the same code either way.
+ *
+ * Durability: the database runs in WAL mode with `synchronous=NORMAL`, so a
+ * commit is a fast append to the WAL; `whenDurable()` then fsyncs the WAL
+ * (off the event loop, on libuv's pool) and every commit made before that
+ * fsync started is durable when it resolves. Commits made while one fsync runs
+ * share the next one (group commit). MemoryStore acknowledges a write only
+ * after its group's fsync.
+ *
+ * Everything here is synchronous except the fsync: one commit is one SQLite
+ * transaction, atomic on disk and on Node's single thread.
+ */
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { deserialize, serialize } from 'node:v8';
+import type BetterSqlite3 from 'better-sqlite3';
+import { StoreError, type DocumentData } from '../document-store.js';
+import { indexEntries, parsePhysicalIndexKey, type IndexEntry, type KeyRange, type PhysicalIndexDef } from './index-plan.js';
+import { collectionIdOf, parentOf } from './paths.js';
+
+const SCHEMA_VERSION = 1;
+/** Sort keys never start with 0xFF (type-rank bytes, or their inverse, come first). */
+const KEY_MAX = Buffer.from([0xff]);
+const KEY_MIN = Buffer.alloc(0);
+const BACKFILL_BATCH = 500;
+/** Interned prefix / scope ids kept in memory; past this the memo starts over (ids stay in the table). */
+const MEMO_LIMIT = 200_000;
+
+export interface DocumentRow {
+  readonly rowid: number;
+  readonly path: string;
+  readonly data: DocumentData;
+  readonly createTime: number;
+  readonly updateTime: number;
+  readonly version: number;
+}
+
+export interface RowChange {
+  readonly path: string;
+  readonly before: DocumentRow | null;
+  readonly after: DocumentData | null;
+}
+
+export interface StoredEvent {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly kind: 'created' | 'updated' | 'deleted';
+  readonly path: string;
+  readonly before: DocumentData | null;
+  readonly after: DocumentData | null;
+  readonly time: number;
+}
+
+export interface NewEvent extends Omit<StoredEvent, 'seq'> {
+  readonly collectionId: string;
+}
+
+interface RawRow {
+  rowid: number;
+  path: string;
+  data: Buffer;
+  ctime: number;
+  utime: number;
+  version: number;
+}
+
+interface PhysicalIndex {
+  readonly ix: number;
+  readonly def: PhysicalIndexDef;
+}
+
+function decode(data: Buffer): DocumentData {
+  return deserialize(data) as DocumentData;
+}
+
+function toRow(raw: RawRow): DocumentRow {
+  return { rowid: raw.rowid, path: raw.path, data: decode(raw.data), createTime: raw.ctime, updateTime: raw.utime, version: raw.version };
+}
+
+function loadDriver(): typeof BetterSqlite3 {
+  // better-sqlite3 is a CommonJS native module; loaded on first use so the deployed functions never touch it.
+  return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+}
+
+function entryId(e: IndexEntry): string {
+  return `${e.prefixKey.toString('latin1')}\u0000${e.sortKey.toString('latin1')}`;
+}
+
+export class DocumentDatabase {
+  private readonly db: BetterSqlite3.Database;
+  private readonly file: string | null;
+  private readonly indexesByCollection = new Map<string, PhysicalIndex[]>();
+  private readonly indexesByKey = new Map<string, PhysicalIndex>();
+  private readonly prefixIds = new Map<string, number>();
+  private readonly scopeIds = new Map<string, number>();
+  private readonly knownCollections = new Set<string>();
+  private walFd: number | null = null;
+  private syncing: Promise<void> | null = null;
+  private nextSync: Promise<void> | null = null;
+  private readonly stmt;
+  private lastVersion: number;
+
+  constructor(file: string | null) {
+    const Driver = loadDriver();
+    this.file = file;
+    if (file) mkdirSync(dirname(file), { recursive: true });
+    this.db = new Driver(file ?? ':memory:');
+    try {
+      if (file) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+      }
+      this.db.pragma('cache_size = -65536');
+      this.db.pragma('temp_store = MEMORY');
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      if (error instanceof StoreError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreError('failed-precondition', `${file ?? 'The database'} is not a CRM store database (${reason}); move it away to start empty.`);
+    }
+    const db = this.db;
+    this.stmt = {
+      get: db.prepare<[string], RawRow>('SELECT rowid, path, data, ctime, utime, version FROM docs WHERE path = ?'),
+      insert: db.prepare<[string, string, string, Buffer, number, number, number]>(
+        'INSERT INTO docs (path, parent, cid, data, ctime, utime, version) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      update: db.prepare<[Buffer, number, number, number]>('UPDATE docs SET data = ?, utime = ?, version = ? WHERE rowid = ?'),
+      remove: db.prepare<[number]>('DELETE FROM docs WHERE rowid = ?'),
+      addCollection: db.prepare<[string]>('INSERT OR IGNORE INTO collections (path) VALUES (?)'),
+      childCollections: db.prepare<[string, string], { path: string }>('SELECT path FROM collections WHERE path > ? AND path < ?'),
+      hasDocs: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM docs WHERE parent = ? LIMIT 1'),
+      directIds: db.prepare<[string], { path: string }>('SELECT path FROM docs WHERE parent = ?'),
+      addEntry: db.prepare<[number, number, number, Buffer, number]>('INSERT INTO entries (ix, scope, prefix, sort, doc) VALUES (?, ?, ?, ?, ?)'),
+      removeEntry: db.prepare<[number, number, number, Buffer]>('DELETE FROM entries WHERE ix = ? AND scope = ? AND prefix = ? AND sort = ?'),
+      scanAsc: db.prepare<[number, number, number, Buffer, Buffer, Buffer, number], RawRow & { sort: Buffer }>(
+        `SELECT e.sort AS sort, d.rowid AS rowid, d.path AS path, d.data AS data, d.ctime AS ctime, d.utime AS utime, d.version AS version
+         FROM entries e JOIN docs d ON d.rowid = e.doc
+         WHERE e.ix = ? AND e.scope = ? AND e.prefix = ? AND e.sort >= ? AND e.sort > ? AND e.sort < ?
+         ORDER BY e.sort ASC LIMIT ?`,
+      ),
+      scanDesc: db.prepare<[number, number, number, Buffer, Buffer, Buffer, number], RawRow & { sort: Buffer }>(
+        `SELECT e.sort AS sort, d.rowid AS rowid, d.path AS path, d.data AS data, d.ctime AS ctime, d.utime AS utime, d.version AS version
+         FROM entries e JOIN docs d ON d.rowid = e.doc
+         WHERE e.ix = ? AND e.scope = ? AND e.prefix = ? AND e.sort >= ? AND e.sort < ? AND e.sort < ?
+         ORDER BY e.sort DESC LIMIT ?`,
+      ),
+      countRange: db.prepare<[number, number, number, Buffer, Buffer], { n: number }>(
+        'SELECT count(*) AS n FROM entries WHERE ix = ? AND scope = ? AND prefix = ? AND sort >= ? AND sort < ?',
+      ),
+      docsOfRange: db.prepare<[number, number, number, Buffer, Buffer], { doc: number }>(
+        'SELECT doc FROM entries WHERE ix = ? AND scope = ? AND prefix = ? AND sort >= ? AND sort < ?',
+      ),
+      findPrefix: db.prepare<[Buffer], { id: number }>('SELECT id FROM prefixes WHERE key = ?'),
+      addPrefix: db.prepare<[Buffer]>('INSERT INTO prefixes (key) VALUES (?)'),
+      findScope: db.prepare<[string], { id: number }>('SELECT id FROM scopes WHERE path = ?'),
+      addScope: db.prepare<[string]>('INSERT INTO scopes (path) VALUES (?)'),
+      addIndex: db.prepare<[string]>('INSERT INTO indexes (def) VALUES (?)'),
+      backfillBatch: db.prepare<[string, number, number], { rowid: number; path: string; data: Buffer }>(
+        'SELECT rowid, path, data FROM docs WHERE cid = ? AND rowid > ? ORDER BY rowid LIMIT ?',
+      ),
+      addEvent: db.prepare<[string, string, string, string, Buffer | null, Buffer | null, number]>(
+        'INSERT INTO events (cid, event_id, kind, path, before, after, time) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      eventsAfter: db.prepare<[string, number, number], { seq: number; event_id: string; kind: string; path: string; before: Buffer | null; after: Buffer | null; time: number }>(
+        'SELECT seq, event_id, kind, path, before, after, time FROM events WHERE cid = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      subscription: db.prepare<[string], { cid: string; cursor: number }>('SELECT cid, cursor FROM subscriptions WHERE name = ?'),
+      addSubscription: db.prepare<[string, string, number]>('INSERT INTO subscriptions (name, cid, cursor) VALUES (?, ?, ?)'),
+      setCursor: db.prepare<[number, string]>('UPDATE subscriptions SET cursor = max(cursor, ?) WHERE name = ?'),
+      minCursor: db.prepare<[string], { m: number | null }>('SELECT min(cursor) AS m FROM subscriptions WHERE cid = ?'),
+      pruneEvents: db.prepare<[string, number]>('DELETE FROM events WHERE cid = ? AND seq <= ?'),
+      lastEvent: db.prepare<[], { m: number | null }>("SELECT seq AS m FROM sqlite_sequence WHERE name = 'events'"),
+      subscribedCollections: db.prepare<[], { cid: string }>('SELECT DISTINCT cid FROM subscriptions'),
+      docCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM docs'),
+    };
+    this.lastVersion = (db.prepare('SELECT max(version) AS m FROM docs').get() as { m: number | null }).m ?? 0;
+    for (const row of db.prepare('SELECT ix, def FROM indexes').all() as Array<{ ix: number; def: string }>) {
+      this.register(row.ix, row.def);
+    }
+    for (const row of this.stmt.subscribedCollections.all()) this.durableCollections.add(row.cid);
+  }
+
+  /** Collection ids with at least one durable subscription: their changes are journaled. */
+  readonly durableCollections = new Set<string>();
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version === SCHEMA_VERSION) return;
+    if (version !== 0) {
+      throw new StoreError('failed-precondition', `The data file has schema version ${version}; this CRM understands ${SCHEMA_VERSION}.`);
+    }
+    this.db.exec(`
+      CREATE TABLE docs (
+        rowid INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        parent TEXT NOT NULL,
+        cid TEXT NOT NULL,
+        data BLOB NOT NULL,
+        ctime REAL NOT NULL,
+        utime REAL NOT NULL,
+        version INTEGER NOT NULL
+      );
+      CREATE INDEX docs_by_parent ON docs (parent);
+      CREATE INDEX docs_by_collection_id ON docs (cid);
+      CREATE TABLE collections (path TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE indexes (ix INTEGER PRIMARY KEY, def TEXT NOT NULL UNIQUE);
+      CREATE TABLE scopes (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+      CREATE TABLE prefixes (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE);
+      CREATE TABLE entries (
+        ix INTEGER NOT NULL,
+        scope INTEGER NOT NULL,
+        prefix INTEGER NOT NULL,
+        sort BLOB NOT NULL,
+        doc INTEGER NOT NULL,
+        PRIMARY KEY (ix, scope, prefix, sort)
+      ) WITHOUT ROWID;
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        cid TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        before BLOB,
+        after BLOB,
+        time REAL NOT NULL
+      );
+      CREATE INDEX events_by_collection_id ON events (cid, seq);
+      CREATE TABLE subscriptions (name TEXT PRIMARY KEY, cid TEXT NOT NULL, cursor INTEGER NOT NULL) WITHOUT ROWID;
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  get isPersistent(): boolean {
+    return this.file !== null;
+  }
+
+  documentCount(): number {
+    return this.stmt.docCount.get()?.n ?? 0;
+  }
+
+  get(path: string): DocumentRow | null {
+    const raw = this.stmt.get.get(path);
+    return raw ? toRow(raw) : null;
+  }
+
+  version(path: string): number {
+    return this.stmt.get.get(path)?.version ?? 0;
+  }
+
+  // ------------------------------------------------------------ indexes
+
+  private register(ix: number, defKey: string): PhysicalIndex {
+    const physical = { ix, def: parsePhysicalIndexKey(defKey) };
+    this.indexesByKey.set(defKey, physical);
+    const list = this.indexesByCollection.get(physical.def.collectionId) ?? [];
+    list.push(physical);
+    this.indexesByCollection.set(physical.def.collectionId, list);
+    return physical;
+  }
+
+  /** The physical index for a plan, built from the documents already stored the first time it is needed. */
+  ensureIndex(defKey: string): number {
+    const existing = this.indexesByKey.get(defKey);
+    if (existing) return existing.ix;
+    return this.db.transaction(() => {
+      const ix = Number(this.stmt.addIndex.run(defKey).lastInsertRowid);
+      const physical = this.register(ix, defKey);
+      let after = 0;
+      for (;;) {
+        const batch = this.stmt.backfillBatch.all(physical.def.collectionId, after, BACKFILL_BATCH);
+        if (batch.length === 0) break;
+        for (const raw of batch) {
+          this.writeEntries(physical, raw.path, raw.rowid, null, decode(raw.data));
+          after = raw.rowid;
+        }
+      }
+      return ix;
+    })();
+  }
+
+  private intern(memo: Map<string, number>, memoKey: string, find: () => { id: number } | undefined, add: () => BetterSqlite3.RunResult, create: boolean): number | null {
+    const known = memo.get(memoKey);
+    if (known !== undefined) return known;
+    let id = find()?.id;
+    if (id === undefined) {
+      if (!create) return null;
+      id = Number(add().lastInsertRowid);
+    }
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(memoKey, id);
+    return id;
+  }
+
+  prefixId(key: Buffer, create = false): number | null {
+    return this.intern(this.prefixIds, key.toString('latin1'), () => this.stmt.findPrefix.get(key), () => this.stmt.addPrefix.run(key), create);
+  }
+
+  /** Entries of a collection-scoped index are grouped by parent collection; group indexes use scope 0. */
+  scopeId(def: PhysicalIndexDef, collectionPath: string, create = false): number | null {
+    if (def.group) return 0;
+    return this.intern(this.scopeIds, collectionPath, () => this.stmt.findScope.get(collectionPath), () => this.stmt.addScope.run(collectionPath), create);
+  }
+
+  private writeEntries(physical: PhysicalIndex, path: string, rowid: number, before: DocumentData | null, after: DocumentData | null): void {
+    const oldEntries = before ? indexEntries(physical.def, path, before) : [];
+    const newEntries = after ? indexEntries(physical.def, path, after) : [];
+    if (oldEntries.length === 0 && newEntries.length === 0) return;
+    const scope = this.scopeId(physical.def, parentOf(path), true) as number;
+    const keep = new Set(newEntries.map(entryId));
+    const had = new Set<string>();
+    for (const e of oldEntries) {
+      const id = entryId(e);
+      had.add(id);
+      if (keep.has(id)) continue;
+      const prefix = this.prefixId(e.prefixKey);
+      if (prefix !== null) this.stmt.removeEntry.run(physical.ix, scope, prefix, e.sortKey);
+    }
+    for (const e of newEntries) {
+      if (had.has(entryId(e))) continue;
+      this.stmt.addEntry.run(physical.ix, scope, this.prefixId(e.prefixKey, true) as number, e.sortKey, rowid);
+    }
+  }
+
+  /**
+   * Up to `limit` documents of one range, in index order, strictly after `resumeAfter`
+   * (the last sort key returned by the previous call) when given.
+   */
+  scan(ix: number, scope: number, prefix: number, range: KeyRange, reverse: boolean, limit: number, resumeAfter: Buffer | null): Array<{ sort: Buffer; row: DocumentRow }> {
+    const high = range.high ?? KEY_MAX;
+    const raws = reverse
+      ? this.stmt.scanDesc.all(ix, scope, prefix, range.low, high, resumeAfter ?? KEY_MAX, limit)
+      : this.stmt.scanAsc.all(ix, scope, prefix, range.low, resumeAfter ?? KEY_MIN, high, limit);
+    return raws.map((raw) => ({ sort: raw.sort, row: toRow(raw) }));
+  }
+
+  countRange(ix: number, scope: number, prefix: number, range: KeyRange): number {
+    return this.stmt.countRange.get(ix, scope, prefix, range.low, range.high ?? KEY_MAX)?.n ?? 0;
+  }
+
+  docsOfRange(ix: number, scope: number, prefix: number, range: KeyRange): number[] {
+    return this.stmt.docsOfRange.all(ix, scope, prefix, range.low, range.high ?? KEY_MAX).map((r) => r.doc);
+  }
+
+  // ------------------------------------------------------------ collections
+
+  /** Ids of the documents directly in a collection, and of missing documents that only hold subcollections. */
+  listDocumentIds(collectionPath: string): string[] {
+    const prefix = `${collectionPath}/`;
+    const ids = new Set<string>();
+    for (const row of this.stmt.directIds.all(collectionPath)) ids.add(row.path.slice(prefix.length));
+    // '0' is the character after '/': every collection path under this one sorts between the two.
+    for (const row of this.stmt.childCollections.all(prefix, `${collectionPath}0`)) {
+      const rest = row.path.slice(prefix.length);
+      const id = rest.slice(0, rest.indexOf('/'));
+      if (!ids.has(id) && this.stmt.hasDocs.get(row.path)) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  // ------------------------------------------------------------ commits
+
+  /** Applies one commit atomically; returns the version it gave the documents it changed. */
+  commit(changes: readonly RowChange[], time: number, events: readonly NewEvent[]): { version: number; eventSeqs: number[] } {
+    return this.db.transaction(() => {
+      const version = ++this.lastVersion;
+      for (const change of changes) this.applyChange(change, time, version);
+      const eventSeqs = events.map((e) =>
+        Number(
+          this.stmt.addEvent.run(e.collectionId, e.eventId, e.kind, e.path, e.before ? serialize(e.before) : null, e.after ? serialize(e.after) : null, e.time)
+            .lastInsertRowid,
+        ),
+      );
+      return { version, eventSeqs };
+    })();
+  }
+
+  private applyChange(change: RowChange, time: number, version: number, createTime = time): void {
+    const { path, before, after } = change;
+    let rowid: number;
+    if (after && before) {
+      rowid = before.rowid;
+      this.stmt.update.run(serialize(after), time, version, rowid);
+    } else if (after) {
+      const parent = parentOf(path);
+      rowid = Number(this.stmt.insert.run(path, parent, collectionIdOf(path), serialize(after), createTime, time, version).lastInsertRowid);
+      if (!this.knownCollections.has(parent)) {
+        this.stmt.addCollection.run(parent);
+        if (this.knownCollections.size >= MEMO_LIMIT) this.knownCollections.clear();
+        this.knownCollections.add(parent);
+      }
+    } else if (before) {
+      rowid = before.rowid;
+      this.stmt.remove.run(rowid);
+    } else {
+      return;
+    }
+    for (const physical of this.indexesByCollection.get(collectionIdOf(path)) ?? []) {
+      this.writeEntries(physical, path, rowid, before?.data ?? null, after);
+    }
+  }
+
+  /** Bulk load for migrations: documents written as they are, no events. */
+  importDocuments(docs: Iterable<{ path: string; data: DocumentData; createTime: number; updateTime: number }>): number {
+    let n = 0;
+    this.db.transaction(() => {
+      for (const d of docs) {
+        const existing = this.get(d.path);
+        this.applyChange({ path: d.path, before: existing, after: d.data }, d.updateTime, ++this.lastVersion, d.createTime);
+        n++;
+      }
+    })();
+    return n;
+  }
+
+  // ------------------------------------------------------------ durable change feed
+
+  /** The subscription's cursor, creating it at the end of the journal the first time. */
+  subscribe(name: string, collectionId: string): number {
+    const existing = this.stmt.subscription.get(name);
+    if (existing) {
+      if (existing.cid !== collectionId) {
+        throw new StoreError('invalid-argument', `Subscription "${name}" already follows "${existing.cid}", not "${collectionId}".`);
+      }
+      return existing.cursor;
+    }
+    const cursor = this.stmt.lastEvent.get()?.m ?? 0;
+    this.stmt.addSubscription.run(name, collectionId, cursor);
+    this.durableCollections.add(collectionId);
+    return cursor;
+  }
+
+  pendingEvents(collectionId: string, afterSeq: number, limit: number): StoredEvent[] {
+    return this.stmt.eventsAfter.all(collectionId, afterSeq, limit).map((r) => ({
+      seq: r.seq,
+      eventId: r.event_id,
+      kind: r.kind as StoredEvent['kind'],
+      path: r.path,
+      before: r.before ? decode(r.before) : null,
+      after: r.after ? decode(r.after) : null,
+      time: r.time,
+    }));
+  }
+
+  /** A listener finished `seq`: advance its cursor and drop journal entries every subscriber has seen. */
+  acknowledge(name: string, collectionId: string, seq: number): void {
+    this.db.transaction(() => {
+      this.stmt.setCursor.run(seq, name);
+      const min = this.stmt.minCursor.get(collectionId)?.m;
+      if (min !== null && min !== undefined) this.stmt.pruneEvents.run(collectionId, min);
+    })();
+  }
+
+  // ------------------------------------------------------------ durability
+
+  /** Resolves when every commit made so far is on stable storage (immediately without a file). */
+  whenDurable(): Promise<void> | null {
+    if (!this.file) return null;
+    if (!this.syncing) {
+      this.syncing = this.syncOnce();
+      return this.syncing;
+    }
+    // A commit made during an fsync is not covered by it: wait for the next one.
+    this.nextSync ??= this.syncing.then(
+      () => {
+        this.nextSync = null;
+        return this.whenDurable() ?? undefined;
+      },
+      () => {
+        this.nextSync = null;
+        return this.whenDurable() ?? undefined;
+      },
+    );
+    return this.nextSync;
+  }
+
+  private async syncOnce(): Promise<void> {
+    try {
+      const wal = `${this.file as string}-wal`;
+      if (this.walFd === null && existsSync(wal)) this.walFd = openSync(wal, 'r+');
+      const fd = this.walFd;
+      if (fd !== null) await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+    } catch (error) {
+      throw new StoreError('unavailable', `Could not make the write durable: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.syncing = null;
+    }
+  }
+
+  close(): void {
+    if (this.walFd !== null) {
+      closeSync(this.walFd);
+      this.walFd = null;
+    }
+    if (this.db.open) this.db.close();
+  }
+}
