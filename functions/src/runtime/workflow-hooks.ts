@@ -2,6 +2,9 @@ import type { DocumentChange, DocumentStore } from '../store/document-store.js';
 import type { Services } from '../services/create-services.js';
 import { importOptional } from './optional-module.js';
 
+/** The change-feed subscription that stands in for the deployed `crmOnRecordWritten` trigger. */
+export const RECORD_TRIGGER_SUBSCRIPTION = 'crmOnRecordWritten';
+
 type RecordWrittenHandler = (services: Services, change: DocumentChange) => Promise<unknown>;
 type LocalTaskRunner = (services: Services) => () => void;
 
@@ -29,11 +32,16 @@ export async function connectWorkflowHooks(services: Services, store: DocumentSt
   if (!startTaskRunner) console.log('  (workflows: services/workflows/local-task-runner.ts not found; scheduled actions do not run)');
 
   const unsubscribe = handler
-    ? store.onChange('records', async (change) => {
-        // Only tenant records: another collection named `records` elsewhere is not a CRM record.
-        if (!/^crm_tenants\/[^/]+\/records\/[^/]+$/.test(change.path)) return;
-        await handler(services, change);
-      })
+    ? store.onChange(
+        'records',
+        async (change) => {
+          // Only tenant records: another collection named `records` elsewhere is not a CRM record.
+          if (!/^crm_tenants\/[^/]+\/records\/[^/]+$/.test(change.path)) return;
+          await handler(services, change);
+        },
+        // Durable: a change whose handling a crash interrupted is handled again after the restart.
+        { subscription: RECORD_TRIGGER_SUBSCRIPTION },
+      )
     : () => {};
   const stopTasks = startTaskRunner ? startTaskRunner(services) : () => {};
   return {

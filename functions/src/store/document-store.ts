@@ -171,9 +171,12 @@ export interface DocumentStore extends ReadOps {
   batch(): WriteBatch;
   /**
    * Subscribe to committed changes of documents in collections with this id
-   * (any depth). Returns an unsubscribe function.
+   * (any depth). Returns an unsubscribe function. A named `subscription` is
+   * durable where the adapter can make it so (MemoryStore on a file): changes
+   * its listener had not finished before a crash are delivered again on the
+   * next start; adapters without that ability ignore the name.
    */
-  onChange(collectionId: string, listener: ChangeListener): () => void;
+  onChange(collectionId: string, listener: ChangeListener, options?: { readonly subscription?: string }): () => void;
   /** A new document id, Firestore-style (20 chars, [A-Za-z0-9]). */
   newId(): string;
   readonly meter: StoreMeter;
