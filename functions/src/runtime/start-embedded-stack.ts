@@ -63,6 +63,8 @@ export interface EmbeddedStack {
   readonly projectId: string;
   readonly region: string;
   readonly dataDir: string;
+  /** The runtime's process id (the crash tests kill it). */
+  readonly runtimePid: number | undefined;
   /** Null when started with `seed: false`. */
   readonly seed: SeedSummary | null;
   readonly logins: readonly DemoLogin[];
@@ -193,6 +195,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     projectId: EMBEDDED_PROJECT_ID,
     region: EMBEDDED_REGION,
     dataDir,
+    runtimePid: runtime.pid,
     seed: ready.seed,
     logins: seed ? DEMO_USERS.map((user) => ({ email: user.email, password: DEMO_PASSWORD, uid: user.uid, label: user.label })) : [],
     workflowsConnected: ready.triggers,
@@ -205,6 +208,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
 type Ready = Extract<RuntimeMessage, { type: 'ready' }>;
 
 interface RuntimeProcess {
+  readonly pid: number | undefined;
   readonly ready: Promise<Ready>;
   /** Asks the runtime to stop (it flushes the store), and forces it after a grace period. */
   stop(): Promise<void>;
@@ -247,6 +251,7 @@ function startRuntimeProcess(options: TRuntimeOptions, dataDir: string, logLevel
   ready.catch(() => {});
 
   return {
+    pid: child.pid,
     ready,
     exited,
     stop: async () => {
