@@ -4,18 +4,23 @@
  * index-plan.ts). In a file it is the embedded runtime's durable database; with
  * no file it is an in-memory database for tests, the same code either way.
  *
- * Durability: the database runs in WAL mode with `synchronous=NORMAL`, so a
- * commit is a fast append to the WAL; `whenDurable()` then fsyncs the WAL
- * (off the event loop, on libuv's pool) and every commit made before that
- * fsync started is durable when it resolves. Commits made while one fsync runs
- * share the next one (group commit). MemoryStore acknowledges a write only
- * after its group's fsync.
+ * Durability (file mode): WAL with `synchronous=NORMAL`. The commits made in
+ * one turn of the event loop share one SQLite transaction (each commit a
+ * savepoint inside it, so one failing commit rolls back alone): index pages
+ * they all touch are written once. `whenDurable()` ends that transaction at
+ * the next turn, then fsyncs the WAL off the event loop (libuv's pool); every
+ * commit made before that fsync started is durable when it resolves, and
+ * commits made while one fsync runs share the next one. MemoryStore
+ * acknowledges a write only after its group's fsync. Checkpoints (WAL into the
+ * database file, with their own fsyncs) run on a worker thread with its own
+ * connection, so they never block the event loop either.
  *
- * Everything here is synchronous except the fsync: one commit is one SQLite
- * transaction, atomic on disk and on Node's single thread.
+ * Everything else is synchronous: a commit is applied and visible at once,
+ * atomic on Node's single thread.
  */
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { deserialize, serialize } from 'node:v8';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -30,6 +35,18 @@ const KEY_MIN = Buffer.alloc(0);
 const BACKFILL_BATCH = 500;
 /** Interned prefix / scope ids kept in memory; past this the memo starts over (ids stay in the table). */
 const MEMO_LIMIT = 200_000;
+
+/** Runs in the checkpoint worker (plain CommonJS: it must load without the TypeScript loader). */
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+parentPort.on('message', () => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  parentPort.postMessage('done');
+});
+`;
 
 export interface DocumentRow {
   readonly rowid: number;
@@ -100,6 +117,10 @@ export class DocumentDatabase {
   private readonly scopeIds = new Map<string, number>();
   private readonly knownCollections = new Set<string>();
   private walFd: number | null = null;
+  private groupOpen = false;
+  private durable: Promise<void> | null = null;
+  private checkpointer: Worker | null = null;
+  private checkpointing = false;
   private syncing: Promise<void> | null = null;
   private nextSync: Promise<void> | null = null;
   private readonly stmt;
@@ -184,6 +205,51 @@ export class DocumentDatabase {
       this.register(row.ix, row.def);
     }
     for (const row of this.stmt.subscribedCollections.all()) this.durableCollections.add(row.cid);
+    if (file) this.startCheckpointer(file);
+  }
+
+  /** A worker thread with its own connection checkpoints the WAL; SQLite's automatic checkpoints would block the event loop. */
+  private startCheckpointer(file: string): void {
+    try {
+      const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+      worker.unref();
+      worker.on('message', () => {
+        this.checkpointing = false;
+      });
+      worker.on('error', () => this.stopCheckpointer());
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = worker;
+    } catch {
+      this.checkpointer = null; // SQLite's automatic checkpoints stay on
+    }
+  }
+
+  private stopCheckpointer(): void {
+    if (!this.checkpointer) return;
+    void this.checkpointer.terminate();
+    this.checkpointer = null;
+    if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+  }
+
+  private requestCheckpoint(): void {
+    if (!this.checkpointer || this.checkpointing) return;
+    this.checkpointing = true;
+    this.checkpointer.postMessage('checkpoint');
+  }
+
+  /** Opens the transaction that the commits of this turn of the event loop share (file mode). */
+  private beginGroup(): void {
+    if (!this.file || this.groupOpen) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.groupOpen = true;
+    setImmediate(() => this.endGroup());
+  }
+
+  private endGroup(): void {
+    if (!this.groupOpen || !this.db.open) return;
+    this.groupOpen = false;
+    this.db.exec('COMMIT');
+    this.requestCheckpoint();
   }
 
   /** Collection ids with at least one durable subscription: their changes are journaled. */
@@ -367,6 +433,7 @@ export class DocumentDatabase {
 
   /** Applies one commit atomically; returns the version it gave the documents it changed. */
   commit(changes: readonly RowChange[], time: number, events: readonly NewEvent[]): { version: number; eventSeqs: number[] } {
+    this.beginGroup();
     return this.db.transaction(() => {
       const version = ++this.lastVersion;
       for (const change of changes) this.applyChange(change, time, version);
@@ -458,9 +525,19 @@ export class DocumentDatabase {
 
   // ------------------------------------------------------------ durability
 
-  /** Resolves when every commit made so far is on stable storage (immediately without a file). */
+  /** Resolves when every commit made so far is on stable storage (null without a file: nothing to wait for). */
   whenDurable(): Promise<void> | null {
     if (!this.file) return null;
+    // Let the rest of this turn's commits join the group, then commit it and fsync.
+    this.durable ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.durable = null;
+      this.endGroup();
+      return this.sync();
+    });
+    return this.durable;
+  }
+
+  private sync(): Promise<void> {
     if (!this.syncing) {
       this.syncing = this.syncOnce();
       return this.syncing;
@@ -469,11 +546,11 @@ export class DocumentDatabase {
     this.nextSync ??= this.syncing.then(
       () => {
         this.nextSync = null;
-        return this.whenDurable() ?? undefined;
+        return this.sync();
       },
       () => {
         this.nextSync = null;
-        return this.whenDurable() ?? undefined;
+        return this.sync();
       },
     );
     return this.nextSync;
@@ -493,6 +570,8 @@ export class DocumentDatabase {
   }
 
   close(): void {
+    this.endGroup();
+    this.stopCheckpointer();
     if (this.walFd !== null) {
       closeSync(this.walFd);
       this.walFd = null;
