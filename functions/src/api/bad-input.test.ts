@@ -155,3 +155,67 @@ describe('malformed record data', () => {
     expect(Object.keys(validRequests()).sort()).toEqual([...CALLABLE_NAMES].sort());
   });
 });
+
+describe('requests shaped to surprise the store or the parser (issue 11)', () => {
+  /** Every callable with an id-shaped field, with a valid request and the field's name. */
+  const idFields: Array<[CallableName, string]> = [
+    ['crmGetRecord', 'recordId'],
+    ['crmUpdateRecord', 'recordId'],
+    ['crmDeleteRecord', 'recordId'],
+    ['crmRestoreRecord', 'recordId'],
+    ['crmListRecordHistory', 'recordId'],
+    ['crmGetDashboardData', 'dashboardId'],
+    ['crmDeleteDashboard', 'dashboardId'],
+    ['crmSetWorkflowActive', 'workflowId'],
+    ['crmDeleteWorkflow', 'workflowId'],
+    ['crmTestWorkflow', 'recordId'],
+    ['crmSetTaskStatus', 'taskId'],
+    ['crmRevealWebhookSecret', 'secretRef'],
+    ['crmBootstrap', 'tenantId'],
+  ];
+
+  it.each(['__proto__', '__name__', '__x__'])('refuses the reserved id %s in every id field, as invalid-argument', async (id) => {
+    for (const [name, key] of idFields) {
+      await expectRefused(name, { ...validRequests()[name], [key]: id }, new RegExp(`${key}.*reserves`));
+    }
+  });
+
+  it('refuses an input whose prototype was replaced by a top-level "__proto__" (what decode() makes of it)', async () => {
+    // firebase-functions' decode() copies keys by assignment: this is the object it hands the handler.
+    const decoded: Record<string, unknown> = { tenantId: 'acme' };
+    decoded['__proto__'] = { module: 'patients' };
+    expect(Object.keys(decoded)).toEqual(['tenantId']);
+    expect((decoded as { module?: string }).module).toBe('patients');
+    await expectRefused('crmListRecords', decoded, /__proto__.*reserved/);
+    const nested: Record<string, unknown> = { tenantId: 'acme', module: 'patients', data: {} };
+    (nested.data as Record<string, unknown>)['__proto__'] = { full_name: 'Inherited' };
+    await expectRefused('crmCreateRecord', nested, /data\.__proto__/);
+  });
+
+  it('refuses non-finite numbers and @type wrappers that decode() lets through, naming the field', async () => {
+    await expectRefused('crmListRecords', { tenantId: 'acme', module: 'patients', pageSize: Number.NaN }, /pageSize.*finite/);
+    await expectRefused('crmListRecords', { tenantId: 'acme', module: 'patients', pageSize: Number.POSITIVE_INFINITY }, /pageSize.*finite/);
+    await expectRefused(
+      'crmCreateRecord',
+      { tenantId: 'acme', module: 'patients', data: buildPatient({ full_name: { '@type': '', value: 'x' } }) },
+      /data\.full_name\.@type.*typed value/,
+    );
+  });
+
+  it('refuses strings with unpaired UTF-16 surrogates, naming the field, and writes nothing', async () => {
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ full_name: 'Mal\ud800formed' }) }, /data\.full_name.*surrogate/);
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ full_name: 'Mal\udc00formed' }) }, /data\.full_name.*surrogate/);
+    await expectRefused('crmListRecords', { tenantId: 'acme', module: 'patients', search: '\ud83d' }, /search.*surrogate/);
+    // A correctly paired surrogate (an emoji) is ordinary text.
+    const { record } = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+      tenantId: 'acme', module: 'patients', data: buildPatient({ patient_id: 'P-EMOJI', full_name: 'Ada \ud83d\ude00' }),
+    });
+    expect(record.data.full_name).toBe('Ada 😀');
+  });
+
+  it('refuses a request nested 10,000 deep without recursing through it', async () => {
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 10_000; level++) deep = { a: deep };
+    await expectRefused('crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ full_name: deep }) }, /nested too deeply/);
+  });
+});

@@ -124,6 +124,12 @@ describe('custom fields', () => {
       tenantId: 'acme', module: 'patients', field: { key: 'x', label: 'X', type: 'hologram' },
     });
     expect(badType.code).toBe('invalid-argument');
+    // Patterns run on RE2: features it lacks are refused at save, naming the field, never run later.
+    const badPattern = await env.callError(env.users.acmeAdmin, 'crmAddField', {
+      tenantId: 'acme', module: 'patients', field: { key: 'badge', label: 'Badge', type: 'text', validation: { pattern: '(a)\\1' } },
+    });
+    expect(badPattern.code).toBe('invalid-argument');
+    expect(badPattern.message).toMatch(/field "badge".*uses a backreference/);
   });
 
   it('refuses a duplicate key', async () => {

@@ -69,7 +69,11 @@ export const CORE_CALLABLES = {
   crmListTemplates: defineTenant({
     request: schemas.ZListTemplatesRequestSchema,
     response: schemas.ZListTemplatesResponseSchema,
-    handle: async ({ services }) => {
+    handle: async ({ caller, services }) => {
+      // Only those who may pick a template see the catalog (members get the "not set up" screen).
+      if (!canManageConfiguration(caller)) {
+        throw new CrmError(CRM_ERROR_CODES.forbidden, 'Only owners and admins of this tenant can choose its template.');
+      }
       const summaries = await services.catalog.listActive();
       const templates = await Promise.all(
         summaries.map(async (summary) => {

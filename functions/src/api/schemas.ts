@@ -14,7 +14,12 @@ import {
 } from '../engine/template/template-schema.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
-export const IdSchema = z.string().regex(ID, 'must be an id of letters, digits, "-" or "_" (at most 128)');
+/** Firestore reserves document ids of the form `__x__` (`__name__`, `__proto__`); it refuses them on write and read. */
+const RESERVED_ID = /^__.*__$/;
+export const IdSchema = z
+  .string()
+  .regex(ID, 'must be an id of letters, digits, "-" or "_" (at most 128)')
+  .refine((id) => !RESERVED_ID.test(id), 'must not start and end with "__" (Firestore reserves such ids)');
 export const TenantIdSchema = IdSchema;
 export const ModuleSlugSchema = z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'must be a module slug like "patients"');
 export const FieldKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a field key like "full_name"');

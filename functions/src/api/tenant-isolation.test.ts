@@ -148,8 +148,8 @@ describe('tenant isolation', () => {
   it('refuses suspended members and tenants whose CRM app is off', async () => {
     await env.store.update('tenant_users/acme_acme-member', { status: 'suspended' });
     expect((await env.callError(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).code).toBe('permission-denied');
+    // Same services instance, no cache to wait out: refused on the next call.
     await env.store.set('tenant_apps/globex_crm-pro', { enabled: false });
-    env.services.identity = new (await import('../services/identity/os-firestore-identity.js')).OsFirestoreIdentity(env.store);
     expect((await env.callError(env.users.globexOwner, 'crmBootstrap', { tenantId: 'globex' })).code).toBe('permission-denied');
   });
 

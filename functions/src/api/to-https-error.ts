@@ -27,6 +27,9 @@ export function toHttpsErrorCode(code: CrmErrorCode): FunctionsErrorCode {
   }
 }
 
+export const STORE_REFUSED_MESSAGE =
+  'The database refused a value in this request (a reserved id, malformed text or an oversized value). Check the input and try again.';
+
 /**
  * Domain errors keep their message and field issues (`details.issues`);
  * anything unexpected is logged by the caller and answered as `internal`
@@ -36,6 +39,11 @@ export function toHttpsError(error: unknown): HttpsError {
   if (error instanceof HttpsError) return error;
   if (error instanceof CrmError) {
     return new HttpsError(toHttpsErrorCode(error.code), error.message, { code: error.code, issues: error.issues });
+  }
+  if (isStoreError(error, 'invalid-argument')) {
+    // Requests are validated before they reach the store, so this is rare; but when the database refuses
+    // a value the caller sent (a reserved id, malformed text), that is their mistake, never INTERNAL.
+    return new HttpsError('invalid-argument', STORE_REFUSED_MESSAGE, { code: 'invalid-input', issues: [] });
   }
   if (isStoreError(error, 'aborted')) {
     return new HttpsError('aborted', 'The CRM is busy with the same data right now. Try again in a moment.');

@@ -5,7 +5,7 @@
  * the SPA's workflow form can reuse it as is.
  */
 import { z } from 'zod';
-import { WorkflowDefinitionSchema, WORKFLOW_ACTION_TYPES, WORKFLOW_TRIGGER_TYPES } from '../engine/template/workflow-schema.js';
+import { SecretRefSchema, WorkflowDefinitionSchema, WORKFLOW_ACTION_TYPES, WORKFLOW_TRIGGER_TYPES } from '../engine/template/workflow-schema.js';
 import { IdSchema, ModuleSlugSchema, RecordDataSchema, TenantIdSchema } from './schemas.js';
 
 export { WorkflowDefinitionSchema };
@@ -175,6 +175,6 @@ export const ZTaskResponseSchema = z.object({ task: TaskViewSchema });
 
 export const ZRevealWebhookSecretRequestSchema = z.strictObject({
   tenantId: TenantIdSchema,
-  secretRef: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default('default'),
+  secretRef: SecretRefSchema.default('default'),
 });
 export const ZRevealWebhookSecretResponseSchema = z.object({ secretRef: z.string(), secret: z.string() });

@@ -12,7 +12,7 @@ import type {
 let env: WorkflowEnv;
 
 const list = async (module?: string) =>
-  (await env.call<TListWorkflowsResponse>(env.users.acmeMember, 'crmListWorkflows', { tenantId: 'acme', ...(module ? { module } : {}) })).workflows;
+  (await env.call<TListWorkflowsResponse>(env.users.acmeAdmin, 'crmListWorkflows', { tenantId: 'acme', ...(module ? { module } : {}) })).workflows;
 
 async function saveError(definition: Record<string, unknown>, module = 'patients') {
   return env.callError(env.users.acmeAdmin, 'crmSaveWorkflow', { tenantId: 'acme', module, definition: buildDefinition(definition) });
@@ -23,7 +23,7 @@ beforeEach(async () => {
 });
 
 describe('workflow definitions', () => {
-  it('are seeded from the template at selection, in execution order, and members may list them', async () => {
+  it('are seeded from the template at selection, in execution order, and admins list them', async () => {
     const workflows = await list();
     expect(workflows.map((w) => [w.module, w.name, w.source, w.execution_order])).toEqual([
       ['appointments', 'Appointment Confirmation', 'template', 0],
@@ -127,6 +127,24 @@ describe('runs, dry runs, outbox', () => {
     ]);
     const byRecord = await env.call<TListWorkflowRunsResponse>(env.users.acmeMember, 'crmListWorkflowRuns', { tenantId: 'acme', recordId: patient.id });
     expect(byRecord.runs.map((run) => run.id)).toEqual(runs.map((run) => run.id));
+    // A member's view says what ran and how it ended, not what the definition sends where.
+    expect(byRecord.runs[0]?.actions).toEqual([{ index: 0, type: 'send_email', status: 'success', message: 'Done.' }]);
+    expect(JSON.stringify(byRecord.runs)).not.toContain('ada@example.com');
+  });
+
+  it('members list no workflow definitions: recipients, mail bodies and webhook URLs are admin data', async () => {
+    for (const request of [{ tenantId: 'acme' }, { tenantId: 'acme', module: 'patients' }]) {
+      expect((await env.callError(env.users.acmeMember, 'crmListWorkflows', request)).code).toBe('permission-denied');
+    }
+    const patient = await env.create('patients', buildPatient());
+    const welcome = (await list('patients'))[0]!;
+    for (const [name, data] of [
+      ['crmTestWorkflow', { tenantId: 'acme', recordId: patient.id, workflowId: welcome.id }],
+      ['crmListWorkflowRuns', { tenantId: 'acme', workflowId: welcome.id }],
+      ['crmRevealWebhookSecret', { tenantId: 'acme' }],
+    ] as const) {
+      expect({ name, code: (await env.callError(env.users.acmeMember, name, data)).code }).toEqual({ name, code: 'permission-denied' });
+    }
   });
 
   it('crmTestWorkflow shows what would happen and writes nothing', async () => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import { logger } from 'firebase-functions/v2';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { isAddressInUse, PortInUseError, portInUseMessage } from './ports.js';
 
 /** What the SPA fetches at start-up to find the emulators (`GET /__crm/runtime.json`). */
@@ -63,8 +64,43 @@ export function createRuntimeApp(options: RuntimeAppOptions): express.Express {
       res.status(503).type('html').send(missingSpaPage(options.webDistDir));
     });
   }
+  app.use(answerErrorsAsCallable);
   return app;
 }
+
+/** What the body parser reports; its errors carry an HTTP status and a `type`. */
+interface BodyParserError {
+  readonly status?: unknown;
+  readonly type?: unknown;
+}
+
+/**
+ * Express's default error page is HTML with a stack trace and absolute
+ * paths. Everything that fails before a callable runs (a body over the
+ * limit, a body that is not JSON such as a raw `NaN`) is answered the way
+ * the callable protocol answers errors instead: JSON `{ error: { status,
+ * message } }`, a message for people, nothing about our files.
+ */
+export const answerErrorsAsCallable: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const { status, type } = (typeof error === 'object' && error !== null ? error : {}) as BodyParserError;
+  const reply = (http: number, code: string, message: string) => res.status(http).json({ error: { status: code, message } });
+  if (type === 'entity.too.large') {
+    reply(413, 'INVALID_ARGUMENT', 'The request is too large (at most 10 MB).');
+  } else if (type === 'entity.parse.failed') {
+    reply(400, 'INVALID_ARGUMENT', 'The request body is not valid JSON.');
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Other body-parser refusals: unsupported charset or encoding, a body that ended early.
+    reply(status, 'INVALID_ARGUMENT', 'The request body could not be read.');
+  } else {
+    // Unexpected: the stack goes to the log, never to the client.
+    logger.error('The runtime failed to answer a request', error);
+    reply(500, 'INTERNAL', 'Something went wrong on our side. Try again; if it keeps failing, contact support.');
+  }
+};
 
 /**
  * Derived from the request's Host so that the SPA keeps working whether the

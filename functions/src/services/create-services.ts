@@ -28,7 +28,7 @@ export function createServices(options: ServiceOptions) {
   const records = new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) });
   return {
     store,
-    identity: options.identity ?? new OsFirestoreIdentity(store, { now: nowMs }),
+    identity: options.identity ?? new OsFirestoreIdentity(store),
     configs,
     catalog,
     numbers,

@@ -1,5 +1,6 @@
 import type { FieldDefinition } from './field-definition.js';
 import { resolveLabel } from '../template/localized-text.js';
+import { matchesTenantPattern } from './tenant-pattern.js';
 
 /** The parts of a field definition that decide whether a value is acceptable. */
 export type FieldValueSpec = Pick<FieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'validation'>;
@@ -48,9 +49,9 @@ export function checkFieldValue(field: FieldValueSpec, value: unknown): FieldVal
       }
       const formatError = checkTextFormat(field.type, value);
       if (formatError) return fail(formatError);
-      if (rules.pattern !== undefined) {
-        const pattern = compilePattern(rules.pattern);
-        if (pattern && !pattern.test(value)) return fail(`must match the pattern ${rules.pattern}`);
+      // RE2 semantics: linear in the value's length whatever the tenant wrote (engine/fields/tenant-pattern.ts).
+      if (rules.pattern !== undefined && !matchesTenantPattern(rules.pattern, value)) {
+        return fail(`must match the pattern ${rules.pattern}`);
       }
       return { ok: true, value };
     }
@@ -124,15 +125,6 @@ function optionValues(field: FieldValueSpec): string[] {
 function listForMessage(values: string[]): string {
   const shown = values.slice(0, 12).join(', ');
   return values.length > 12 ? `${shown}, …` : shown;
-}
-
-function compilePattern(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    // An invalid pattern is reported by the template validator; here it just does not apply.
-    return undefined;
-  }
 }
 
 function checkTextFormat(type: 'text' | 'textarea' | 'email' | 'phone' | 'url', value: string): string | undefined {

@@ -3,6 +3,7 @@ import { LocalizedTextSchema, resolveLabel } from '../template/localized-text.js
 import type { LocalizedText } from '../template/localized-text.js';
 import { SYSTEM_FIELD_KEYS } from './system-fields.js';
 import { checkFieldValue } from './check-field-value.js';
+import { MAX_PATTERN_LENGTH, tenantPatternProblem } from './tenant-pattern.js';
 
 export const FIELD_TYPES = [
   'text',
@@ -86,8 +87,6 @@ export type CurrencyOptions = z.infer<typeof CurrencyOptionsSchema>;
 export const FieldOptionsSchema = z.union([SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema]);
 export type FieldOptions = z.infer<typeof FieldOptionsSchema>;
 
-/** Regexes come from tenants and run on the server: keep them short to limit backtracking cost. */
-const MAX_PATTERN_LENGTH = 500;
 export const MAX_TEXT_LENGTH_LIMIT = 100_000;
 
 export const ValidationRulesSchema = z
@@ -96,12 +95,8 @@ export const ValidationRulesSchema = z
     max_length: z.number().int().min(1).max(MAX_TEXT_LENGTH_LIMIT).optional(),
     min: z.number().finite().optional(),
     max: z.number().finite().optional(),
-    pattern: z
-      .string()
-      .min(1)
-      .max(MAX_PATTERN_LENGTH)
-      .refine(isCompilableRegex, { error: (iss) => `"${String(iss.input)}" is not a valid regular expression` })
-      .optional(),
+    // Whether RE2 can run it is checked with the field (checkFieldDefinition), so the message can name the field.
+    pattern: z.string().min(1).max(MAX_PATTERN_LENGTH).optional(),
   })
   .superRefine((rules, ctx) => {
     if (rules.min_length !== undefined && rules.max_length !== undefined && rules.min_length > rules.max_length) {
@@ -112,15 +107,6 @@ export const ValidationRulesSchema = z
     }
   });
 export type ValidationRules = z.infer<typeof ValidationRulesSchema>;
-
-export function isCompilableRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const FieldTypeSchema = z.enum(FIELD_TYPES, {
   error: (iss) =>
@@ -212,6 +198,14 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
           fail(['validation', rule], `${rule} only applies to number and currency fields`);
         }
       }
+    }
+  }
+
+  if (rules?.pattern !== undefined && TEXT_LIKE_FIELD_TYPES.includes(type)) {
+    const problem = tenantPatternProblem(rules.pattern);
+    if (problem) {
+      rulesOk = false;
+      fail(['validation', 'pattern'], `the pattern of field "${field.key}", "${rules.pattern}", ${problem}`);
     }
   }
 

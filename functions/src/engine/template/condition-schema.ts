@@ -88,12 +88,21 @@ export const ConditionLeafSchema = z
 
 /** Deeper trees are unreadable for people and a stack risk for the recursive parser. */
 export const MAX_CONDITION_DEPTH = 6;
+/**
+ * Conditions and groups in one tree. A tree is evaluated on every change of
+ * every record of its module, so its size is CPU a tenant controls; real
+ * rules use a handful.
+ */
+export const MAX_CONDITION_NODES = 100;
 
 export const ConditionSchema: z.ZodType<Condition> = z.preprocess(
   (value, ctx) => {
-    if (nestingDepth(value) > MAX_CONDITION_DEPTH) {
-      // Reporting here stops zod before it recurses into the tree.
+    const { depth, nodes } = measureTree(value);
+    // Reporting here stops zod before it recurses into the tree.
+    if (depth > MAX_CONDITION_DEPTH) {
       ctx.addIssue({ code: 'custom', message: `conditions may nest at most ${MAX_CONDITION_DEPTH} levels deep` });
+    } else if (nodes > MAX_CONDITION_NODES) {
+      ctx.addIssue({ code: 'custom', message: `a condition tree may hold at most ${MAX_CONDITION_NODES} conditions and groups` });
     }
     return value;
   },
@@ -106,21 +115,23 @@ export const ConditionSchema: z.ZodType<Condition> = z.preprocess(
   ),
 );
 
-/** Group nesting depth of untrusted input, measured without recursion; stops counting past the limit. */
-function nestingDepth(value: unknown): number {
+/** Group nesting depth and node count of untrusted input, measured without recursion; stops past either limit. */
+function measureTree(value: unknown): { depth: number; nodes: number } {
   let deepest = 0;
+  let nodes = 0;
   const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop() as { node: unknown; depth: number };
     deepest = Math.max(deepest, depth);
-    if (deepest > MAX_CONDITION_DEPTH) return deepest;
+    nodes++;
+    if (deepest > MAX_CONDITION_DEPTH || nodes > MAX_CONDITION_NODES) break;
     if (typeof node !== 'object' || node === null) continue;
     for (const group of ['all', 'any']) {
       const children: unknown = Object.prototype.hasOwnProperty.call(node, group) ? (node as Record<string, unknown>)[group] : undefined;
       if (Array.isArray(children)) for (const child of children) stack.push({ node: child, depth: depth + 1 });
     }
   }
-  return deepest;
+  return { depth: deepest, nodes };
 }
 
 export function isConditionLeaf(condition: Condition): condition is ConditionLeaf {

@@ -252,6 +252,7 @@ describe('template rules', () => {
   it('checks validation rules: compiling pattern, min <= max, rule fits the type', () => {
     const rules = (validation: unknown, index = 0): unknown => withValue(base, ['field_schemas', 'patients', index, 'validation'], validation);
     expectOnlyError(rules({ pattern: '([a-z' }), 'field_schemas.patients[0].validation.pattern', /not a valid regular expression/);
+    expectOnlyError(rules({ pattern: '^(?!x)(a+)+$' }), 'field_schemas.patients[0].validation.pattern', /the pattern of field "[a-z_]+".*uses a lookahead/);
     expectOnlyError(rules({ min_length: 5, max_length: 2 }), 'field_schemas.patients[0].validation.min_length', 'min_length must not exceed max_length');
     expectOnlyError(rules({ min: 10, max: 1 }, 2), 'field_schemas.patients[2].validation.min', 'min must not exceed max');
     expectOnlyError(rules({ min: 1 }), 'field_schemas.patients[0].validation.min', /only applies to number and currency/);
@@ -529,6 +530,16 @@ describe('hostile input', () => {
     expect(errorsOf(parsed)).toEqual([
       { path: 'workflow_schemas.visits[0].trigger_conditions', message: 'conditions may nest at most 6 levels deep' },
     ]);
+  });
+
+  it('refuses a condition tree wider than the node limit (evaluated on every record change)', () => {
+    const leaf = { field: 'status', operator: 'is_empty' };
+    const tooMany = { any: Array.from({ length: 100 }, () => leaf) };
+    expect(errorsOf(withValue(buildTemplate(), ['workflow_schemas', 'visits', 0, 'trigger_conditions'], tooMany))).toEqual([
+      { path: 'workflow_schemas.visits[0].trigger_conditions', message: 'a condition tree may hold at most 100 conditions and groups' },
+    ]);
+    const atLimit = { any: Array.from({ length: 99 }, () => leaf) };
+    expect(errorsOf(withValue(buildTemplate(), ['workflow_schemas', 'visits', 0, 'trigger_conditions'], atLimit))).toEqual([]);
   });
 
   it('accepts nesting up to the limit', () => {

@@ -61,12 +61,21 @@ export const CreateTaskActionSchema = z.strictObject({
   due_in_days: z.number().int().min(0).max(3_650).optional(),
   assignee: z.enum(['owner', 'creator']).optional(),
 });
+/**
+ * A signing secret's name: it becomes a document id, so the id alphabet, and
+ * never Firestore's reserved `__x__` form.
+ */
+export const SecretRefSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, { error: 'must be a name of letters, digits, "-" or "_" (at most 100)' })
+  .refine((ref) => !/^__.*__$/.test(ref), { error: 'must not start and end with "__" (Firestore reserves such ids)' });
+
 export const WebhookActionSchema = z.strictObject({
   type: z.literal('webhook'),
   // Private / loopback targets are refused by the webhook sender at send time (SSRF), not here.
   url: z.string().max(2_048).refine(isHttpUrl, { error: 'must be an http:// or https:// URL' }),
   /** Name of a stored secret used to sign the payload (HMAC); never the secret itself. */
-  secret_ref: z.string().min(1).max(100).optional(),
+  secret_ref: SecretRefSchema.optional(),
   method: z.literal('POST').optional(),
 });
 

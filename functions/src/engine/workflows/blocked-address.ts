@@ -116,26 +116,84 @@ export function parseIpv6(text: string): number[] | null {
   return groups;
 }
 
-function ipv6Reason(g: number[]): string | null {
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const embeddedV4 = ((g6 << 16) | g7) >>> 0;
-  const firstSix = [g0, g1, g2, g3, g4, g5];
-  if (g.every((group) => group === 0)) return 'unspecified';
-  if (firstSix.every((group) => group === 0) && g6 === 0 && g7 === 1) return 'loopback';
-  // ::ffff:a.b.c.d (IPv4-mapped) and ::a.b.c.d (IPv4-compatible) reach the IPv4 address.
-  if ([g0, g1, g2, g3, g4].every((group) => group === 0) && (g5 === 0xffff || g5 === 0)) {
-    return ipv4Reason(embeddedV4) ?? null;
+/**
+ * How a special-purpose IPv6 range is treated. `embedded-v4` ranges carry an
+ * IPv4 address that decides (public IPv4 through them is fine, private is
+ * not); every other listed range is refused outright.
+ */
+export interface Ipv6SpecialRange {
+  readonly cidr: string;
+  readonly name: string;
+  readonly verdict: 'refuse' | 'embedded-v4';
+}
+
+/**
+ * The IANA IPv6 Special-Purpose Address Registry (iana-ipv6-special-registry,
+ * as of 2025), plus the ranges outside it that still route to private space:
+ * deprecated site-local and the IPv4-translated form of RFC 2765. The order
+ * matters only for the reason given: the first matching range names it.
+ * Outside 2000::/3 nothing is global unicast at all, so the catch-all at the
+ * end refuses whatever IANA reserves there later.
+ */
+export const IPV6_SPECIAL_RANGES: readonly Ipv6SpecialRange[] = [
+  { cidr: '::/128', name: 'unspecified', verdict: 'refuse' },
+  { cidr: '::1/128', name: 'loopback', verdict: 'refuse' },
+  { cidr: '::ffff:0:0/96', name: 'IPv4-mapped', verdict: 'embedded-v4' },
+  { cidr: '::ffff:0:0:0/96', name: 'IPv4-translated (RFC 2765)', verdict: 'embedded-v4' },
+  { cidr: '::/96', name: 'IPv4-compatible (deprecated)', verdict: 'embedded-v4' },
+  { cidr: '64:ff9b::/96', name: 'IPv4/IPv6 translation (NAT64)', verdict: 'embedded-v4' },
+  { cidr: '64:ff9b:1::/48', name: 'local-use IPv4/IPv6 translation', verdict: 'refuse' },
+  { cidr: '100::/64', name: 'discard-only', verdict: 'refuse' },
+  { cidr: '100:0:0:1::/64', name: 'dummy IPv6 prefix', verdict: 'refuse' },
+  // Covers Teredo (2001::/32), benchmarking (2001:2::/48), AMT, AS112-v6, ORCHID(v2) and drone remote ID.
+  { cidr: '2001::/23', name: 'IETF protocol assignments', verdict: 'refuse' },
+  { cidr: '2001:db8::/32', name: 'documentation', verdict: 'refuse' },
+  { cidr: '2002::/16', name: '6to4', verdict: 'embedded-v4' },
+  { cidr: '2620:4f:8000::/48', name: 'direct delegation AS112 service', verdict: 'refuse' },
+  { cidr: '3fff::/20', name: 'documentation', verdict: 'refuse' },
+  { cidr: '5f00::/16', name: 'segment routing SIDs', verdict: 'refuse' },
+  { cidr: 'fc00::/7', name: 'unique local (private)', verdict: 'refuse' },
+  { cidr: 'fe80::/10', name: 'link-local', verdict: 'refuse' },
+  { cidr: 'fec0::/10', name: 'site-local (private)', verdict: 'refuse' },
+  { cidr: 'ff00::/8', name: 'multicast', verdict: 'refuse' },
+];
+
+interface ParsedRange extends Ipv6SpecialRange {
+  readonly network: readonly number[];
+  readonly prefix: number;
+}
+
+const PARSED_V6_RANGES: readonly ParsedRange[] = IPV6_SPECIAL_RANGES.map((range) => {
+  const [address = '', prefix = ''] = range.cidr.split('/');
+  const network = parseIpv6(address);
+  if (!network) throw new Error(`bad IPv6 range ${range.cidr}`);
+  return { ...range, network, prefix: Number(prefix) };
+});
+
+export function inIpv6Range(groups: readonly number[], network: readonly number[], prefix: number): boolean {
+  for (let bit = 0; bit < prefix; bit += 16) {
+    const width = Math.min(16, prefix - bit);
+    const mask = (0xffff << (16 - width)) & 0xffff;
+    const index = bit / 16;
+    if (((groups[index] ?? 0) & mask) !== ((network[index] ?? 0) & mask)) return false;
   }
-  // 64:ff9b::/96 NAT64 translates to the embedded IPv4 address.
-  if (g0 === 0x64 && g1 === 0xff9b && [g2, g3, g4, g5].every((group) => group === 0)) return ipv4Reason(embeddedV4);
-  if ((g0 & 0xfe00) === 0xfc00) return 'unique local (private)';
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g0 & 0xffc0) === 0xfec0) return 'site-local (private)';
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  if (g0 === 0x2001 && g1 === 0x0db8) return 'documentation';
-  // 2002::/16 (6to4) embeds an IPv4 address in groups 1-2.
-  if (g0 === 0x2002) return ipv4Reason(((g1 << 16) | g2) >>> 0);
-  // Teredo (2001:0::/32) tunnels to an obfuscated IPv4 address; refuse outright.
-  if (g0 === 0x2001 && g1 === 0) return 'Teredo tunnel';
+  return true;
+}
+
+/** The IPv4 address an `embedded-v4` range carries: the last 32 bits, or bits 16-47 for 6to4. */
+function embeddedIpv4(range: ParsedRange, g: readonly number[]): number {
+  const [hi, lo] = range.cidr.startsWith('2002:') ? [g[1] ?? 0, g[2] ?? 0] : [g[6] ?? 0, g[7] ?? 0];
+  return ((hi << 16) | lo) >>> 0;
+}
+
+function ipv6Reason(g: number[]): string | null {
+  for (const range of PARSED_V6_RANGES) {
+    if (!inIpv6Range(g, range.network, range.prefix)) continue;
+    if (range.verdict === 'refuse') return range.name;
+    const v4 = ipv4Reason(embeddedIpv4(range, g));
+    return v4 === null ? null : `${range.name} of a ${v4} address`;
+  }
+  // Only 2000::/3 is allocated as global unicast.
+  if (((g[0] ?? 0) & 0xe000) !== 0x2000) return 'not global unicast';
   return null;
 }

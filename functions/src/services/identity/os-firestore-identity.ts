@@ -13,41 +13,44 @@ export const CRM_APP_ID = 'crm-pro';
 
 const TENANT_ROLES: readonly TenantRole[] = ['owner', 'admin', 'member'];
 
-interface TenantFacts {
-  readonly name: string;
-  readonly crmEnabled: boolean;
-}
+/** Document reads one `resolveMembership` costs (billed like any Firestore read). */
+export const MEMBERSHIP_READS = { member: 3, superAdmin: 2 } as const;
 
 /**
  * Reads membership from the OS's Firestore collections:
  * `tenant_users/{tenantId}_{uid}` ({ tenant_id, user_id, role, status }),
  * `tenants/{tenantId}` ({ name, status }) and `tenant_apps/{tenantId}_crm-pro` ({ enabled }).
  *
- * Membership is read on every call (1 read) so a revoked member loses access at
- * once; tenant facts change rarely and are cached per instance.
+ * All three are read on every call, in one batched get (one round trip, 3
+ * billed reads; 2 for a super admin, who needs no membership). The OS writes
+ * these documents, not the CRM, so no instance learns of a change: any
+ * per-instance cache of tenant facts would let a suspended tenant or a
+ * disabled CRM app keep working until it expired (it was 5 minutes). A
+ * removed member, a suspended tenant and a disabled app are all refused on
+ * the next call. At 100 calls per user-hour the extra 2 reads cost about
+ * $0.0001 per user-hour at Firestore's list price.
  */
 export class OsFirestoreIdentity implements IdentityPort {
-  private readonly tenantCache = new Map<string, { facts: TenantFacts | null; expiresAt: number }>();
-
-  constructor(
-    private readonly store: DocumentStore,
-    private readonly options: { tenantCacheMs?: number; now?: () => number } = {},
-  ) {}
+  constructor(private readonly store: DocumentStore) {}
 
   async resolveMembership(claims: AuthClaims, tenantId: string): Promise<TenantMembership | null> {
     const platformRole = platformRoleFromClaims(claims);
-    const [membership, facts] = await Promise.all([
-      platformRole === 'super_admin' ? Promise.resolve(null) : this.store.get(membershipPath(tenantId, claims.uid)),
-      this.tenantFacts(tenantId),
+    const superAdmin = platformRole === 'super_admin';
+    const [tenant, app, membership = null] = await this.store.getAll([
+      `${OS_COLLECTIONS.tenants}/${tenantId}`,
+      `${OS_COLLECTIONS.tenantApps}/${tenantId}_${CRM_APP_ID}`,
+      ...(superAdmin ? [] : [membershipPath(tenantId, claims.uid)]),
     ]);
-    if (facts === null) return null;
-    if (platformRole === 'super_admin') return { tenantId, tenantName: facts.name, role: null, platformRole };
-    if (!facts.crmEnabled || membership === null) return null;
+    if (!tenant || tenant.data.status === 'suspended') return null;
+    const tenantName = String(tenant.data.name ?? tenantId);
+    // A super admin may open any existing tenant, even one whose CRM app is off, to support it.
+    if (superAdmin) return { tenantId, tenantName, role: null, platformRole };
+    if (app?.data.enabled !== true || membership === null) return null;
     const { role, status, user_id: userId, tenant_id: memberTenant } = membership.data;
     if (userId !== claims.uid || memberTenant !== tenantId) return null;
     if (status !== undefined && status !== 'active') return null;
     if (!TENANT_ROLES.includes(role as TenantRole)) return null;
-    return { tenantId, tenantName: facts.name, role: role as TenantRole, platformRole };
+    return { tenantId, tenantName, role: role as TenantRole, platformRole };
   }
 
   async listMemberships(claims: AuthClaims): Promise<TenantMembership[]> {
@@ -64,22 +67,6 @@ export class OsFirestoreIdentity implements IdentityPort {
           ).map((row) => String(row.data.tenant_id));
     const memberships = await Promise.all(tenantIds.map((tenantId) => this.resolveMembership(claims, tenantId)));
     return memberships.filter((membership): membership is TenantMembership => membership !== null);
-  }
-
-  private async tenantFacts(tenantId: string): Promise<TenantFacts | null> {
-    const now = (this.options.now ?? Date.now)();
-    const cached = this.tenantCache.get(tenantId);
-    if (cached && cached.expiresAt > now) return cached.facts;
-    const [tenant, app] = await this.store.getAll([
-      `${OS_COLLECTIONS.tenants}/${tenantId}`,
-      `${OS_COLLECTIONS.tenantApps}/${tenantId}_${CRM_APP_ID}`,
-    ]);
-    const facts =
-      tenant && tenant.data.status !== 'suspended'
-        ? { name: String(tenant.data.name ?? tenantId), crmEnabled: app?.data.enabled === true }
-        : null;
-    this.tenantCache.set(tenantId, { facts, expiresAt: now + (this.options.tenantCacheMs ?? 5 * 60_000) });
-    return facts;
   }
 }
 

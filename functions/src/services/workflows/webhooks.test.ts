@@ -133,6 +133,10 @@ describe('webhook SSRF guard', () => {
     ['https://metadata.example.com/hook', /resolves to 169\.254\.169\.254/],
     ['https://dual.example.com/hook', /resolves to ::ffff:127\.0\.0\.1/],
     ['http://metadata.google.internal/', /internal host name/],
+    // IPv4-translated (::ffff:0:0:0/96) and local-use NAT64 forms the attack suite got saved.
+    ['http://[::ffff:0:7f00:1]/', /::ffff:0:7f00:1 \(IPv4-translated/],
+    ['http://[::ffff:0:a9fe:a9fe]/', /::ffff:0:a9fe:a9fe \(IPv4-translated/],
+    ['http://[64:ff9b:1::a9fe:a9fe]/', /local-use IPv4\/IPv6 translation/],
   ])('refuses %s when the workflow is saved', async (url, reason) => {
     const env = await buildWorkflowEnv({ webhook: { resolve } });
     const error = await env.callError(env.users.acmeOwner, 'crmSaveWorkflow', {

@@ -114,7 +114,9 @@ export class WorkflowService {
 
   // ---------------------------------------------------------------- admin
 
+  /** Definitions hold recipients, mail bodies and webhook URLs: configuration data, for owners and admins. */
   async list(caller: Caller, module?: string): Promise<WorkflowView[]> {
+    requireAdmin(caller);
     const config = await this.options.configs.require(caller.tenantId);
     const docs = await this.store.query({ collection: workflowPaths.workflows(caller.tenantId) });
     return docs
@@ -260,9 +262,10 @@ export class WorkflowService {
     caller: Caller,
     filter: { workflowId?: string | undefined; recordId?: string | undefined; limit: number; before?: string | undefined },
   ): Promise<Array<Record<string, unknown>>> {
+    const admin = canManageConfiguration(caller);
     if (filter.recordId) {
       // Members see runs of records they may read; the record service answers that.
-      if (!canManageConfiguration(caller)) await this.options.records.get(caller, filter.recordId);
+      if (!admin) await this.options.records.get(caller, filter.recordId);
     } else {
       requireAdmin(caller);
     }
@@ -277,7 +280,7 @@ export class WorkflowService {
       orderBy: [{ field: 'startedAt', direction: 'desc' }],
       limit: filter.limit,
     });
-    return docs.map(toRunView);
+    return docs.map((doc) => (admin ? toRunView(doc) : toMemberRunView(doc)));
   }
 
   async test(
@@ -429,6 +432,32 @@ function toRunView(doc: StoredDocument): Record<string, unknown> {
     durationMs: typeof d.durationMs === 'number' ? d.durationMs : null,
   };
 }
+
+/**
+ * A run as a member's record page shows it: what ran and how it ended, but
+ * none of the definition's content (recipients, mail text, webhook URLs,
+ * values written), which action messages, details and errors quote.
+ */
+function toMemberRunView(doc: StoredDocument): Record<string, unknown> {
+  const view = toRunView(doc);
+  const actions = (view.actions as Array<Record<string, unknown>>).map((action) => ({
+    index: action.index,
+    type: action.type,
+    status: action.status,
+    message: MEMBER_ACTION_MESSAGES[String(action.status)] ?? '',
+  }));
+  // The reason names the condition's field and operator: say only that the conditions did not hold.
+  const reason = view.reason === null ? null : String(view.reason).startsWith('Conditions not met') ? 'Conditions not met.' : 'Skipped.';
+  return { ...view, actions, reason, error: view.error === null ? null : 'An action failed; an admin can see why in the workflow\'s run log.' };
+}
+
+const MEMBER_ACTION_MESSAGES: Readonly<Record<string, string>> = {
+  success: 'Done.',
+  failed: 'Failed.',
+  skipped: 'Skipped.',
+  queued: 'Queued.',
+  would_run: 'Would run.',
+};
 
 function toMailView(doc: StoredDocument): Record<string, unknown> {
   const d = doc.data;

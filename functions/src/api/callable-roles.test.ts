@@ -1,0 +1,192 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestEnv, buildUser, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
+import { buildPatient } from '../test-support/record-fixtures.js';
+import { CALLABLE_NAMES, type CallableName } from './crm-api.js';
+import type { TRecordResponse } from './schemas.js';
+import type { TWorkflowResponse } from './workflow-schemas.js';
+
+/**
+ * Who may call what. `user`: anyone signed in. `member`: any member of the
+ * tenant (the permission matrix then decides per record). `admin`: the
+ * configuration right (tenant owner or admin, or super admin). `platform`:
+ * the `platform_role` claim (staff or super admin).
+ */
+type Role = 'user' | 'member' | 'admin' | 'platform';
+
+interface RoleRow {
+  /** The role the SPA assumes: who gets the screen that calls it (the screen is named in `screen`). */
+  readonly spa: Role;
+  /** The role the server checks; the tests below call it as each role to prove it. */
+  readonly server: Role;
+  readonly screen: string;
+}
+
+/**
+ * One row per callable. Typed by `CallableName`, so adding a callable
+ * without a row fails typecheck, and the first test fails too.
+ */
+const ROLE_TABLE: Record<CallableName, RoleRow> = {
+  crmListMyTenants: { spa: 'user', server: 'user', screen: 'tenant picker' },
+  crmBootstrap: { spa: 'member', server: 'member', screen: 'every tenant screen' },
+  crmListTemplates: { spa: 'admin', server: 'admin', screen: 'template selection (members get "not set up")' },
+  crmSelectTemplate: { spa: 'admin', server: 'admin', screen: 'template selection' },
+  crmUpdateTenantSettings: { spa: 'admin', server: 'admin', screen: 'admin: settings' },
+  crmAddField: { spa: 'admin', server: 'admin', screen: 'admin: fields' },
+  crmUpdateField: { spa: 'admin', server: 'admin', screen: 'admin: fields' },
+  crmReorderFields: { spa: 'admin', server: 'admin', screen: 'admin: fields' },
+  crmDeactivateField: { spa: 'admin', server: 'admin', screen: 'admin: fields' },
+  crmCreateModule: { spa: 'admin', server: 'admin', screen: 'admin: new module' },
+  crmCreateRecord: { spa: 'member', server: 'member', screen: 'record form (matrix: create)' },
+  crmGetRecord: { spa: 'member', server: 'member', screen: 'record detail (matrix: read)' },
+  crmUpdateRecord: { spa: 'member', server: 'member', screen: 'record form (matrix: update)' },
+  crmDeleteRecord: { spa: 'member', server: 'member', screen: 'record detail (matrix: delete)' },
+  crmRestoreRecord: { spa: 'member', server: 'member', screen: 'deleted records (matrix: delete)' },
+  crmListRecords: { spa: 'member', server: 'member', screen: 'record lists (matrix: read)' },
+  crmListRecordHistory: { spa: 'member', server: 'member', screen: 'record detail history (matrix: read)' },
+  crmListDashboards: { spa: 'member', server: 'member', screen: 'dashboard (role-restricted ones hidden)' },
+  crmGetDashboardData: { spa: 'member', server: 'member', screen: 'dashboard' },
+  crmSaveDashboard: { spa: 'admin', server: 'admin', screen: 'dashboard editor' },
+  crmDeleteDashboard: { spa: 'admin', server: 'admin', screen: 'dashboard editor' },
+  crmListWorkflows: { spa: 'admin', server: 'admin', screen: 'admin: workflows' },
+  crmSaveWorkflow: { spa: 'admin', server: 'admin', screen: 'workflow builder' },
+  crmSetWorkflowActive: { spa: 'admin', server: 'admin', screen: 'admin: workflows' },
+  crmReorderWorkflows: { spa: 'admin', server: 'admin', screen: 'admin: workflows' },
+  crmDeleteWorkflow: { spa: 'admin', server: 'admin', screen: 'workflow builder' },
+  // Members: only the runs of a record they can read, without definitions; by workflow, admins only.
+  crmListWorkflowRuns: { spa: 'member', server: 'member', screen: 'record detail runs; workflow run log (admin)' },
+  crmTestWorkflow: { spa: 'admin', server: 'admin', screen: 'workflow builder dry run' },
+  crmListOutbox: { spa: 'admin', server: 'admin', screen: 'admin: outbox' },
+  crmListTasks: { spa: 'member', server: 'member', screen: 'tasks (own; all for admins)' },
+  crmSetTaskStatus: { spa: 'member', server: 'member', screen: 'tasks (own; any for admins)' },
+  crmRevealWebhookSecret: { spa: 'admin', server: 'admin', screen: 'workflow builder webhook action' },
+  crmConsoleListTemplates: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleGetTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleSaveDraft: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleCloneTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsolePublishDraft: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleSetTemplateActive: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleDeleteTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmConsoleMigrationStatus: { spa: 'platform', server: 'platform', screen: 'template console' },
+  crmUpgradeStatus: { spa: 'admin', server: 'admin', screen: 'upgrade notice and page' },
+  crmPreviewUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  crmApplyUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  crmMigrationProgress: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+};
+
+let env: TestEnv;
+let patientId: string;
+let workflowId: string;
+const STAFF: TestUser = buildUser('platform-staff', { platform_role: 'staff' });
+
+beforeAll(async () => {
+  env = await buildTestEnv();
+  await env.call(env.users.acmeOwner, 'crmSelectTemplate', { tenantId: 'acme', templateSlug: 'hospital' });
+  patientId = (await env.call<TRecordResponse>(env.users.acmeMember, 'crmCreateRecord', {
+    tenantId: 'acme', module: 'patients', data: buildPatient(),
+  })).record.id;
+  workflowId = (await env.call<TWorkflowResponse>(env.users.acmeAdmin, 'crmSaveWorkflow', {
+    tenantId: 'acme',
+    module: 'patients',
+    definition: { name: 'Ping', trigger_type: 'record_created', actions: [{ type: 'send_email', to: 'ops@example.com', subject: 's', body: 'b' }] },
+  })).workflow.id;
+});
+
+/**
+ * A request each callable accepts from a caller it lets in; it may still
+ * fail for other reasons (a missing draft), never for its shape. Read-only
+ * where possible so the order of the calls below does not matter.
+ */
+function requestFor(name: CallableName): Record<string, unknown> {
+  const requests: Record<CallableName, Record<string, unknown>> = {
+    crmListMyTenants: {},
+    crmBootstrap: { tenantId: 'acme' },
+    crmListTemplates: { tenantId: 'acme' },
+    crmSelectTemplate: { tenantId: 'acme', templateSlug: 'blank' },
+    crmUpdateTenantSettings: { tenantId: 'acme', timezone: 'Europe/Paris' },
+    crmAddField: { tenantId: 'acme', module: 'patients', field: { key: 'nickname', label: 'Nickname', type: 'text' } },
+    crmUpdateField: { tenantId: 'acme', module: 'patients', key: 'full_name', changes: { label: 'Full Name' } },
+    crmReorderFields: { tenantId: 'acme', module: 'patients', keys: ['full_name'] },
+    crmDeactivateField: { tenantId: 'acme', module: 'patients', key: 'no_such_field' },
+    crmCreateModule: { tenantId: 'acme', module: { slug: 'patients', label: 'Patients' }, fields: [{ key: 'make', label: 'Make', type: 'text' }] },
+    crmCreateRecord: { tenantId: 'acme', module: 'patients', data: buildPatient({ patient_id: 'P-ROLE' }) },
+    crmGetRecord: { tenantId: 'acme', recordId: patientId },
+    crmUpdateRecord: { tenantId: 'acme', recordId: patientId, expectedVersion: 999, data: { full_name: 'New' } },
+    crmDeleteRecord: { tenantId: 'acme', recordId: 'no-such-record' },
+    crmRestoreRecord: { tenantId: 'acme', recordId: 'no-such-record' },
+    crmListRecords: { tenantId: 'acme', module: 'patients' },
+    crmListRecordHistory: { tenantId: 'acme', recordId: patientId },
+    crmListDashboards: { tenantId: 'acme' },
+    crmGetDashboardData: { tenantId: 'acme', dashboardId: 'no-such-dashboard' },
+    crmSaveDashboard: { tenantId: 'acme', dashboardId: 'no-such-dashboard', dashboard: { name: 'Mine', widgets: [] } },
+    crmDeleteDashboard: { tenantId: 'acme', dashboardId: 'no-such-dashboard' },
+    crmListWorkflows: { tenantId: 'acme' },
+    crmSaveWorkflow: { tenantId: 'acme', module: 'patients', workflowId: 'no-such-workflow', definition: { name: 'W', trigger_type: 'record_created', actions: [] } },
+    crmSetWorkflowActive: { tenantId: 'acme', workflowId: 'no-such-workflow', active: true },
+    crmReorderWorkflows: { tenantId: 'acme', module: 'patients', workflowIds: ['no-such-workflow'] },
+    crmDeleteWorkflow: { tenantId: 'acme', workflowId: 'no-such-workflow' },
+    crmListWorkflowRuns: { tenantId: 'acme', recordId: patientId },
+    crmTestWorkflow: { tenantId: 'acme', recordId: patientId, workflowId },
+    crmListOutbox: { tenantId: 'acme' },
+    crmListTasks: { tenantId: 'acme' },
+    crmSetTaskStatus: { tenantId: 'acme', taskId: 'no-such-task', status: 'done' },
+    crmRevealWebhookSecret: { tenantId: 'acme' },
+    crmConsoleListTemplates: {},
+    crmConsoleGetTemplate: { slug: 'hospital' },
+    crmConsoleSaveDraft: { draftId: 'no-such-draft', template: { name: 'Draft' } },
+    crmConsoleCloneTemplate: { slug: 'no-such-template', newSlug: 'clinic-two' },
+    crmConsolePublishDraft: { draftId: 'no-such-draft', changeNote: 'First' },
+    crmConsoleSetTemplateActive: { slug: 'no-such-template', active: true },
+    crmConsoleDeleteTemplate: { draftId: 'no-such-draft' },
+    crmConsoleMigrationStatus: {},
+    crmUpgradeStatus: { tenantId: 'acme' },
+    crmPreviewUpgrade: { tenantId: 'acme' },
+    crmApplyUpgrade: { tenantId: 'acme', targetVersion: '0.0.1' },
+    crmMigrationProgress: { tenantId: 'acme' },
+  };
+  return requests[name];
+}
+
+/** The error code a call ends with, or 'ok'. */
+async function outcome(user: TestUser, name: CallableName): Promise<string> {
+  try {
+    await env.call(user, name, requestFor(name));
+    return 'ok';
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+}
+
+const rows = Object.entries(ROLE_TABLE) as Array<[CallableName, RoleRow]>;
+
+describe('callable role table', () => {
+  it('has exactly one row per callable', () => {
+    expect(Object.keys(ROLE_TABLE).sort()).toEqual([...CALLABLE_NAMES].sort());
+  });
+
+  it.each(rows)('%s: the SPA assumes the role the server checks', (name, row) => {
+    expect(row.spa).toBe(row.server);
+  });
+
+  it.each(rows)('%s: a tenant member gets in exactly when the server role says so', async (name, row) => {
+    const code = await outcome(env.users.acmeMember, name);
+    if (row.server === 'admin' || row.server === 'platform') expect({ name, code }).toEqual({ name, code: 'permission-denied' });
+    else expect({ name, code }).not.toEqual({ name, code: 'permission-denied' });
+  });
+
+  it.each(rows)('%s: a tenant admin gets in unless it is platform tooling', async (name, row) => {
+    const code = await outcome(env.users.acmeAdmin, name);
+    if (row.server === 'platform') expect({ name, code }).toEqual({ name, code: 'permission-denied' });
+    else expect({ name, code }).not.toEqual({ name, code: 'permission-denied' });
+  });
+
+  it.each(rows.filter(([, row]) => row.server === 'platform'))('%s: platform staff get in', async (name) => {
+    const code = await outcome(STAFF, name);
+    expect({ name, code }).not.toEqual({ name, code: 'permission-denied' });
+  });
+
+  it('a member sees runs only by record, never by workflow or the whole log', async () => {
+    for (const data of [{ tenantId: 'acme' }, { tenantId: 'acme', workflowId }]) {
+      expect((await env.callError(env.users.acmeMember, 'crmListWorkflowRuns', data)).code).toBe('permission-denied');
+    }
+  });
+});
