@@ -48,6 +48,55 @@ describe('MemoryStore index enforcement', () => {
 });
 
 describe('MemoryStore transactions', () => {
+  it('aborts a read when a document read earlier was written since, and retries the whole function', async () => {
+    const store = new MemoryStore();
+    await store.set('c/a', { n: 1 });
+    await store.set('c/b', { n: 1 });
+    let attempts = 0;
+    const result = await store.runTransaction(async (tx) => {
+      attempts++;
+      const a = await tx.get('c/a');
+      if (attempts === 1) await store.set('c/a', { n: 2 }); // another writer gets in between two reads
+      const b = await tx.get('c/b');
+      tx.set('c/sum', { n: (a?.data['n'] as number) + (b?.data['n'] as number) });
+      return attempts;
+    });
+    expect(result).toBe(2);
+    expect((await store.get('c/sum'))?.data).toEqual({ n: 3 });
+  });
+
+  it('does not retry when the function turns the abort into its own error, as the Admin SDK would not', async () => {
+    const store = new MemoryStore();
+    await store.set('c/a', { n: 1 });
+    let attempts = 0;
+    const failure = store.runTransaction(async (tx) => {
+      attempts++;
+      await tx.get('c/a');
+      await store.set('c/a', { n: attempts + 1 });
+      try {
+        await tx.get('c/b');
+      } catch (error) {
+        throw new Error(`wrapped: ${(error as Error).message}`);
+      }
+    });
+    await expect(failure).rejects.toThrow(/^wrapped: Transaction contention/);
+    expect(attempts).toBe(1);
+  });
+
+  it('gives up with aborted after the bounded number of attempts when contention never ends', async () => {
+    const store = new MemoryStore({ maxTransactionAttempts: 3 });
+    await store.set('c/a', { n: 1 });
+    let attempts = 0;
+    const failure = store.runTransaction(async (tx) => {
+      attempts++;
+      await tx.get('c/a');
+      await store.set('c/a', { n: attempts + 100 });
+      await tx.get('c/b');
+    });
+    await expect(failure).rejects.toMatchObject({ code: 'aborted' });
+    expect(attempts).toBe(3);
+  });
+
   it('keeps 200 concurrent read-modify-write transactions lossless', async () => {
     const store = new MemoryStore();
     await store.set('counters/c', { n: 0 });

@@ -25,6 +25,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   StoreError,
+  isStoreError,
   type AggregateResult,
   type AggregateSpec,
   type ChangeListener,
@@ -201,7 +202,17 @@ class MemoryTransaction implements Transaction {
     if (this.writes.length > 0) {
       throw new StoreError('invalid-argument', 'Firestore transactions require all reads to be executed before all writes.');
     }
+    // Like the Admin SDK, whose reads lock documents: contention can surface on a read, not only at
+    // commit. The error must reach runTransaction (which retries), so code inside a transaction
+    // that catches and rewraps store errors is caught out here as it would be in production.
+    if (this.store.hasChangedSinceRead(this)) {
+      this.contended = true;
+      throw new StoreError('aborted', 'Transaction contention: a document this transaction read has been written by another one since.');
+    }
   }
+
+  /** Set when a read was aborted for contention: the attempt is retried whatever fn did with the error. */
+  contended = false;
 
   private beforeWrite(): void {
     if (this.finished) throw new StoreError('invalid-argument', 'This transaction has already finished.');
@@ -449,9 +460,13 @@ export class MemoryStore implements DocumentStore {
         let result: T;
         try {
           result = await fn(tx);
+        } catch (error) {
+          if (tx.contended && isStoreError(error, 'aborted')) continue; // aborted on a read: retry
+          throw error;
         } finally {
           tx.finished = true;
         }
+        if (tx.contended) continue; // fn swallowed the abort; production would not commit either
         await this.waitForPriority(token);
         const committed = this.tryCommitTransaction(tx);
         if (committed !== false) {
@@ -526,6 +541,12 @@ export class MemoryStore implements DocumentStore {
   }
 
   // ---------------------------------------------------------------- internals (used by tx/batch)
+
+  /** True when a document the transaction has read was written since. @internal */
+  hasChangedSinceRead(tx: MemoryTransaction): boolean {
+    for (const [path, version] of tx.readVersions) if (this.db.version(path) !== version) return true;
+    return false;
+  }
 
   /** @internal */
   txRead(tx: MemoryTransaction, paths: readonly string[]): Array<StoredDocument | null> {
@@ -621,9 +642,7 @@ export class MemoryStore implements DocumentStore {
   }
 
   private tryCommitTransaction(tx: MemoryTransaction): Promise<void> | null | false {
-    for (const [path, version] of tx.readVersions) {
-      if (this.db.version(path) !== version) return false;
-    }
+    if (this.hasChangedSinceRead(tx)) return false;
     for (const read of tx.queryReads) {
       if (fingerprint(this.run(read.q)) !== read.fingerprint) return false;
     }
