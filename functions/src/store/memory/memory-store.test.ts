@@ -216,6 +216,47 @@ describe('MemoryStore change feed', () => {
   });
 });
 
+describe('MemoryStore production-shaped change feed', () => {
+  async function deliveries(seed: number, failFirst = new Set<string>()): Promise<{ order: string[]; maxInFlight: number }> {
+    const store = new MemoryStore({ changeFeed: { mode: 'production', seed }, onListenerError: () => undefined });
+    const order: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const failed = new Set<string>();
+    store.onChange('c', async (change) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      order.push(change.path);
+      if (failFirst.has(change.path) && !failed.has(change.path)) {
+        failed.add(change.path);
+        throw new Error('transient');
+      }
+    });
+    for (let i = 0; i < 30; i++) await store.set(`c/${String(i).padStart(2, '0')}`, { i });
+    await store.whenIdle();
+    return { order, maxInFlight };
+  }
+
+  it('delivers every change at least once, some twice, out of order and concurrently, replayable by seed', async () => {
+    const a = await deliveries(7);
+    const paths = Array.from({ length: 30 }, (_, i) => `c/${String(i).padStart(2, '0')}`);
+    expect(new Set(a.order)).toEqual(new Set(paths));
+    expect(a.order.length).toBeGreaterThan(30);
+    expect(a.order.slice(0, 30)).not.toEqual(paths);
+    expect(a.maxInFlight).toBeGreaterThan(1);
+    expect((await deliveries(7)).order).toEqual(a.order);
+    expect((await deliveries(8)).order).not.toEqual(a.order);
+  });
+
+  it('delivers a change again after its listener throws', async () => {
+    const { order } = await deliveries(3, new Set(['c/05', 'c/17']));
+    expect(order.filter((p) => p === 'c/05').length).toBeGreaterThanOrEqual(2);
+    expect(order.filter((p) => p === 'c/17').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('MemoryStore persistence', () => {
   let dir: string;
   beforeEach(async () => {

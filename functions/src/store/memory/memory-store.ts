@@ -70,6 +70,24 @@ export interface MemoryStoreOptions {
   readonly maxTransactionAttempts?: number;
   /** Clock for commit times (tests). */
   readonly now?: () => Date;
+  /**
+   * How changes reach listeners. Default `ordered`: each listener gets every change once, in
+   * commit order, one at a time. `production` delivers as Firestore triggers do: at least once,
+   * out of order, concurrently, and again after the listener throws, driven by `seed` so a
+   * failing run replays. Use it to prove handlers idempotent and derived values order-proof.
+   */
+  readonly changeFeed?: { readonly mode: 'ordered' } | ProductionFeedOptions;
+}
+
+export interface ProductionFeedOptions {
+  readonly mode: 'production';
+  readonly seed: number;
+  /** Deliveries in flight at once per listener. Default 4. */
+  readonly concurrency?: number;
+  /** Probability that a delivered change is delivered once more. Default 0.3. */
+  readonly duplicateRate?: number;
+  /** Deliveries of one change that throw before it is given up (and reported). Default 10. */
+  readonly maxAttempts?: number;
 }
 
 /** Options of `onChange` that only MemoryStore understands. */
@@ -93,9 +111,14 @@ interface QueuedChange {
   readonly change: DocumentChange;
   /** Journal sequence number, for durable subscriptions. */
   readonly seq: number | null;
+  /** Deliveries so far (production feed). */
+  attempts: number;
+  /** Already delivered once more as a duplicate (production feed). */
+  duplicated: boolean;
 }
 
 interface ListenerEntry {
+  inFlight: number;
   readonly collectionId: string;
   readonly listener: ChangeListener;
   readonly subscription: string | null;
@@ -315,8 +338,14 @@ export class MemoryStore implements DocumentStore {
   private readonly onListenerError: (error: unknown, change: DocumentChange) => void;
 
   private closed = false;
+  private readonly productionFeed: Required<ProductionFeedOptions> | null;
+  private readonly feedRandom: () => number;
 
   constructor(options: MemoryStoreOptions = {}) {
+    const feed = options.changeFeed;
+    this.productionFeed =
+      feed?.mode === 'production' ? { concurrency: 4, duplicateRate: 0.3, maxAttempts: 10, ...feed } : null;
+    this.feedRandom = seededRandom(feed?.mode === 'production' ? feed.seed : 0);
     this.planner = new IndexPlanner(options.indexes ?? { indexes: [] });
     this.enforceIndexes = options.enforceIndexes ?? true;
     this.maxAttempts = options.maxTransactionAttempts ?? 5;
@@ -484,7 +513,7 @@ export class MemoryStore implements DocumentStore {
 
   onChange(collectionId: string, listener: ChangeListener, options: ChangeSubscriptionOptions = {}): () => void {
     const subscription = options.subscription ?? null;
-    const entry: ListenerEntry = { collectionId, listener, subscription, queue: [], running: false, active: true };
+    const entry: ListenerEntry = { collectionId, listener, subscription, queue: [], running: false, active: true, inFlight: 0 };
     this.listeners.add(entry);
     if (subscription !== null) {
       // Replay what this subscription had not finished before the last stop (or crash).
@@ -765,12 +794,15 @@ export class MemoryStore implements DocumentStore {
         time: new Date(change.time.getTime()),
       },
       seq,
+      attempts: 0,
+      duplicated: false,
     });
     this.pendingDeliveries++;
     this.pump(entry);
   }
 
   private pump(entry: ListenerEntry): void {
+    if (this.productionFeed) return this.pumpProduction(entry, this.productionFeed);
     if (entry.running) return;
     entry.running = true;
     // setImmediate: delivery starts after the writer's await chain has resumed.
@@ -796,12 +828,61 @@ export class MemoryStore implements DocumentStore {
     entry.running = false;
   }
 
+  /** Production-shaped delivery: random order, several in flight, duplicates, redelivery after a throw. */
+  private pumpProduction(entry: ListenerEntry, feed: Required<ProductionFeedOptions>): void {
+    while (entry.active && entry.inFlight < feed.concurrency && entry.queue.length > 0) {
+      const [item] = entry.queue.splice(Math.floor(this.feedRandom() * entry.queue.length), 1) as [QueuedChange];
+      entry.inFlight++;
+      setImmediate(() => void this.deliverOnce(entry, feed, item));
+    }
+  }
+
+  private async deliverOnce(entry: ListenerEntry, feed: Required<ProductionFeedOptions>, item: QueuedChange): Promise<void> {
+    item.attempts++;
+    let failed = false;
+    try {
+      // Every delivery gets its own copy, as every trigger invocation gets its own event.
+      await entry.listener({ ...item.change, before: item.change.before && copyDataOut(item.change.before), after: item.change.after && copyDataOut(item.change.after) });
+    } catch (error) {
+      failed = true;
+      if (item.attempts >= feed.maxAttempts) {
+        try {
+          this.onListenerError(error, item.change);
+        } catch {
+          // An error reporter that throws must not break delivery.
+        }
+      }
+    }
+    entry.inFlight--;
+    const again = entry.active && ((failed && item.attempts < feed.maxAttempts) || (!failed && !item.duplicated && this.feedRandom() < feed.duplicateRate));
+    if (again) {
+      if (!failed) item.duplicated = true;
+      entry.queue.push(item);
+    } else {
+      this.pendingDeliveries--;
+    }
+    this.pumpProduction(entry, feed);
+    this.checkIdle();
+  }
+
   private checkIdle(): void {
     if (this.pendingDeliveries > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** A small deterministic generator (mulberry32): the production feed replays from its seed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function fingerprint(results: readonly DocumentRow[]): string {
