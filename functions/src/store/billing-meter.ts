@@ -11,15 +11,17 @@ export class BillingMeter implements StoreMeter {
   private reads = 0;
   private writes = 0;
   private deletes = 0;
+  private indexEntries = 0;
 
   read(): MeterReading {
-    return { reads: this.reads, writes: this.writes, deletes: this.deletes };
+    return { reads: this.reads, writes: this.writes, deletes: this.deletes, indexEntries: this.indexEntries };
   }
 
   reset(): void {
     this.reads = 0;
     this.writes = 0;
     this.deletes = 0;
+    this.indexEntries = 0;
   }
 
   /** get/getAll: one read per document requested, found or not. */
@@ -37,8 +39,10 @@ export class BillingMeter implements StoreMeter {
     this.reads += Math.max(1, Math.ceil(entries / AGGREGATION_ENTRIES_PER_READ));
   }
 
-  committed(writes: number, deletes: number): void {
+  /** `indexEntries`: the index entries of the documents written (not billed; a cost of write latency and storage). */
+  committed(writes: number, deletes: number, indexEntries = 0): void {
     this.writes += writes;
     this.deletes += deletes;
+    this.indexEntries += indexEntries;
   }
 }

@@ -156,6 +156,8 @@ export interface MeterReading {
   readonly reads: number;
   readonly writes: number;
   readonly deletes: number;
+  /** Index entries of the documents written, counted as Firestore counts them (not billed; where an adapter knows them). */
+  readonly indexEntries?: number;
 }
 
 export interface DocumentStore extends ReadOps {

@@ -628,7 +628,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const step = async (fn: () => Promise<unknown>) => {
           m.reset();
           await fn();
-          return m.read();
+          const { reads, writes, deletes } = m.read();
+          return { reads, writes, deletes };
         };
         expect(await step(() => store.get(at('a')))).toEqual({ reads: 1, writes: 0, deletes: 0 });
         expect(await step(() => store.get(at('zz')))).toEqual({ reads: 1, writes: 0, deletes: 0 });

@@ -185,6 +185,35 @@ export class IndexPlanner {
     return prefix.length > 0 && prefix.every((p) => covered.has(key(p)));
   }
 
+  /**
+   * sum() and avg() are computed by scanning an index, so the aggregated field must be in the
+   * index that serves the query ("a field must be indexed to calculate an aggregation"): the
+   * query must be servable with the field as one more ordered field, in either direction.
+   */
+  findMissingAggregationIndex(q: PreparedQuery, field: string): MissingIndex | null {
+    const canonical = canonicalFieldPath(field);
+    const explicit = q.orderBy.slice(0, q.explicitOrderCount);
+    if (explicit.some((o) => o.field === canonical)) return this.findMissingIndex(q);
+    let first: MissingIndex | null = null;
+    for (const direction of ['asc', 'desc'] as const) {
+      const withField: PreparedQuery = {
+        ...q,
+        orderBy: [...explicit, { field: canonical, segments: null, direction }, ...q.orderBy.slice(q.explicitOrderCount)],
+        explicitOrderCount: q.explicitOrderCount + 1,
+      };
+      const missing = this.findMissingIndex(withField);
+      if (!missing) return null;
+      first ??= missing;
+    }
+    return first;
+  }
+
+  /** Throws FAILED_PRECONDITION, as Firestore does, when sum/avg of `field` has no index to scan. */
+  checkAggregation(q: PreparedQuery, op: 'sum' | 'avg', field: string): void {
+    const missing = this.findMissingAggregationIndex(q, field);
+    if (missing) throw new StoreError('failed-precondition', `${op}(${field}): ${describeMissingIndex(missing)}`);
+  }
+
   /** Throws Firestore's FAILED_PRECONDITION when the query lacks an index. */
   check(q: PreparedQuery): void {
     const missing = this.findMissingIndex(q);

@@ -47,6 +47,40 @@ describe('MemoryStore index enforcement', () => {
   });
 });
 
+describe('MemoryStore document limits (Firestore refuses the write)', () => {
+  const indexes = {
+    indexes: [{ collectionGroup: 'records', fields: [{ fieldPath: 'tokens', arrayConfig: 'CONTAINS' as const }, { fieldPath: 'seq', order: 'ASCENDING' as const }] }],
+    fieldOverrides: [{ collectionGroup: 'records', fieldPath: 'blob', indexes: [] }],
+  };
+
+  it('refuses a document over 1 MiB, naming it, and writes nothing of the commit', async () => {
+    const store = new MemoryStore({ indexes });
+    const batch = store.batch();
+    batch.set('t/a/records/ok', { n: 1 });
+    batch.set('t/a/records/big', { blob: 'x'.repeat(1_048_576) });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/t\/a\/records\/big is \d+ bytes; Firestore allows at most 1048576/) });
+    expect(await store.get('t/a/records/ok')).toBeNull();
+  });
+
+  it('refuses a document with more than 20,000 fields', async () => {
+    const store = new MemoryStore({ indexes });
+    const wide = Object.fromEntries(Array.from({ length: 20_001 }, (_, i) => [`f${i}`, 1]));
+    await expect(store.set('t/a/records/wide', { blob: wide })).rejects.toThrow(/has 20002 fields; Firestore allows at most 20000/); // the map itself and its 20,001 subfields
+  });
+
+  it('counts index entries as Firestore does (exemptions honoured) and refuses more than 40,000', async () => {
+    const store = new MemoryStore({ indexes });
+    store.meter.reset();
+    // 2 (seq asc/desc) + 3 tokens contains + 3 composite (tokens x seq) + 0 for the exempt map
+    await store.set('t/a/records/r', { seq: 1, tokens: ['a', 'b', 'b', 'c'], blob: { x: 1, y: [1, 2] } });
+    expect(store.meter.read().indexEntries).toBe(8);
+    const tokens = Array.from({ length: 20_000 }, (_, i) => `t${i}`);
+    await expect(store.set('t/a/records/many', { seq: 2, tokens })).rejects.toThrow(/needs 40002 index entries; Firestore allows at most 40000/);
+    // Exempt from single-field indexes, the same array is fine.
+    await store.set('t/a/records/exempt', { blob: { tokens } });
+  });
+});
+
 describe('MemoryStore transactions', () => {
   it('aborts a read when a document read earlier was written since, and retries the whole function', async () => {
     const store = new MemoryStore();
@@ -127,7 +161,7 @@ describe('MemoryStore transactions', () => {
       .catch((e: unknown) => e);
     expect(isStoreError(error, 'aborted')).toBe(true);
     expect(attempts).toBe(3);
-    expect(store.meter.read()).toEqual({ reads: 3, writes: 3, deletes: 0 });
+    expect(store.meter.read()).toMatchObject({ reads: 3, writes: 3, deletes: 0 });
     expect((await store.get('counters/c'))?.data['n']).toBe(3);
   });
 

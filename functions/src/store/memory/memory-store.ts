@@ -41,6 +41,7 @@ import {
 } from '../document-store.js';
 import { BillingMeter } from '../billing-meter.js';
 import { compareStrings, valuesEqual } from './compare-values.js';
+import { checkDocumentLimits, IndexEntryCounter } from './document-limits.js';
 import { DocumentDatabase, type DocumentRow, type NewEvent, type RowChange } from './document-database.js';
 import { planTerm } from './index-plan.js';
 import { IndexPlanner, type IndexConfig } from './index-planner.js';
@@ -321,6 +322,7 @@ export class MemoryStore implements DocumentStore {
   private lastCommitMs = 0;
 
   private readonly planner: IndexPlanner;
+  private readonly entryCounter: IndexEntryCounter;
   private readonly enforceIndexes: boolean;
   private readonly maxAttempts: number;
   private readonly clock: () => Date;
@@ -347,6 +349,7 @@ export class MemoryStore implements DocumentStore {
       feed?.mode === 'production' ? { concurrency: 4, duplicateRate: 0.3, maxAttempts: 10, ...feed } : null;
     this.feedRandom = seededRandom(feed?.mode === 'production' ? feed.seed : 0);
     this.planner = new IndexPlanner(options.indexes ?? { indexes: [] });
+    this.entryCounter = new IndexEntryCounter(options.indexes ?? { indexes: [] });
     this.enforceIndexes = options.enforceIndexes ?? true;
     this.maxAttempts = options.maxTransactionAttempts ?? 5;
     this.clock = options.now ?? (() => new Date());
@@ -643,9 +646,17 @@ export class MemoryStore implements DocumentStore {
       journaled.push(durable);
       if (durable) journal.push({ ...change, time: nowMs, collectionId });
     }
+    // Refuse what Firestore refuses, before anything is written.
+    let indexEntries = 0;
+    for (const row of rows) {
+      if (!row.after) continue;
+      const checked = checkDocumentLimits(row.path, collectionIdOf(row.path), row.after, this.entryCounter);
+      if (checked.violation) throw new StoreError('invalid-argument', checked.violation.message);
+      indexEntries += checked.indexEntries;
+    }
     const deletes = writes.filter((w) => w.isDelete).length;
     const { eventSeqs } = rows.length > 0 ? this.db.commit(rows, nowMs, journal) : { eventSeqs: [] };
-    this.meter.committed(writes.length - deletes, deletes);
+    this.meter.committed(writes.length - deletes, deletes, indexEntries);
     let next = 0;
     const seqs = changes.map((_, i) => (journaled[i] ? (eventSeqs[next++] as number) : null));
     const publishAll = (): void => changes.forEach((change, i) => this.publish(change, seqs[i] ?? null));
