@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { deserialize, serialize } from 'node:v8';
 import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError, type DocumentData } from '../document-store.js';
-import { indexEntries, parsePhysicalIndexKey, type IndexEntry, type KeyRange, type PhysicalIndexDef } from './index-plan.js';
+import { indexEntries, lacksSortField, parsePhysicalIndexKey, physicalIndexKey, type IndexEntry, type KeyRange, type PhysicalIndexDef } from './index-plan.js';
 import { collectionIdOf, parentOf } from './paths.js';
 
 const SCHEMA_VERSION = 1;
@@ -89,6 +89,8 @@ interface RawRow {
 interface PhysicalIndex {
   readonly ix: number;
   readonly def: PhysicalIndexDef;
+  /** Documents with the prefix fields but without a sort field (so not in this index). */
+  partial: number;
 }
 
 function decode(data: Buffer): DocumentData {
@@ -182,6 +184,7 @@ export class DocumentDatabase {
       findScope: db.prepare<[string], { id: number }>('SELECT id FROM scopes WHERE path = ?'),
       addScope: db.prepare<[string]>('INSERT INTO scopes (path) VALUES (?)'),
       addIndex: db.prepare<[string]>('INSERT INTO indexes (def) VALUES (?)'),
+      setPartial: db.prepare<[number, number]>('UPDATE indexes SET partial = ? WHERE ix = ?'),
       backfillBatch: db.prepare<[string, number, number], { rowid: number; path: string; data: Buffer }>(
         'SELECT rowid, path, data FROM docs WHERE cid = ? AND rowid > ? ORDER BY rowid LIMIT ?',
       ),
@@ -201,8 +204,8 @@ export class DocumentDatabase {
       docCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM docs'),
     };
     this.lastVersion = (db.prepare('SELECT max(version) AS m FROM docs').get() as { m: number | null }).m ?? 0;
-    for (const row of db.prepare('SELECT ix, def FROM indexes').all() as Array<{ ix: number; def: string }>) {
-      this.register(row.ix, row.def);
+    for (const row of db.prepare('SELECT ix, def, partial FROM indexes').all() as Array<{ ix: number; def: string; partial: number }>) {
+      this.register(row.ix, row.def).partial = row.partial;
     }
     for (const row of this.stmt.subscribedCollections.all()) this.durableCollections.add(row.cid);
     if (file) this.startCheckpointer(file);
@@ -275,7 +278,7 @@ export class DocumentDatabase {
       CREATE INDEX docs_by_parent ON docs (parent);
       CREATE INDEX docs_by_collection_id ON docs (cid);
       CREATE TABLE collections (path TEXT PRIMARY KEY) WITHOUT ROWID;
-      CREATE TABLE indexes (ix INTEGER PRIMARY KEY, def TEXT NOT NULL UNIQUE);
+      CREATE TABLE indexes (ix INTEGER PRIMARY KEY, def TEXT NOT NULL UNIQUE, partial INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE scopes (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
       CREATE TABLE prefixes (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE);
       CREATE TABLE entries (
@@ -322,12 +325,29 @@ export class DocumentDatabase {
   // ------------------------------------------------------------ indexes
 
   private register(ix: number, defKey: string): PhysicalIndex {
-    const physical = { ix, def: parsePhysicalIndexKey(defKey) };
+    const physical = { ix, def: parsePhysicalIndexKey(defKey), partial: 0 };
     this.indexesByKey.set(defKey, physical);
     const list = this.indexesByCollection.get(physical.def.collectionId) ?? [];
     list.push(physical);
     this.indexesByCollection.set(physical.def.collectionId, list);
     return physical;
+  }
+
+  /** The id of an existing physical index, or null. */
+  indexId(defKey: string): number | null {
+    return this.indexesByKey.get(defKey)?.ix ?? null;
+  }
+
+  /** An existing physical index with the same collection, scope and prefix fields as `def` (any sort), or null. */
+  findIndexWithPrefix(def: PhysicalIndexDef): number | null {
+    const exact = this.indexesByKey.get(physicalIndexKey(def));
+    if (exact) return exact.ix;
+    const same = (a: PhysicalIndexDef): boolean =>
+      a.group === def.group &&
+      a.prefix.length === def.prefix.length &&
+      a.prefix.every((p, i) => p.field === def.prefix[i]?.field && p.kind === def.prefix[i]?.kind);
+    // Only an index that holds every document with the prefix can stand in.
+    return (this.indexesByCollection.get(def.collectionId) ?? []).find((p) => p.partial === 0 && same(p.def))?.ix ?? null;
   }
 
   /** The physical index for a plan, built from the documents already stored the first time it is needed. */
@@ -374,6 +394,11 @@ export class DocumentDatabase {
   }
 
   private writeEntries(physical: PhysicalIndex, path: string, rowid: number, before: DocumentData | null, after: DocumentData | null): void {
+    const partialChange = Number(after !== null && lacksSortField(physical.def, after)) - Number(before !== null && lacksSortField(physical.def, before));
+    if (partialChange !== 0) {
+      physical.partial += partialChange;
+      this.stmt.setPartial.run(physical.partial, physical.ix);
+    }
     const oldEntries = before ? indexEntries(physical.def, path, before) : [];
     const newEntries = after ? indexEntries(physical.def, path, after) : [];
     if (oldEntries.length === 0 && newEntries.length === 0) return;

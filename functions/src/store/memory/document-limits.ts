@@ -50,6 +50,8 @@ export function countFields(data: DocumentData): number {
 }
 
 function distinctCount(values: readonly StoreValue[]): number {
+  // Strings (tokens, the common case) are distinct as strings; other values by their index key.
+  if (values.every((v) => typeof v === 'string')) return new Set(values).size;
   return new Set(values.map((v) => encodeValue(v).toString('latin1'))).size;
 }
 

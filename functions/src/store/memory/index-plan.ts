@@ -224,3 +224,16 @@ export function indexEntries(def: PhysicalIndexDef, path: string, data: Document
   }
   return [...out.values()];
 }
+
+/**
+ * True when the document has the index's prefix fields but lacks one of its sort fields: it
+ * matches queries on the prefix yet has no entry here, so this index cannot stand in for
+ * another sort of the same prefix.
+ */
+export function lacksSortField(def: PhysicalIndexDef, data: DocumentData): boolean {
+  for (const p of def.prefix) {
+    const v = getField(data, p.segments);
+    if (v === undefined || (p.kind === 'contains' && (!Array.isArray(v) || v.length === 0))) return false;
+  }
+  return def.sort.some((s) => s.segments !== null && getField(data, s.segments) === undefined);
+}

@@ -93,8 +93,24 @@ describe('MemoryStore indexed queries', () => {
       const expected = runPreparedQuery(prepareQuery(full), inScope).map((d) => d.path);
       const actual = (await store.query(full)).map((d) => d.path);
       expect(actual, JSON.stringify(full)).toEqual(expected);
-      const count = await store.aggregate({ ...full, limit: undefined }, { n: { op: 'count' } });
-      expect(count['n'], `count ${JSON.stringify(full)}`).toBe(runPreparedQuery(prepareQuery({ ...full, limit: undefined }), inScope).length);
+      const aggregated = { ...full, limit: undefined };
+      const matching = runPreparedQuery(prepareQuery(aggregated), inScope);
+      const result = await store.aggregate(aggregated, { n: { op: 'count' }, s: { op: 'sum', field: 'm.k' } });
+      expect(result['n'], `count ${JSON.stringify(full)}`).toBe(matching.length);
+      const sum = matching.reduce((total, d) => total + (((d.data['m'] as { k?: unknown } | undefined)?.k as number | undefined) ?? 0), 0);
+      expect(result['s'], `sum ${JSON.stringify(full)}`).toBe(sum);
     }
+  });
+
+  it('lets an aggregation read another sort of the same prefix, and stops when a document lacks that sort field', async () => {
+    const store = new MemoryStore({ enforceIndexes: false });
+    for (let i = 0; i < 5; i++) await store.set(`c/d${i}`, { tokens: ['a'], seq: i, n: i });
+    await store.query({ collection: 'c', where: [{ field: 'tokens', op: 'array-contains', value: 'a' }], orderBy: [{ field: 'seq' }], limit: 2 });
+    const count = { collection: 'c', where: [{ field: 'tokens', op: 'array-contains' as const, value: 'a' }] };
+    expect(await store.aggregate(count, { n: { op: 'count' }, s: { op: 'sum', field: 'n' } })).toEqual({ n: 5, s: 10 });
+    await store.set('c/noseq', { tokens: ['a'], n: 100 });
+    expect(await store.aggregate(count, { n: { op: 'count' }, s: { op: 'sum', field: 'n' } })).toEqual({ n: 6, s: 110 });
+    await store.delete('c/noseq');
+    expect(await store.aggregate(count, { n: { op: 'count' } })).toEqual({ n: 5 });
   });
 });

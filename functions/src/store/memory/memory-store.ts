@@ -425,8 +425,15 @@ export class MemoryStore implements DocumentStore {
     });
     const q = this.prepare(spec);
     const countOnly = plans.every((p) => p.segments === null);
-    const counted = countOnly ? this.countFromIndex(q) : null;
-    const results = counted === null ? this.run(q) : [];
+    let counted: number | null;
+    let results: DocumentRow[];
+    this.aggregating = true;
+    try {
+      counted = countOnly ? this.countFromIndex(q) : null;
+      results = counted === null ? this.run(q) : [];
+    } finally {
+      this.aggregating = false;
+    }
     const matched = counted ?? results.length;
     this.meter.aggregationMatched(matched);
     const out: AggregateResult = {};
@@ -700,15 +707,19 @@ export class MemoryStore implements DocumentStore {
     const accept = (row: DocumentRow): boolean => matchesQuery(q, row);
     const cursors: RangeCursor[] = [];
     for (const term of q.dnf) {
-      const plan = planTerm(q, term);
-      const ix = this.db.ensureIndex(plan.defKey);
+      const { ix, plan, unordered } = this.indexFor(q, term);
       const scope = this.db.scopeId(plan.def, q.collection);
       if (scope === null) continue; // no document was ever stored in this collection
-      for (const range of plan.ranges) {
-        const prefix = this.db.prefixId(range.prefixKey);
+      for (const planned of plan.ranges) {
+        const prefix = this.db.prefixId(planned.prefixKey);
         if (prefix === null) continue; // no document ever had these values
-        cursors.push(new RangeCursor((n, after) => this.db.scan(ix, scope, prefix, range, plan.reverse, n, after), accept, q.limit));
+        // Another sort order's index holds the same documents under the prefix: read all of them.
+        const range = unordered ? { prefixKey: planned.prefixKey, low: Buffer.alloc(0), high: null } : planned;
+        cursors.push(new RangeCursor((n, after) => this.db.scan(ix, scope, prefix, range, !unordered && plan.reverse, n, after), accept, q.limit));
       }
+    }
+    if (cursors.length > 0 && q.limit === null && q.cursor === null && this.indexFor(q, q.dnf[0] ?? []).unordered) {
+      return this.collectUnordered(cursors);
     }
     const out: DocumentRow[] = [];
     const seen = new Set<string>();
@@ -734,6 +745,36 @@ export class MemoryStore implements DocumentStore {
   }
 
   /**
+   * The index for one conjunction. A query whose result order does not matter (an aggregation:
+   * no limit, no cursor) is served by any existing index with the same equality prefix, whatever
+   * its sort, rather than by a new index kept up to date on every write.
+   */
+  private indexFor(q: PreparedQuery, term: PreparedQuery['dnf'][number]): { ix: number; plan: ReturnType<typeof planTerm>; unordered: boolean } {
+    const plan = planTerm(q, term);
+    if (q.limit === null && q.cursor === null && q.explicitOrderCount === 0 && this.aggregating) {
+      const shared = this.db.findIndexWithPrefix(plan.def);
+      if (shared !== null) return { ix: shared, plan, unordered: shared !== this.db.indexId(plan.defKey) };
+    }
+    return { ix: this.db.ensureIndex(plan.defKey), plan, unordered: false };
+  }
+
+  /** Set while an aggregation runs: its results are summed, not listed, so their order is free. */
+  private aggregating = false;
+
+  private collectUnordered(cursors: readonly RangeCursor[]): DocumentRow[] {
+    const out: DocumentRow[] = [];
+    const seen = new Set<string>();
+    for (const c of cursors) {
+      for (let row = c.peek(); row; c.advance(), row = c.peek()) {
+        if (seen.has(row.path)) continue;
+        seen.add(row.path);
+        out.push(row);
+      }
+    }
+    return out;
+  }
+
+  /**
    * A count answered from index entries alone, when each conjunction is exactly
    * one index range (no filter left to check per document); null otherwise.
    */
@@ -743,9 +784,8 @@ export class MemoryStore implements DocumentStore {
     // Only equality and array-contains(-any) filters: the prefix is the whole filter.
     if (!term.every((f) => f.field !== '__name__' && (f.op === '==' || f.op === 'in' || f.op === 'array-contains' || f.op === 'array-contains-any'))) return null;
     if (q.orderBy.length !== 1) return null;
-    const plan = planTerm(q, term);
+    const { ix, plan } = this.indexFor(q, term);
     if (plan.def.prefix.length !== term.length) return null;
-    const ix = this.db.ensureIndex(plan.defKey);
     const scope = this.db.scopeId(plan.def, q.collection);
     if (scope === null) return 0;
     const ids = plan.ranges.map((range) => ({ range, prefix: this.db.prefixId(range.prefixKey) })).filter((r) => r.prefix !== null);
