@@ -53,12 +53,18 @@ export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
 });
 export type TModuleConfigView = z.infer<typeof ModuleConfigViewSchema>;
 
+/** Languages the SPA ships dictionaries for (web/src/lib/i18n); a test keeps the two lists equal. */
+export const UI_LANGUAGES = ['en', 'es'] as const;
+export const UiLanguageSchema = z.enum(UI_LANGUAGES, { error: 'must be one of: en, es' });
+
 export const ConfigViewSchema = z.object({
   template: z.object({ slug: z.string(), version: z.string(), name: z.string() }),
   modules: z.array(ModuleConfigViewSchema),
   permissionsMatrix: PermissionsMatrixSchema,
   /** The tenant's IANA time zone for "today", reminders and dashboards; 'UTC' until an admin sets one. */
   timezone: z.string(),
+  /** The language the SPA starts in for users who have not chosen one. */
+  defaultLanguage: UiLanguageSchema,
   revision: z.number().int(),
 });
 export type TConfigView = z.infer<typeof ConfigViewSchema>;
@@ -119,6 +125,8 @@ export type TConfigResponse = z.infer<typeof ZConfigResponseSchema>;
 export const ZUpdateTenantSettingsRequestSchema = z.strictObject({
   tenantId: TenantIdSchema,
   timezone: z.string().min(1).max(64),
+  /** Absent leaves the tenant's default language as it is. */
+  defaultLanguage: UiLanguageSchema.optional(),
 });
 export type TUpdateTenantSettingsRequest = z.infer<typeof ZUpdateTenantSettingsRequestSchema>;
 

@@ -33,6 +33,8 @@ export const TenantConfigSchema = z.object({
   permissions: PermissionsMatrixSchema,
   /** IANA zone for "today", "this week"... in dashboards; absent means UTC. */
   timezone: z.string().min(1).max(64).optional(),
+  /** The SPA's language for users who have not picked one; absent means English. */
+  defaultLanguage: z.enum(['en', 'es']).optional(),
   revision: z.number().int(),
   updatedAt: z.date(),
 });
