@@ -95,7 +95,8 @@ export class ConfigService {
         throw new CrmError(
           CRM_ERROR_CODES.alreadyExists,
           `The module already has a field with the key "${field.key}". Choose another key.`,
-          [{ path: 'field.key', message: 'is already used in this module' }],
+          [{ path: 'field.key', message: 'is already used in this module', messageKey: 'validation.keyTaken', params: { field: 'Key', value: field.key } }],
+          { messageKey: 'errors.field.keyTaken', params: { key: field.key }, field: 'field.key' },
         );
       }
       const fields = [...module.fields, { ...field, system: false, order: module.fields.length }];
@@ -143,7 +144,8 @@ export class ConfigService {
         throw new CrmError(
           CRM_ERROR_CODES.alreadyExists,
           `A module with the slug "${input.slug}" already exists. Choose another slug.`,
-          [{ path: 'module.slug', message: 'is already used' }],
+          [{ path: 'module.slug', message: 'is already used', messageKey: 'validation.keyTaken', params: { field: 'Slug', value: input.slug } }],
+          { messageKey: 'errors.module.slugTaken', params: { slug: input.slug }, field: 'module.slug' },
         );
       }
       const module: ModuleConfig = {

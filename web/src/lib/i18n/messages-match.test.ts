@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CRM_ERROR_CODES, FIELD_VALUE_MESSAGES, defaultMessageKey } from '@crm/api/error-keys.js';
 import { UI_LANGUAGES } from '@crm/api';
+import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
 import { en } from './en';
 import { es } from './es';
 import { LANGUAGES } from './init-i18n';
@@ -70,6 +71,7 @@ describe('i18n dictionaries', () => {
       ...Object.values(CRM_ERROR_CODES).map((code) => defaultMessageKey(code)),
       ...Object.keys(FIELD_VALUE_MESSAGES).map((reason) => `validation.${reason}`),
       ...keysNamedInServerSource(),
+      ...FIELD_TYPES.map((type) => `admin.fieldType.${type}`),
     ];
     expect(serverKeys.length).toBeGreaterThan(40);
     for (const language of Object.keys(DICTIONARIES)) {

@@ -97,7 +97,7 @@ export function RecordForm({
             <div key={field.key} className={`field${wide ? ' field-wide' : ''}${message ? ' has-error' : ''}`}>
               <label className="field-label" htmlFor={`f-${field.key}`}>
                 {label(field.label, field.key)}
-                {field.required ? <span className="required" aria-label="required">*</span> : null}
+                {field.required ? <span className="required" aria-label={t('records.requiredMark')}>*</span> : null}
               </label>
               <FieldInput field={field} control={form.control} register={form.register} invalid={Boolean(message)} record={record} moduleSlug={module.slug} />
               {message ? (

@@ -441,7 +441,7 @@ function AddFieldForm({ languages, modules, onAdd }: { languages: string[]; modu
     <form className="console-add-field" onSubmit={(event) => void submit(event)} data-testid="add-field-form">
       <label className="field">
         <span className="field-label">{t('templateConsole.key')}</span>
-        <input {...form.register('key')} data-testid="new-field-key" placeholder="e.g. ward" aria-invalid={keyError ? true : undefined} />
+        <input {...form.register('key')} data-testid="new-field-key" placeholder={t('templateConsole.newFieldKeyPlaceholder')} aria-invalid={keyError ? true : undefined} />
         {keyError ? <span className="field-error">{keyError}</span> : null}
       </label>
       {languages.map((code) => (
