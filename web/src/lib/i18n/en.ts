@@ -42,6 +42,7 @@ export const en = {
     required: 'required',
   },
   shell: {
+    settings: 'Settings',
     dashboard: 'Dashboard',
     modules: 'Modules',
     admin: 'Administration',
@@ -291,6 +292,15 @@ export const en = {
       move_value: '{{module}}: values move from {{from}} to {{to}}',
       set_default: '{{module}}.{{field}} is set to {{value}} where empty',
     },
+  },
+  settings: {
+    title: 'Organisation settings',
+    subtitle: 'Apply to everyone in {{tenant}}.',
+    timeZone: 'Time zone',
+    timeZoneHint: 'Decides what "today" means in dashboards and when date reminders fire.',
+    defaultLanguage: 'Default language',
+    defaultLanguageHint: 'For people who have not chosen a language on their device.',
+    saved: 'Settings saved.',
   },
   admin: {
     fieldType: {

@@ -43,6 +43,7 @@ export const es: Messages = {
     required: 'obligatorio',
   },
   shell: {
+    settings: 'Ajustes',
     dashboard: 'Panel',
     modules: 'Módulos',
     admin: 'Administración',
@@ -292,6 +293,15 @@ export const es: Messages = {
       move_value: '{{module}}: los valores pasan de {{from}} a {{to}}',
       set_default: '{{module}}.{{field}} toma el valor {{value}} donde esté vacío',
     },
+  },
+  settings: {
+    title: 'Ajustes de la organización',
+    subtitle: 'Se aplican a todas las personas de {{tenant}}.',
+    timeZone: 'Zona horaria',
+    timeZoneHint: 'Decide qué es «hoy» en los paneles y cuándo saltan los recordatorios por fecha.',
+    defaultLanguage: 'Idioma predeterminado',
+    defaultLanguageHint: 'Para quien no haya elegido un idioma en su dispositivo.',
+    saved: 'Ajustes guardados.',
   },
   admin: {
     fieldType: {
