@@ -3,6 +3,7 @@
  * the wire format. The SPA imports these (they depend on zod and the pure
  * engine only) so its forms validate exactly what the server will.
  */
+import { IconNameSchema } from '../engine/template/icon-names.js';
 import { z } from 'zod';
 import {
   FieldDefinitionSchema,
@@ -45,6 +46,8 @@ export const ModulePermissionsSchema = z.object({
 });
 
 export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
+  /** Any stored name: modules saved before icons were checked against the set still load. */
+  icon: z.string().optional(),
   fields: z.array(FieldDefinitionSchema),
   source: z.enum(['template', 'custom']),
   record_prefix: z.string(),
@@ -178,7 +181,7 @@ export const ZCreateModuleRequestSchema = z.strictObject({
     slug: ModuleSlugSchema,
     label: LocalizedTextSchema,
     label_plural: LocalizedTextSchema.optional(),
-    icon: z.string().max(64).optional(),
+    icon: IconNameSchema.optional(),
     record_prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2–10 capital letters or digits, like "VEH"').optional(),
     default_statuses: z.array(z.string().min(1).max(64)).max(50).optional(),
   }),

@@ -17,6 +17,8 @@ import {
  * has one thing to invalidate.
  */
 export const ModuleConfigSchema = ModuleDefinitionSchema.extend({
+  // Stored before icons were checked against the set: still read (the SPA draws a letter tile).
+  icon: z.string().min(1).max(64).optional(),
   fields: z.array(FieldDefinitionSchema),
   source: z.enum(['template', 'custom']),
 });

@@ -122,6 +122,10 @@ export const en = {
     sortHint: 'Sorts the loaded rows; Number, Created and Updated sort on the server.',
   },
   templateConsole: {
+    matrixCell: '{{role}} · {{module}} · {{action}}',
+    uploadTemplate: 'Upload a template file…',
+    fileTooLarge: 'The file is larger than {{max}}.',
+    breadcrumbs: 'Where you are',
     newFieldKeyPlaceholder: 'for example ward',
     title: 'Template console',
     subtitle: 'Templates every tenant can start from: versions, who uses them, drafts of what comes next.',

@@ -123,6 +123,10 @@ export const es: Messages = {
     sortHint: 'Ordena las filas cargadas; Número, Creado y Actualizado se ordenan en el servidor.',
   },
   templateConsole: {
+    matrixCell: '{{role}} · {{module}} · {{action}}',
+    uploadTemplate: 'Subir un archivo de plantilla…',
+    fileTooLarge: 'El archivo ocupa más de {{max}}.',
+    breadcrumbs: 'Dónde estás',
     newFieldKeyPlaceholder: 'por ejemplo sala',
     title: 'Consola de plantillas',
     subtitle: 'Plantillas con las que empieza cada organización: versiones, quién las usa y borradores de lo que viene.',

@@ -529,7 +529,7 @@ function PermissionsSection({ doc, update }: { doc: TemplateDoc; update: Update 
                     <td key={`${role}-${action}`} className={`console-center${action === '*' ? ' console-matrix-first' : ''}`}>
                       <input
                         type="checkbox"
-                        aria-label={`${role} ${slug} ${action}`}
+                        aria-label={t('templateConsole.matrixCell', { role: t(`templateConsole.role.${role}`), module: slug, action: t(`templateConsole.action.${action}`) })}
                         checked={hasAction(doc, role, slug, action)}
                         onChange={(event) => update((current) => toggleAction(current, role, slug, action, event.target.checked))}
                       />
