@@ -448,8 +448,10 @@ describe('CRM Pro in the browser', () => {
 
     // Client-side: the engine's rule, said in Spanish with the Spanish label.
     await page.getByTestId('input-email').fill('no-es-un-correo');
-    await page.getByTestId('submit-record').click();
+    // Leaving the input shows its error (the form validates on blur), which moves the submit button: wait for it.
+    await page.getByTestId('input-email').blur();
     await expect.poll(() => page.getByTestId('error-email').textContent()).toBe('Correo Electrónico debe ser un correo electrónico como nombre@ejemplo.com');
+    await page.getByTestId('submit-record').click();
     await expect.poll(() => page.getByTestId('error-full_name').textContent()).toBe('Nombre Completo: este dato es obligatorio');
     await screenshot(page, '40-es-form-errors');
 

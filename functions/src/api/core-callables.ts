@@ -164,7 +164,7 @@ function toConfigView(config: TenantConfig): schemas.TConfigView {
     }),
     permissionsMatrix: config.permissions,
     timezone: config.timezone ?? 'UTC',
-    defaultLanguage: config.defaultLanguage ?? 'en',
+    defaultLanguage: config.defaultLanguage ?? null,
     revision: config.revision,
   };
 }

@@ -66,8 +66,11 @@ export const ConfigViewSchema = z.object({
   permissionsMatrix: PermissionsMatrixSchema,
   /** The tenant's IANA time zone for "today", reminders and dashboards; 'UTC' until an admin sets one. */
   timezone: z.string(),
-  /** The language the SPA starts in for users who have not chosen one. */
-  defaultLanguage: UiLanguageSchema,
+  /**
+   * The language an admin chose for people who have not picked one on their
+   * device; null until set (then the browser's language applies).
+   */
+  defaultLanguage: UiLanguageSchema.nullable(),
   revision: z.number().int(),
 });
 export type TConfigView = z.infer<typeof ConfigViewSchema>;

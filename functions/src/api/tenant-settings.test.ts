@@ -70,8 +70,8 @@ describe('tenant time zone (crmUpdateTenantSettings)', () => {
 });
 
 describe('tenant default language (crmUpdateTenantSettings)', () => {
-  it('is English until an admin picks Spanish, keeps the zone, and refuses a language the SPA does not ship', async () => {
-    expect((await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).config?.defaultLanguage).toBe('en');
+  it('is unset (the browser decides) until an admin picks Spanish, keeps the zone, and refuses a language the SPA does not ship', async () => {
+    expect((await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).config?.defaultLanguage).toBeNull();
     const { config } = await env.call<TConfigResponse>(env.users.acmeAdmin, 'crmUpdateTenantSettings', {
       tenantId: 'acme', timezone: 'Europe/Madrid', defaultLanguage: 'es',
     });

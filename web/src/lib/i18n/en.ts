@@ -122,6 +122,7 @@ export const en = {
     sortHint: 'Sorts the loaded rows; Number, Created and Updated sort on the server.',
   },
   templateConsole: {
+    matrixRole: 'Role shown',
     matrixCell: '{{role}} · {{module}} · {{action}}',
     uploadTemplate: 'Upload a template file…',
     fileTooLarge: 'The file is larger than {{max}}.',

@@ -123,6 +123,7 @@ export const es: Messages = {
     sortHint: 'Ordena las filas cargadas; Número, Creado y Actualizado se ordenan en el servidor.',
   },
   templateConsole: {
+    matrixRole: 'Rol mostrado',
     matrixCell: '{{role}} · {{module}} · {{action}}',
     uploadTemplate: 'Subir un archivo de plantilla…',
     fileTooLarge: 'El archivo ocupa más de {{max}}.',

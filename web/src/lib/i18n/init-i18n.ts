@@ -69,10 +69,11 @@ export function chooseLanguage(instance: i18n, language: string): void {
 }
 
 /**
- * Switches to the tenant's default language when this user has never picked
- * one here; an explicit choice always wins.
+ * Switches to the language the tenant's admin chose, when this user has never
+ * picked one here (an explicit choice always wins). Unset, the browser's
+ * language stays.
  */
-export function useTenantDefaultLanguage(defaultLanguage: string | undefined): void {
+export function useTenantDefaultLanguage(defaultLanguage: string | null | undefined): void {
   const { i18n } = useTranslation();
   useEffect(() => {
     if (!defaultLanguage || !isLanguageCode(defaultLanguage) || storedLanguage() !== null) return;

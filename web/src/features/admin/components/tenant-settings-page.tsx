@@ -14,11 +14,11 @@ import { sayServerIssue } from './field-form-model';
  * until they pick their own. Saved through `crmUpdateTenantSettings`.
  */
 export function TenantSettingsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const session = useTenantSession();
   const save = useConfigMutation(session.tenantId, 'crmUpdateTenantSettings');
   const [timezone, setTimezone] = useState(session.config?.timezone ?? 'UTC');
-  const [language, setLanguage] = useState<LanguageCode>(session.config?.defaultLanguage ?? 'en');
+  const [language, setLanguage] = useState<LanguageCode>(session.config?.defaultLanguage ?? (i18n.language === 'es' ? 'es' : 'en'));
   const [zoneError, setZoneError] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
