@@ -186,11 +186,14 @@ describe('CRM Pro in the browser', () => {
     await page.goto(`${base}/admin/fields/patients`);
     await page.getByTestId('add-field').click();
     await page.getByTestId('field-label').fill('Insurance tier');
+    // The key follows the label; edited by hand, a bad one is named in plain words.
+    expect(await page.getByTestId('field-key').inputValue()).toBe('insurance_tier');
     await page.getByTestId('field-key').fill('Insurance Tier');
     await page.getByTestId('field-type').selectOption('select');
-    await page.getByTestId('field-options').fill('Gold\nSilver\nBronze');
     await page.getByTestId('save-field').click();
-    await expect.poll(() => page.getByTestId('field-error-key').textContent()).toContain('lower snake_case');
+    await expect.poll(() => page.getByTestId('field-error-key').textContent()).toBe('Key: use lowercase letters, digits and _, starting with a letter');
+    await expect.poll(() => page.getByTestId('field-error-optionsText').textContent()).toContain('add at least one choice');
+    await page.getByTestId('field-options').fill('Gold\nSilver\nBronze');
     await page.getByTestId('field-key').fill('insurance_tier');
     await page.getByTestId('save-field').click();
     await page.getByTestId('field-row-insurance_tier').waitFor();
@@ -221,27 +224,35 @@ describe('CRM Pro in the browser', () => {
 
     // A custom module with statuses gets a sidebar entry, a form and a board.
     await page.getByTestId('nav-admin-module').click();
+    await page.getByTestId('create-module').click();
+    await expect.poll(() => page.getByTestId('module-error-label').textContent()).toBe('Name of one record is required');
+    await page.getByTestId('module-label-plural').fill('Vehicles');
     await page.getByTestId('module-label').fill('Vehicle');
-    await page.getByTestId('module-slug').fill('vehicles');
-    await page.getByTestId('module-prefix').fill('VEH');
+    // Slug and prefix follow the plural name; a field's key follows its label.
+    expect(await page.getByTestId('module-slug').inputValue()).toBe('vehicles');
+    expect(await page.getByTestId('module-prefix').inputValue()).toBe('VEH');
     await page.getByTestId('module-statuses').fill('available\nsold');
     await page.getByTestId('module-add-field').click();
     await page.getByTestId('module-field-label-1').fill('Price');
-    await page.getByTestId('module-field-key-1').fill('price');
+    expect(await page.getByTestId('module-field-key-1').inputValue()).toBe('price');
     await page.getByTestId('module-field-type-1').selectOption('currency');
     await screenshot(page, '15-admin-module');
     await page.getByTestId('create-module').click();
     await page.getByTestId('nav-vehicles').waitFor();
+    // The singular where one record is meant.
+    await expect.poll(() => page.getByTestId('new-record').textContent()).toContain('New Vehicle');
     await page.getByTestId('new-record').click();
     await page.getByTestId('input-name').fill('Delivery van');
-    await page.getByTestId('input-price').fill('23500');
+    // Typed as it is displayed, with the thousands separator.
+    await page.getByTestId('input-price').fill('23,500');
     await page.getByTestId('submit-record').click();
     await page.getByTestId('record-title').filter({ hasText: 'Delivery van' }).waitFor();
     await expect.poll(() => page.getByText('VEH-').first().textContent()).toMatch(/VEH-\d+/);
+    await expect.poll(() => page.getByTestId('value-price').textContent()).toMatch(/23,500/);
 
     // Delete moves it to the trash; the trash lists it and Restore brings it back.
     await page.getByTestId('delete-record').click();
-    await page.getByText('No vehicle yet.').waitFor();
+    await page.getByText('No vehicles yet.').waitFor();
     await page.getByTestId('trash-toggle').click();
     await page.getByTestId('record-link').first().click();
     await page.getByText('Deleted', { exact: true }).waitFor();
@@ -415,6 +426,61 @@ describe('CRM Pro in the browser', () => {
     expect(metrics.longestTaskMs).toBeLessThan(2_000);
     expect(metrics.jumpScrollFrameMs.max).toBeLessThan(2_000);
     expect(metrics.steadyScrollFrameMs.p50).toBeLessThan(100);
+  });
+
+  it('in Spanish: the choice survives a reload, and form and server errors are said in Spanish', async () => {
+    const page = await session.signIn('admin@demo.crm');
+    const base = `${session.stack.url}/t/demo-hospital`;
+    // A patient whose ID the form will try to reuse: only the server can tell.
+    const existing = await session.call('admin@demo.crm', 'crmCreateRecord', {
+      tenantId: 'demo-hospital',
+      module: 'patients',
+      data: { patient_id: 'ES-0001', full_name: 'Lucía Pérez', date_of_birth: '1990-05-04', phone: '+34 600 123 456', status: 'New' },
+    });
+    if (!existing.ok) throw new Error(`could not create the patient: ${existing.message}`);
+    const holder = (existing.result as { record: { number: string } }).record.number;
+
+    await page.goto(`${base}/m/patients/new`);
+    await page.getByTestId('language-select').selectOption('es');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Nuevo: Paciente' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
+
+    // Client-side: the engine's rule, said in Spanish with the Spanish label.
+    await page.getByTestId('input-email').fill('no-es-un-correo');
+    // Leaving the input shows its error (the form validates on blur), which moves the submit button: wait for it.
+    await page.getByTestId('input-email').blur();
+    await expect.poll(() => page.getByTestId('error-email').textContent()).toBe('Correo Electrónico debe ser un correo electrónico como nombre@ejemplo.com');
+    await page.getByTestId('submit-record').click();
+    await expect.poll(() => page.getByTestId('error-full_name').textContent()).toBe('Nombre Completo: este dato es obligatorio');
+    await screenshot(page, '40-es-form-errors');
+
+    // Server-side: a unique ID already in use comes back as a key with parameters, shown in Spanish.
+    await page.getByTestId('input-email').fill('maria@example.com');
+    await page.getByTestId('input-patient_id').fill('es-0001');
+    await page.getByTestId('input-full_name').fill('María García');
+    await page.getByTestId('input-date_of_birth').fill('1988-02-03');
+    await page.getByTestId('input-phone').fill('+34 600 999 888');
+    await page.getByTestId('submit-record').click();
+    await expect.poll(() => page.getByTestId('error-patient_id').textContent()).toBe(`ID de Paciente ya lo usa ${holder}`);
+    await screenshot(page, '41-es-server-error');
+
+    // Filter controls are labelled in Spanish; counts use the right plural.
+    await page.goto(`${base}/m/patients`);
+    await page.getByText(/^\d+ mostrados?$/).first().waitFor();
+    await page.getByTestId('add-filter').click();
+    await page.getByRole('combobox', { name: 'Filtrar por campo' }).waitFor();
+    await page.getByRole('combobox', { name: 'Condición' }).waitFor();
+
+    // Tenant settings, in Spanish: an unknown time zone is refused before sending.
+    await page.goto(`${base}/admin/settings`);
+    await page.getByTestId('settings-timezone').fill('Marte/Olimpo');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-timezone-note').textContent()).toBe('«Marte/Olimpo» no es una zona horaria como Europe/Madrid');
+    await page.getByTestId('settings-timezone').fill('Europe/Madrid');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+    await screenshot(page, '42-es-settings');
   });
 
   it('no screen threw an uncaught error', () => {

@@ -197,7 +197,8 @@ describe('custom modules', () => {
     });
     expect(moduleOf(response, 'vehicles')).toMatchObject({ source: 'custom', record_prefix: 'VEH', display_field: 'make', label_plural: 'Vehicles' });
     const boot = await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' });
-    expect(boot.permissions.vehicles).toEqual({ create: 'all', read: 'all', update: 'own', delete: 'own', export: 'none' });
+    // The same defaults as template modules: no delete for members (issue 12, defect 9).
+    expect(boot.permissions.vehicles).toEqual({ create: 'all', read: 'all', update: 'own', delete: 'none', export: 'none' });
     const { record } = await env.call<TRecordResponse>(env.users.acmeMember, 'crmCreateRecord', {
       tenantId: 'acme', module: 'vehicles', data: { make: 'Volvo', year: 2024 },
     });

@@ -93,7 +93,10 @@ export const CORE_CALLABLES = {
     request: schemas.ZUpdateTenantSettingsRequestSchema,
     response: schemas.ZConfigResponseSchema,
     handle: async ({ caller: actor, services }, input) => {
-      const { config, timezoneChanged } = await services.config.updateSettings(actor, { timezone: input.timezone });
+      const { config, timezoneChanged } = await services.config.updateSettings(actor, {
+        timezone: input.timezone,
+        defaultLanguage: input.defaultLanguage,
+      });
       // Reminders on date-only fields were planned at 09:00 in the old zone; those tasks drop themselves
       // as stale when they fire, so scheduled workflows are planned again in the new one.
       if (timezoneChanged) await services.workflows.replanScheduled(actor.tenantId, config.updatedAt.toISOString());
@@ -165,6 +168,7 @@ function toConfigView(config: TenantConfig): schemas.TConfigView {
     }),
     permissionsMatrix: config.permissions,
     timezone: config.timezone ?? 'UTC',
+    defaultLanguage: config.defaultLanguage ?? null,
     revision: config.revision,
   };
 }

@@ -3,6 +3,7 @@
  * the wire format. The SPA imports these (they depend on zod and the pure
  * engine only) so its forms validate exactly what the server will.
  */
+import { IconNameSchema } from '../engine/template/icon-names.js';
 import { z } from 'zod';
 import {
   FieldDefinitionSchema,
@@ -50,6 +51,8 @@ export const ModulePermissionsSchema = z.object({
 });
 
 export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
+  /** Any stored name: modules saved before icons were checked against the set still load. */
+  icon: z.string().optional(),
   fields: z.array(FieldDefinitionSchema),
   source: z.enum(['template', 'custom']),
   record_prefix: z.string(),
@@ -58,12 +61,21 @@ export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
 });
 export type TModuleConfigView = z.infer<typeof ModuleConfigViewSchema>;
 
+/** Languages the SPA ships dictionaries for (web/src/lib/i18n); a test keeps the two lists equal. */
+export const UI_LANGUAGES = ['en', 'es'] as const;
+export const UiLanguageSchema = z.enum(UI_LANGUAGES, { error: 'must be one of: en, es' });
+
 export const ConfigViewSchema = z.object({
   template: z.object({ slug: z.string(), version: z.string(), name: z.string() }),
   modules: z.array(ModuleConfigViewSchema),
   permissionsMatrix: PermissionsMatrixSchema,
   /** The tenant's IANA time zone for "today", reminders and dashboards; 'UTC' until an admin sets one. */
   timezone: z.string(),
+  /**
+   * The language an admin chose for people who have not picked one on their
+   * device; null until set (then the browser's language applies).
+   */
+  defaultLanguage: UiLanguageSchema.nullable(),
   revision: z.number().int(),
 });
 export type TConfigView = z.infer<typeof ConfigViewSchema>;
@@ -124,6 +136,8 @@ export type TConfigResponse = z.infer<typeof ZConfigResponseSchema>;
 export const ZUpdateTenantSettingsRequestSchema = z.strictObject({
   tenantId: TenantIdSchema,
   timezone: z.string().min(1).max(64),
+  /** Absent leaves the tenant's default language as it is. */
+  defaultLanguage: UiLanguageSchema.optional(),
 });
 export type TUpdateTenantSettingsRequest = z.infer<typeof ZUpdateTenantSettingsRequestSchema>;
 
@@ -175,7 +189,7 @@ export const ZCreateModuleRequestSchema = z.strictObject({
     slug: ModuleSlugSchema,
     label: LocalizedTextSchema,
     label_plural: LocalizedTextSchema.optional(),
-    icon: z.string().max(64).optional(),
+    icon: IconNameSchema.optional(),
     record_prefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, 'must be 2–10 capital letters or digits, like "VEH"').optional(),
     default_statuses: z.array(z.string().min(1).max(64)).max(50).optional(),
   }),

@@ -153,6 +153,7 @@ function toConfigView(config: TenantConfig): TConfigView {
     }),
     permissionsMatrix: config.permissions,
     timezone: config.timezone ?? 'UTC',
+    defaultLanguage: config.defaultLanguage ?? null,
     revision: config.revision,
   };
 }

@@ -68,3 +68,19 @@ describe('tenant time zone (crmUpdateTenantSettings)', () => {
     expect(await todayOf()).toEqual(['Asia/Kolkata', '2026-03-02']);
   });
 });
+
+describe('tenant default language (crmUpdateTenantSettings)', () => {
+  it('is unset (the browser decides) until an admin picks Spanish, keeps the zone, and refuses a language the SPA does not ship', async () => {
+    expect((await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).config?.defaultLanguage).toBeNull();
+    const { config } = await env.call<TConfigResponse>(env.users.acmeAdmin, 'crmUpdateTenantSettings', {
+      tenantId: 'acme', timezone: 'Europe/Madrid', defaultLanguage: 'es',
+    });
+    expect(config).toMatchObject({ defaultLanguage: 'es', timezone: 'Europe/Madrid' });
+    // A later zone-only change leaves the language alone.
+    expect((await setZone('Asia/Kolkata')).defaultLanguage).toBe('es');
+    const error = await env.callError(env.users.acmeOwner, 'crmUpdateTenantSettings', { tenantId: 'acme', timezone: 'UTC', defaultLanguage: 'fr' });
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toContain('defaultLanguage');
+    expect((await env.call<TBootstrapResponse>(env.users.acmeMember, 'crmBootstrap', { tenantId: 'acme' })).config?.defaultLanguage).toBe('es');
+  });
+});

@@ -73,6 +73,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   lazy: async () => ({ Component: (await import('../features/admin/components/module-create-page')).ModuleCreatePage }),
                 },
                 {
+                  path: 'admin/settings',
+                  lazy: async () => ({ Component: (await import('../features/admin/components/tenant-settings-page')).TenantSettingsPage }),
+                },
+                {
                   path: 'admin/upgrade',
                   lazy: async () => ({ Component: (await import('../features/template-upgrade/components/upgrade-page')).UpgradePage }),
                 },

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState, ErrorBanner, FullPageSpinner } from '../components/status-views';
 import { toUserError } from '../lib/api/to-user-error';
 import { useBackend } from '../lib/firebase/backend-context';
+import { useTenantDefaultLanguage } from '../lib/i18n/init-i18n';
 import { paths } from '../lib/routes';
 import { bootstrapQuery } from '../lib/tenant/bootstrap-query';
 import { orderedModules, permissionsFor, TenantSessionProvider, useTenantSession, type TenantSession } from '../lib/tenant/tenant-session';
@@ -25,6 +26,7 @@ export function TenantRoute() {
   const { tenantId = '' } = useParams();
   const { functions, signOut, fixedTenantId } = useBackend();
   const bootstrap = useQuery(bootstrapQuery(functions, tenantId));
+  useTenantDefaultLanguage(bootstrap.data?.config?.defaultLanguage);
   const session = useMemo<TenantSession | null>(
     () => (bootstrap.data ? { tenantId, bootstrap: bootstrap.data, config: bootstrap.data.config } : null),
     [tenantId, bootstrap.data],

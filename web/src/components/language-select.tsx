@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '../lib/i18n/init-i18n';
+import { chooseLanguage, LANGUAGES } from '../lib/i18n/init-i18n';
 
 export function LanguageSelect() {
   const { t, i18n } = useTranslation();
@@ -10,7 +10,7 @@ export function LanguageSelect() {
         <circle cx="12" cy="12" r="9" />
         <path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" />
       </svg>
-      <select value={i18n.language} onChange={(event) => void i18n.changeLanguage(event.target.value)} data-testid="language-select">
+      <select value={i18n.language} onChange={(event) => chooseLanguage(i18n, event.target.value)} data-testid="language-select">
         {LANGUAGES.map((language) => (
           <option key={language.code} value={language.code}>
             {language.name}

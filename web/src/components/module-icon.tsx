@@ -1,9 +1,11 @@
+import { resolveIconName, type IconName } from '@crm/engine/template/icon-names.js';
+
 /**
- * Template icons are names ("users", "calendar"); this maps the common ones
- * to small line icons and falls back to the label's initial, so any name a
- * template or admin picks still renders something sensible.
+ * Template icons are names from one documented set (engine
+ * `template/icon-names.ts`, listed in templates/README.md); the type makes
+ * every name of the set map to a line icon here.
  */
-const ICON_PATHS: Record<string, string> = {
+const ICON_PATHS: Record<IconName, string> = {
   users: 'M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7M21 19v-1a4 4 0 0 0-3-3.9M15 3.1a3.5 3.5 0 0 1 0 6.8',
   user: 'M19 20v-1a5 5 0 0 0-5-5h-4a5 5 0 0 0-5 5v1M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8',
   calendar: 'M4 6h16v14H4zM4 10h16M8 3v4M16 3v4',
@@ -58,18 +60,12 @@ const ICON_PATHS: Record<string, string> = {
   'user-plus': 'M16 21v-1a5 5 0 0 0-5-5H7a5 5 0 0 0-5 5v1M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M19 8v6M16 11h6',
 };
 
-const ALIASES: Record<string, string> = {
-  people: 'users', contacts: 'users', patients: 'users', clients: 'users', customers: 'users', person: 'user',
-  appointments: 'calendar', 'calendar-check': 'calendar', event: 'calendar', doctors: 'stethoscope', 'user-md': 'doctor',
-  properties: 'home', house: 'home', property: 'home', office: 'building', company: 'building', companies: 'building',
-  deals: 'briefcase', matters: 'scale', legal: 'scale', jewelry: 'gem', jewellery: 'gem', inventory: 'package',
-  invoice: 'receipt', 'dollar-sign': 'dollar', invoices: 'receipt', payments: 'credit-card', money: 'dollar', leads: 'target', tasks: 'task',
-  documents: 'file-text', document: 'file-text', orders: 'package', products: 'box', vehicles: 'car', vehicle: 'car',
-};
+
 
 export function ModuleIcon({ name, label, size = 18 }: { name: string | null | undefined; label: string; size?: number }) {
-  const key = (name ?? '').toLowerCase().replace(/^(fa-|mdi-|lucide-)/, '');
-  const path = ICON_PATHS[key] ?? ICON_PATHS[ALIASES[key] ?? ''];
+  // Names outside the set (data from before the validator refused them) fall back to the label's initial.
+  const known = resolveIconName(name ?? '');
+  const path = known ? ICON_PATHS[known] : undefined;
   if (!path) {
     return (
       <span className="module-initial" style={{ width: size, height: size, fontSize: size * 0.6 }} aria-hidden="true">

@@ -8,6 +8,7 @@ export const paths = {
   consoleTemplate: (slug: string) => `/console/templates/${encodeURIComponent(slug)}`,
   consoleDraft: (draftId: string) => `/console/drafts/${encodeURIComponent(draftId)}`,
   adminUpgrade: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/upgrade`,
+  adminSettings: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/settings`,
   module: (tenantId: string, module: string, view?: 'table' | 'board') =>
     `/t/${encodeURIComponent(tenantId)}/m/${module}${view === 'board' ? '?view=board' : ''}`,
   newRecord: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/new`,

@@ -1,11 +1,33 @@
 import type { FieldDefinition } from './field-definition.js';
 import { resolveLabel } from '../template/localized-text.js';
 import { matchesTenantPattern } from './tenant-pattern.js';
+import { FIELD_VALUE_MESSAGES, fieldValueMessageKey, type FieldValueReason, type MessageParams } from './field-value-messages.js';
 
 /** The parts of a field definition that decide whether a value is acceptable. */
 export type FieldValueSpec = Pick<FieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'validation'>;
 
-export type FieldValueResult = { ok: true; value: unknown } | { ok: false; message: string };
+/**
+ * A refusal carries the English sentence (logs, API users) and the same thing
+ * as a message key with parameters, so the SPA can say it in the user's
+ * language; `params.field` is the field's English label.
+ */
+export type FieldValueFailure = { ok: false; message: string; messageKey: string; params: MessageParams };
+export type FieldValueResult = { ok: true; value: unknown } | FieldValueFailure;
+
+/** Builds a refusal for one field: `"Email" must be an email address…` plus its key. */
+export function fieldValueFailure(
+  field: Pick<FieldValueSpec, 'key' | 'label'>,
+  reason: FieldValueReason,
+  params: MessageParams = {},
+): FieldValueFailure {
+  const label = resolveLabel(field.label, 'en') || field.key;
+  return {
+    ok: false,
+    message: `"${label}" ${FIELD_VALUE_MESSAGES[reason](params)}`,
+    messageKey: fieldValueMessageKey(reason),
+    params: { ...params, field: label },
+  };
+}
 
 /** Default caps keep a single record far below Firestore's 1 MiB document limit. */
 export const DEFAULT_MAX_LENGTH = { text: 1_000, textarea: 10_000, email: 254, phone: 40, url: 2_048 } as const;
@@ -25,11 +47,10 @@ export const RECORD_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
  * returned as null (or [] for multi_select) so forms can send blank inputs.
  */
 export function checkFieldValue(field: FieldValueSpec, value: unknown): FieldValueResult {
-  const name = `"${resolveLabel(field.label, 'en') || field.key}"`;
-  const fail = (message: string): FieldValueResult => ({ ok: false, message: `${name} ${message}` });
+  const fail = (reason: FieldValueReason, params?: MessageParams): FieldValueResult => fieldValueFailure(field, reason, params);
 
   if (isEmptyValue(value)) {
-    if (field.required) return fail('is required');
+    if (field.required) return fail('required');
     return { ok: true, value: field.type === 'multi_select' && Array.isArray(value) ? [] : null };
   }
 
@@ -40,68 +61,68 @@ export function checkFieldValue(field: FieldValueSpec, value: unknown): FieldVal
     case 'email':
     case 'phone':
     case 'url': {
-      if (typeof value !== 'string') return fail('must be text');
+      if (typeof value !== 'string') return fail('notText');
       const max = rules.max_length ?? DEFAULT_MAX_LENGTH[field.type];
       // Length first: never run a tenant's regex over an oversized string.
-      if (value.length > max) return fail(`must be at most ${max} characters`);
+      if (value.length > max) return fail('maxLength', { max });
       if (rules.min_length !== undefined && value.length < rules.min_length) {
-        return fail(`must be at least ${rules.min_length} characters`);
+        return fail('minLength', { min: rules.min_length });
       }
       const formatError = checkTextFormat(field.type, value);
       if (formatError) return fail(formatError);
       // RE2 semantics: linear in the value's length whatever the tenant wrote (engine/fields/tenant-pattern.ts).
       if (rules.pattern !== undefined && !matchesTenantPattern(rules.pattern, value)) {
-        return fail(`must match the pattern ${rules.pattern}`);
+        return fail('pattern', { pattern: rules.pattern });
       }
       return { ok: true, value };
     }
     case 'number':
     case 'currency': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a number');
-      if (Math.abs(value) > MAX_ABS_NUMBER) return fail('is too large');
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('notNumber');
+      if (Math.abs(value) > MAX_ABS_NUMBER) return fail('tooLarge');
       let result = value;
       if (field.type === 'currency') {
         const cents = value * 100;
-        if (Math.abs(cents - Math.round(cents)) > 1e-6) return fail('must have at most 2 decimal places');
+        if (Math.abs(cents - Math.round(cents)) > 1e-6) return fail('currencyDecimals');
         // Store the exact 2-decimal amount, not binary noise like 0.30000000000000004.
         result = Math.round(cents) / 100;
       }
-      if (rules.min !== undefined && result < rules.min) return fail(`must be at least ${rules.min}`);
-      if (rules.max !== undefined && result > rules.max) return fail(`must be at most ${rules.max}`);
+      if (rules.min !== undefined && result < rules.min) return fail('min', { min: rules.min });
+      if (rules.max !== undefined && result > rules.max) return fail('max', { max: rules.max });
       return { ok: true, value: result };
     }
     case 'date':
-      if (typeof value !== 'string' || !isCalendarDate(value)) return fail('must be a date like 2026-03-01');
+      if (typeof value !== 'string' || !isCalendarDate(value)) return fail('date');
       return { ok: true, value };
     case 'datetime': {
       const normalized = typeof value === 'string' ? normalizeDateTime(value) : undefined;
-      if (normalized === undefined) return fail('must be a date and time with a time zone, like 2026-03-01T10:00:00Z');
+      if (normalized === undefined) return fail('datetime');
       return { ok: true, value: normalized };
     }
     case 'select': {
       const allowed = optionValues(field);
-      if (typeof value !== 'string' || !allowed.includes(value)) return fail(`must be one of: ${listForMessage(allowed)}`);
+      if (typeof value !== 'string' || !allowed.includes(value)) return fail('oneOf', { choices: listForMessage(allowed) });
       return { ok: true, value };
     }
     case 'multi_select': {
       const allowed = optionValues(field);
-      if (!Array.isArray(value)) return fail('must be a list of choices');
+      if (!Array.isArray(value)) return fail('notList');
       const seen = new Set<string>();
       for (const item of value) {
         if (typeof item !== 'string' || !allowed.includes(item)) {
-          return fail(`may only contain: ${listForMessage(allowed)}`);
+          return fail('onlyChoices', { choices: listForMessage(allowed) });
         }
-        if (seen.has(item)) return fail(`lists "${item}" twice`);
+        if (seen.has(item)) return fail('duplicateChoice', { value: item });
         seen.add(item);
       }
       return { ok: true, value: [...value] };
     }
     case 'checkbox':
-      if (typeof value !== 'boolean') return fail('must be true or false');
+      if (typeof value !== 'boolean') return fail('boolean');
       return { ok: true, value };
     case 'relationship':
       // Whether the record exists is checked by the service, which can read the store.
-      if (typeof value !== 'string' || !RECORD_ID_PATTERN.test(value)) return fail('must be a record id');
+      if (typeof value !== 'string' || !RECORD_ID_PATTERN.test(value)) return fail('recordId');
       return { ok: true, value };
     case 'file':
       return checkFileValue(value, fail);
@@ -127,18 +148,16 @@ function listForMessage(values: string[]): string {
   return values.length > 12 ? `${shown}, …` : shown;
 }
 
-function checkTextFormat(type: 'text' | 'textarea' | 'email' | 'phone' | 'url', value: string): string | undefined {
+function checkTextFormat(type: 'text' | 'textarea' | 'email' | 'phone' | 'url', value: string): FieldValueReason | undefined {
   switch (type) {
     case 'email':
-      return EMAIL_PATTERN.test(value) ? undefined : 'must be an email address like name@example.com';
+      return EMAIL_PATTERN.test(value) ? undefined : 'email';
     case 'phone': {
       const digits = value.replace(/\D/g, '').length;
-      return PHONE_PATTERN.test(value) && digits >= 7 && digits <= 20
-        ? undefined
-        : 'must be a phone number like +1 555 010 9999 (7 to 20 digits)';
+      return PHONE_PATTERN.test(value) && digits >= 7 && digits <= 20 ? undefined : 'phone';
     }
     case 'url':
-      return isHttpUrl(value) ? undefined : 'must be a web address starting with http:// or https://';
+      return isHttpUrl(value) ? undefined : 'url';
     default:
       return undefined;
   }
@@ -171,12 +190,12 @@ export function normalizeDateTime(value: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-function checkFileValue(value: unknown, fail: (message: string) => FieldValueResult): FieldValueResult {
-  const shape = 'must be a file like { "name": "scan.pdf", "path": "…" }';
+function checkFileValue(value: unknown, fail: (reason: FieldValueReason) => FieldValueResult): FieldValueResult {
+  const shape = 'fileShape';
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(shape);
   const allowed = new Set(['name', 'path', 'url', 'size', 'content_type']);
   const entries = Object.entries(value);
-  if (entries.some(([key]) => !allowed.has(key))) return fail(`${shape}; unexpected keys`);
+  if (entries.some(([key]) => !allowed.has(key))) return fail('fileUnexpectedKeys');
   const file = new Map(entries);
   const name = file.get('name');
   const path = file.get('path');
@@ -184,21 +203,21 @@ function checkFileValue(value: unknown, fail: (message: string) => FieldValueRes
   const size = file.get('size');
   const contentType = file.get('content_type');
   if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_FILE_NAME) return fail(shape);
-  if (path === undefined && url === undefined) return fail('must say where the file is stored (path or url)');
+  if (path === undefined && url === undefined) return fail('fileLocation');
   if (path !== undefined) {
     // Storage paths are resolved under the tenant's folder; refuse anything that could climb out of it.
     if (typeof path !== 'string' || path === '' || path.length > 1024 || path.startsWith('/') || path.split('/').includes('..')) {
-      return fail('has an invalid storage path');
+      return fail('filePath');
     }
   }
   if (url !== undefined && (typeof url !== 'string' || url.length > 2048 || !isHttpUrl(url))) {
-    return fail('has an invalid file url');
+    return fail('fileUrl');
   }
   if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
-    return fail('has an invalid file size');
+    return fail('fileSize');
   }
   if (contentType !== undefined && (typeof contentType !== 'string' || contentType.length > 255)) {
-    return fail('has an invalid content type');
+    return fail('fileContentType');
   }
   const result: Record<string, unknown> = { name };
   if (path !== undefined) result.path = path;

@@ -28,7 +28,7 @@ describe('validateRecordData: modes', () => {
       ok: true,
       value: { full_name: 'Ada', duration: 30, status: 'New', tags: ['a'] },
     });
-    expect(validateRecordData({ fields, data: {}, mode: 'create' })).toEqual({
+    expect(validateRecordData({ fields, data: {}, mode: 'create' })).toMatchObject({
       ok: false,
       errors: [{ field: 'full_name', message: '"Full Name" is required' }],
     });
@@ -36,7 +36,7 @@ describe('validateRecordData: modes', () => {
 
   it('on create treats blank strings as missing for required fields', () => {
     const result = validateRecordData({ fields, data: { full_name: '   ' }, mode: 'create' });
-    expect(result).toEqual({ ok: false, errors: [{ field: 'full_name', message: '"Full Name" is required' }] });
+    expect(result).toMatchObject({ ok: false, errors: [{ field: 'full_name', message: '"Full Name" is required' }] });
   });
 
   it('does not share default objects between records', () => {
@@ -49,7 +49,7 @@ describe('validateRecordData: modes', () => {
 
   it('on update checks only given keys, and required fields cannot be cleared', () => {
     expect(validateRecordData({ fields, data: { notes: 'hi' }, mode: 'update' })).toEqual({ ok: true, value: { notes: 'hi' } });
-    expect(validateRecordData({ fields, data: { full_name: null }, mode: 'update' })).toEqual({
+    expect(validateRecordData({ fields, data: { full_name: null }, mode: 'update' })).toMatchObject({
       ok: false,
       errors: [{ field: 'full_name', message: '"Full Name" is required' }],
     });
@@ -65,7 +65,7 @@ describe('validateRecordData: modes', () => {
 
   it('refuses unknown and inactive fields, reporting every problem', () => {
     const result = validateRecordData({ fields, data: { nickname: 'x', legacy: 'L1', duration: 'long' }, mode: 'update' });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: false,
       errors: [
         { field: 'nickname', message: 'Unknown field' },
@@ -75,6 +75,15 @@ describe('validateRecordData: modes', () => {
     });
   });
 
+  it('gives each problem a message key and parameters the SPA translates, the label in English', () => {
+    const result = validateRecordData({ fields, data: { nickname: 'x', legacy: 'L1', duration: 'long' }, mode: 'update' });
+    expect(result.ok ? [] : result.errors.map(({ messageKey, params }) => ({ messageKey, params }))).toEqual([
+      { messageKey: 'validation.unknownField', params: { field: 'nickname' } },
+      { messageKey: 'validation.inactive', params: { field: 'Legacy Code' } },
+      { messageKey: 'validation.notNumber', params: { field: 'Duration' } },
+    ]);
+  });
+
   it('does not require inactive fields on create', () => {
     expect(validateRecordData({ fields, data: { full_name: 'Ada' }, mode: 'create' }).ok).toBe(true);
   });
@@ -82,7 +91,7 @@ describe('validateRecordData: modes', () => {
   it('refuses __proto__, constructor and prototype without polluting prototypes', () => {
     const data = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": 1, "notes": "ok"}') as Record<string, unknown>;
     const result = validateRecordData({ fields, data, mode: 'update' });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: false,
       errors: [
         { field: '__proto__', message: 'Unknown field' },

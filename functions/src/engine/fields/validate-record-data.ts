@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { FieldDefinition } from './field-definition.js';
-import { checkFieldValue, isEmptyValue } from './check-field-value.js';
+import { checkFieldValue, fieldValueFailure, isEmptyValue } from './check-field-value.js';
 import type { FieldValueSpec } from './check-field-value.js';
-import { resolveLabel } from '../template/localized-text.js';
+import type { MessageParams } from './field-value-messages.js';
 
 export { checkFieldValue } from './check-field-value.js';
 
-export type RecordDataError = { field: string; message: string };
+/** `messageKey`/`params` say the same as `message` for the SPA to translate (see field-value-messages.ts). */
+export type RecordDataError = { field: string; message: string; messageKey?: string; params?: MessageParams };
 export type ValidateRecordDataResult =
   | { ok: true; value: Record<string, unknown> }
   | { ok: false; errors: RecordDataError[] };
@@ -22,7 +23,8 @@ export function fieldValueSchema(field: FieldValueSpec): z.ZodType<unknown> {
   return z.unknown().transform((value, ctx) => {
     const result = checkFieldValue(field, value);
     if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.message });
+      // params travel with the issue so a form can say it in the user's language.
+      ctx.addIssue({ code: 'custom', message: result.message, params: { messageKey: result.messageKey, ...result.params } });
       return z.NEVER;
     }
     return result.value;
@@ -55,16 +57,16 @@ export function validateRecordData({
   for (const key of Object.keys(data)) {
     const field = FORBIDDEN_KEYS.has(key) ? undefined : byKey.get(key);
     if (field === undefined) {
-      errors.push({ field: key, message: 'Unknown field' });
+      errors.push({ field: key, message: 'Unknown field', messageKey: 'validation.unknownField', params: { field: key } });
       continue;
     }
     if (!field.active) {
-      errors.push({ field: key, message: `"${label(field)}" is no longer in use and cannot be written` });
+      errors.push(toRecordDataError(key, fieldValueFailure(field, 'inactive')));
       continue;
     }
     const checked = checkFieldValue(field, Object.getOwnPropertyDescriptor(data, key)?.value);
     if (checked.ok) result.set(key, checked.value);
-    else errors.push({ field: key, message: checked.message });
+    else errors.push(toRecordDataError(key, checked));
   }
 
   if (mode === 'create') {
@@ -77,7 +79,7 @@ export function validateRecordData({
           continue;
         }
       }
-      if (field.required) errors.push({ field: field.key, message: `"${label(field)}" is required` });
+      if (field.required) errors.push(toRecordDataError(field.key, fieldValueFailure(field, 'required')));
     }
   }
 
@@ -85,8 +87,8 @@ export function validateRecordData({
   return { ok: true, value: Object.fromEntries(result) };
 }
 
-function label(field: FieldDefinition): string {
-  return resolveLabel(field.label, 'en') || field.key;
+function toRecordDataError(field: string, failure: { message: string; messageKey: string; params: MessageParams }): RecordDataError {
+  return { field, message: failure.message, messageKey: failure.messageKey, params: failure.params };
 }
 
 /** Defaults are JSON values; copy them so a record never shares an object with the template. */

@@ -22,7 +22,8 @@ import { isRelativeDate } from './relative-dates.js';
 
 export type TemplateIssue = { path: PropertyKey[]; message: string };
 
-type FieldEntry = { index: number; key: string; def: FieldDefinition | undefined };
+/** `raw` is kept so a field that fails its own schema still has its references checked (no second wave of errors). */
+type FieldEntry = { index: number; key: string; def: FieldDefinition | undefined; raw: unknown };
 /** What a reference resolves to; 'unknown' when the target exists but could not be parsed or is tenant-defined. */
 type ResolvedType = FieldType | 'unknown';
 type Resolved = { ok: true; type: ResolvedType; def?: FieldDefinition } | { ok: false; message: string };
@@ -74,7 +75,7 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
         report(['field_schemas', slug, index, 'key'], `duplicate field key "${key}" (first used at field_schemas.${slug}[${first.index}])`);
         return;
       }
-      fields.set(key, { index, key, def: parsed.success ? parsed.data : undefined });
+      fields.set(key, { index, key, def: parsed.success ? parsed.data : undefined, raw: entry });
     });
     fieldsByModule.set(slug, fields);
   }
@@ -102,10 +103,15 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
   };
 
   for (const [slug, fields] of fieldsByModule) {
-    for (const { index, def } of fields.values()) {
-      const target = def && relationshipOptions(def);
-      if (!target) continue;
+    for (const { index, def, raw } of fields.values()) {
       const path = ['field_schemas', slug, index, 'options'];
+      const target = def && relationshipOptions(def);
+      if (!target) {
+        // The field is malformed elsewhere (reported by its schema); its target can still be named now.
+        const rawTarget = def ? undefined : rawRelatedModule(raw);
+        if (rawTarget !== undefined && !modules.has(rawTarget)) report([...path, 'related_module'], `relationship to ${notEnabled(rawTarget)}`);
+        continue;
+      }
       if (!modules.has(target.related_module)) {
         report([...path, 'related_module'], `relationship to ${notEnabled(target.related_module)}`);
         continue;
@@ -256,7 +262,14 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
   for (const [name, dashboard] of entriesOf(input.dashboard_layout)) {
     asArray(isRecord(dashboard) ? dashboard.widgets : undefined).forEach((entry, index) => {
       const parsed = WidgetSchema.safeParse(entry);
-      if (parsed.success) checkWidget(parsed.data, ['dashboard_layout', name, 'widgets', index, 'config']);
+      const path = ['dashboard_layout', name, 'widgets', index, 'config'];
+      if (parsed.success) checkWidget(parsed.data, path);
+      else {
+        // A malformed widget is reported by its schema; a missing module is reported with it, not after the fix.
+        const config = isRecord(entry) ? entry.config : undefined;
+        const slug = isRecord(config) ? config.module : undefined;
+        if (typeof slug === 'string' && slug !== '' && !modules.has(slug)) report([...path, 'module'], notEnabled(slug));
+      }
     });
   }
 
@@ -365,4 +378,11 @@ function stringProp(value: unknown, key: string): string | undefined {
   if (!isRecord(value)) return undefined;
   const prop = value[key];
   return typeof prop === 'string' ? prop : undefined;
+}
+
+/** `options.related_module` of a raw relationship field entry, when it names one. */
+function rawRelatedModule(raw: unknown): string | undefined {
+  if (!isRecord(raw) || raw.type !== 'relationship' || !isRecord(raw.options)) return undefined;
+  const target = raw.options.related_module;
+  return typeof target === 'string' && target !== '' ? target : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IconNameSchema } from './icon-names.js';
 import { LocalizedTextSchema } from './localized-text.js';
 import { RELATIVE_DATE_VALUES } from './relative-dates.js';
 import { TENANT_ROLES } from './permissions-schema.js';
@@ -47,7 +48,7 @@ export const MetricCardConfigSchema = z
     aggregation: AggregationSchema,
     field: FieldRefSchema.optional(),
     filter: FilterSchema.optional(),
-    icon: z.string().min(1).max(64).optional(),
+    icon: IconNameSchema.optional(),
     color: z.string().min(1).max(32).optional(),
   })
   .refine((config) => config.aggregation === 'count' || config.field !== undefined, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IconNameSchema } from './icon-names.js';
 import { LocalizedTextSchema } from './localized-text.js';
 import type { FieldDefinition } from '../fields/field-definition.js';
 
@@ -16,7 +17,7 @@ export const ModuleDefinitionSchema = z.strictObject({
   label: LocalizedTextSchema,
   label_plural: LocalizedTextSchema.optional(),
   description: LocalizedTextSchema.optional(),
-  icon: z.string().min(1).max(64).optional(),
+  icon: IconNameSchema.optional(),
   order: z.number().finite().optional(),
   default_statuses: z
     .array(z.string().trim().min(1).max(100))

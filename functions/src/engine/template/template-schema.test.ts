@@ -142,6 +142,26 @@ describe('validateTemplate reports every problem at once', () => {
     ]);
   });
 
+  it('names a relationship and a widget pointing at missing modules in the same pass as their other errors', () => {
+    let broken: unknown = buildTemplate();
+    // A relationship field that is malformed elsewhere (a typo key) and targets a module that is not there.
+    broken = withValue(broken, ['field_schemas', 'visits', 0, 'options', 'related_module'], 'owners');
+    broken = withValue(broken, ['field_schemas', 'visits', 0, 'lable'], 'typo');
+    // A widget with a bad aggregation on a module that is not there.
+    broken = withValue(broken, ['dashboard_layout', 'default', 'widgets', 0, 'config', 'aggregation'], 'median');
+    broken = withValue(broken, ['dashboard_layout', 'default', 'widgets', 0, 'config', 'module'], 'invoices');
+    const paths = errorsOf(broken).map((error) => `${error.path}: ${error.message}`);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^field_schemas\.visits\[0\]\.lable: unknown key/),
+        'field_schemas.visits[0].options.related_module: relationship to module "owners" is not in enabled_modules',
+        expect.stringMatching(/^dashboard_layout\.default\.widgets\[0\]\.config\.aggregation: unknown aggregation "median"/),
+        'dashboard_layout.default.widgets[0].config.module: module "invoices" is not in enabled_modules',
+      ]),
+    );
+    expect(paths).toHaveLength(4);
+  });
+
   it('rejects input that is not an object', () => {
     expect(errorsOf(null)).toEqual([{ path: '(root)', message: 'must be an object, not null' }]);
   });

@@ -77,6 +77,7 @@ export class ConfigService {
         revision: (previous?.revision ?? 0) + 1,
         // Re-picking a template (allowed until the first record) must not forget the tenant's settings.
         timezone: previous?.timezone,
+        defaultLanguage: previous?.defaultLanguage,
       });
       tx.set(crmPaths.tenant(tenantId), configToWriteData(next));
       for (const doc of [...oldWorkflows, ...oldDashboards]) tx.delete(doc.path);
@@ -94,7 +95,8 @@ export class ConfigService {
         throw new CrmError(
           CRM_ERROR_CODES.alreadyExists,
           `The module already has a field with the key "${field.key}". Choose another key.`,
-          [{ path: 'field.key', message: 'is already used in this module' }],
+          [{ path: 'field.key', message: 'is already used in this module', messageKey: 'validation.keyTaken', params: { field: 'Key', value: field.key } }],
+          { messageKey: 'errors.field.keyTaken', params: { key: field.key }, field: 'field.key' },
         );
       }
       const fields = [...module.fields, { ...field, system: false, order: module.fields.length }];
@@ -142,7 +144,8 @@ export class ConfigService {
         throw new CrmError(
           CRM_ERROR_CODES.alreadyExists,
           `A module with the slug "${input.slug}" already exists. Choose another slug.`,
-          [{ path: 'module.slug', message: 'is already used' }],
+          [{ path: 'module.slug', message: 'is already used', messageKey: 'validation.keyTaken', params: { field: 'Slug', value: input.slug } }],
+          { messageKey: 'errors.module.slugTaken', params: { slug: input.slug }, field: 'module.slug' },
         );
       }
       const module: ModuleConfig = {
@@ -169,17 +172,27 @@ export class ConfigService {
    * Tenant-wide settings. The zone is kept as the admin spelled it: `Intl`'s
    * resolved name would turn Asia/Kolkata into the legacy Asia/Calcutta.
    */
-  async updateSettings(caller: Caller, settings: { timezone: string }): Promise<{ config: TenantConfig; timezoneChanged: boolean }> {
+  async updateSettings(
+    caller: Caller,
+    settings: { timezone: string; defaultLanguage?: 'en' | 'es' | undefined },
+  ): Promise<{ config: TenantConfig; timezoneChanged: boolean }> {
     requireConfigManager(caller);
-    const { timezone } = settings;
+    const { timezone, defaultLanguage } = settings;
     if (!isValidTimeZone(timezone)) {
-      throw invalidInput([{ path: 'timezone', message: `"${timezone}" is not a time zone like Europe/Paris` }]);
+      throw invalidInput([
+        {
+          path: 'timezone',
+          message: `"${timezone}" is not a time zone like Europe/Paris`,
+          messageKey: 'validation.timeZone',
+          params: { field: 'Time zone', value: timezone },
+        },
+      ]);
     }
     let timezoneChanged = false;
     const config = await this.mutate(caller, (current) => {
       // Assigned on every attempt: the transaction may re-run, and the committed attempt's answer is the true one.
       timezoneChanged = current.timezone !== timezone;
-      return { ...current, timezone };
+      return { ...current, timezone, ...(defaultLanguage !== undefined ? { defaultLanguage } : {}) };
     });
     return { config, timezoneChanged };
   }
@@ -211,11 +224,15 @@ export class ConfigService {
   }
 }
 
-/** Members get their own records in custom modules; owners and admins everything. */
-const DEFAULT_CUSTOM_MODULE_PERMISSIONS: Record<TenantRole, readonly string[]> = {
+/**
+ * The grants every shipped template gives members on its modules: they read
+ * and create, edit what they own, and never delete (deleting stays with
+ * owners and admins until the tenant's matrix says otherwise).
+ */
+export const DEFAULT_CUSTOM_MODULE_PERMISSIONS: Record<TenantRole, readonly string[]> = {
   owner: ['*'],
   admin: ['*'],
-  member: ['create', 'read', 'update_own', 'delete_own'],
+  member: ['create', 'read', 'update_own'],
 };
 
 function requireConfigManager(caller: Caller): void {
@@ -282,6 +299,7 @@ export function buildConfigFromTemplate({
   now,
   revision,
   timezone,
+  defaultLanguage,
 }: {
   tenantId: string;
   template: Template;
@@ -290,6 +308,7 @@ export function buildConfigFromTemplate({
   revision: number;
   /** Tenant settings survive a rebuild; absent means the default (UTC). */
   timezone?: string | undefined;
+  defaultLanguage?: 'en' | 'es' | undefined;
 }): TenantConfig {
   const modules = [...template.enabled_modules]
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
@@ -306,6 +325,7 @@ export function buildConfigFromTemplate({
     modules,
     permissions: template.permissions_matrix,
     ...(timezone !== undefined ? { timezone } : {}),
+    ...(defaultLanguage !== undefined ? { defaultLanguage } : {}),
     revision,
     updatedAt: now,
   };

@@ -17,6 +17,8 @@ import {
  * has one thing to invalidate.
  */
 export const ModuleConfigSchema = ModuleDefinitionSchema.extend({
+  // Stored before icons were checked against the set: still read (the SPA draws a letter tile).
+  icon: z.string().min(1).max(64).optional(),
   fields: z.array(FieldDefinitionSchema),
   source: z.enum(['template', 'custom']),
 });
@@ -33,6 +35,8 @@ export const TenantConfigSchema = z.object({
   permissions: PermissionsMatrixSchema,
   /** IANA zone for "today", "this week"... in dashboards; absent means UTC. */
   timezone: z.string().min(1).max(64).optional(),
+  /** The SPA's language for users who have not picked one; absent means English. */
+  defaultLanguage: z.enum(['en', 'es']).optional(),
   revision: z.number().int(),
   updatedAt: z.date(),
 });

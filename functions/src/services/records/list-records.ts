@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { DocumentStore, QuerySpec, StoreValue } from '../../store/document-store.js';
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import type { Caller } from '../caller.js';
-import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type ResolvedModule } from '../config/tenant-config.js';
-import { requireScope } from './records-service.js';
+import { moduleNotFound, requireScope } from './records-service.js';
 import { asStoredRecord, toRecordView, type RecordView, type StoredRecord } from './record-model.js';
 import {
   deletedToken,
@@ -69,7 +69,7 @@ export async function listRecords(
 ): Promise<ListRecordsResult> {
   const config = await deps.configs.require(caller.tenantId);
   const module = resolveModule(config, input.module);
-  if (!module) throw new CrmError(CRM_ERROR_CODES.notFound, `There is no module "${input.module}" in this CRM.`);
+  if (!module) throw moduleNotFound(input.module);
   const scope = requireScope(caller, config, module, 'read');
   const plan = planList(module, input, scope === 'own' ? caller.uid : null);
   const pageSize = input.pageSize ?? 50;

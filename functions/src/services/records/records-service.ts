@@ -1,3 +1,4 @@
+import { resolveLabel } from '../../engine/template/localized-text.js';
 import { createHash } from 'node:crypto';
 import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
 import { compareVersions, type FieldDefinition } from '../../engine/template/template-schema.js';
@@ -105,12 +106,17 @@ export class RecordsService {
         throw forbidden('update', module);
       }
       if (current.deleted) {
-        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`);
+        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`, [], {
+          messageKey: 'errors.record.inTrash',
+          params: { number: current.number },
+        });
       }
       if (current.version !== expectedVersion) {
         throw new CrmError(
           CRM_ERROR_CODES.versionConflict,
           `${current.number} was changed by someone else since you opened it. Reload it and apply your changes again.`,
+          [],
+          { messageKey: 'errors.record.changedElsewhere', params: { number: current.number } },
         );
       }
       const validated = validateData(module, changes, 'update');
@@ -170,6 +176,8 @@ export class RecordsService {
         throw new CrmError(
           CRM_ERROR_CODES.precondition,
           deleted ? `${current.number} is already in the trash.` : `${current.number} is not in the trash.`,
+          [],
+          { messageKey: deleted ? 'errors.record.alreadyInTrash' : 'errors.record.notInTrash', params: { number: current.number } },
         );
       }
       const now = this.now();
@@ -192,7 +200,7 @@ export class RecordsService {
   private async moduleFor(caller: Caller, moduleSlug: string): Promise<{ config: TenantConfig; module: ResolvedModule }> {
     const config = await this.deps.configs.require(caller.tenantId);
     const module = resolveModule(config, moduleSlug);
-    if (!module) throw new CrmError(CRM_ERROR_CODES.notFound, `There is no module "${moduleSlug}" in this CRM.`);
+    if (!module) throw moduleNotFound(moduleSlug);
     return { config, module };
   }
 
@@ -217,11 +225,23 @@ async function configNotBehind(configs: ConfigStore, config: TenantConfig, recor
 
 export function recordNotFound(): CrmError {
   // The same answer for "does not exist", "another tenant's id" and "not yours to read".
-  return new CrmError(CRM_ERROR_CODES.notFound, 'This record does not exist or you do not have access to it.');
+  return new CrmError(CRM_ERROR_CODES.notFound, 'This record does not exist or you do not have access to it.', [], {
+    messageKey: 'errors.record.notFound',
+  });
+}
+
+export function moduleNotFound(slug: string): CrmError {
+  return new CrmError(CRM_ERROR_CODES.notFound, `There is no module "${slug}" in this CRM.`, [], {
+    messageKey: 'errors.module.notFound',
+    params: { module: slug },
+  });
 }
 
 function forbidden(action: string, module: ResolvedModule): CrmError {
-  return new CrmError(CRM_ERROR_CODES.forbidden, `Your role may not ${action} records in ${labelOf(module)}.`);
+  return new CrmError(CRM_ERROR_CODES.forbidden, `Your role may not ${action} records in ${labelOf(module)}.`, [], {
+    messageKey: `errors.record.forbidden.${action}`,
+    params: { module: labelOf(module) },
+  });
 }
 
 function labelOf(module: ResolvedModule): string {
@@ -241,7 +261,9 @@ function canRead(caller: Caller, config: TenantConfig, record: StoredRecord): bo
 
 function validateData(module: ResolvedModule, input: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
   const result = validateRecordData({ fields: [...module.fields], data: input, mode });
-  if (!result.ok) throw invalidInput(result.errors.map((error) => ({ path: `data.${error.field}`, message: error.message })));
+  if (!result.ok) throw invalidInput(
+      result.errors.map((error) => ({ path: `data.${error.field}`, message: error.message, messageKey: error.messageKey, params: error.params })),
+    );
   return result.value;
 }
 
@@ -311,7 +333,13 @@ async function assertUniqueFree(reader: ReadOps, module: ResolvedModule, claims:
   claims.forEach((claim, index) => {
     const holder = docs[index];
     if (holder && holder.data.recordId !== recordId) {
-      issues.push({ path: `data.${claim.field.key}`, message: `is already used by ${String(holder.data.number)}` });
+      const label = resolveLabel(claim.field.label, 'en') || claim.field.key;
+      issues.push({
+        path: `data.${claim.field.key}`,
+        message: `is already used by ${String(holder.data.number)}`,
+        messageKey: 'validation.unique',
+        params: { field: label, number: String(holder.data.number) },
+      });
     }
   });
   if (issues.length > 0) {
@@ -319,6 +347,7 @@ async function assertUniqueFree(reader: ReadOps, module: ResolvedModule, claims:
       CRM_ERROR_CODES.alreadyExists,
       `Another ${labelOf(module)} record already has this value: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}.`,
       issues,
+      { messageKey: 'errors.record.duplicateValue', params: { module: labelOf(module) } },
     );
   }
 }

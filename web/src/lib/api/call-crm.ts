@@ -13,6 +13,7 @@ export const CRM_CALLABLES = {
   crmBootstrap: { request: api.ZBootstrapRequestSchema, response: api.ZBootstrapResponseSchema },
   crmListTemplates: { request: api.ZListTemplatesRequestSchema, response: api.ZListTemplatesResponseSchema },
   crmSelectTemplate: { request: api.ZSelectTemplateRequestSchema, response: api.ZConfigResponseSchema },
+  crmUpdateTenantSettings: { request: api.ZUpdateTenantSettingsRequestSchema, response: api.ZConfigResponseSchema },
   crmAddField: { request: api.ZAddFieldRequestSchema, response: api.ZConfigResponseSchema },
   crmUpdateField: { request: api.ZUpdateFieldRequestSchema, response: api.ZConfigResponseSchema },
   crmReorderFields: { request: api.ZReorderFieldsRequestSchema, response: api.ZConfigResponseSchema },

@@ -3,7 +3,7 @@ import { callCrm, type CrmRequest } from '../../../lib/api/call-crm';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { applyConfig } from '../../../lib/tenant/bootstrap-query';
 
-type ConfigCallable = 'crmAddField' | 'crmUpdateField' | 'crmReorderFields' | 'crmDeactivateField' | 'crmCreateModule';
+type ConfigCallable = 'crmAddField' | 'crmUpdateField' | 'crmReorderFields' | 'crmDeactivateField' | 'crmCreateModule' | 'crmUpdateTenantSettings';
 
 /** Every configuration callable answers with the new config: apply it so the sidebar and forms follow at once. */
 export function useConfigMutation<N extends ConfigCallable>(tenantId: string, name: N) {

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
@@ -7,7 +7,8 @@ import { ErrorBanner } from '../../../components/status-views';
 import { toUserError, type UserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
-import { FieldFormSchema, inputForIssue, type FieldFormValues } from './field-form-model';
+import { keyFromLabel } from '../forms/derive-key';
+import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, sayServerIssue, type FieldFormValues } from './field-form-model';
 
 /**
  * Add or edit one field. Validation is the template field schema's, run by
@@ -31,7 +32,10 @@ export function FieldEditor({
   const { t } = useTranslation();
   const label = useLabel();
   const session = useTenantSession();
-  const form = useForm<FieldFormValues>({ resolver: zodResolver(FieldFormSchema), defaultValues: initial });
+  const schema = useMemo(() => buildFieldFormSchema(t), [t]);
+  const form = useForm<FieldFormValues>({ resolver: zodResolver(schema), defaultValues: initial });
+  // The key follows the label until the admin edits it (adding only: a saved key never changes).
+  const keyEdited = useRef(mode === 'edit' || initial.key !== '');
   const [failure, setFailure] = useState<string[] | null>(null);
   const type = form.watch('type');
   const relatedModule = form.watch('relatedModule');
@@ -43,7 +47,7 @@ export function FieldEditor({
     for (const issue of error.issues) {
       const path = issue.path.startsWith(`${pathPrefix}.`) ? issue.path.slice(pathPrefix.length + 1) : issue.path;
       const input = inputForIssue(path, type);
-      if (input) form.setError(input, { type: 'server', message: issue.message });
+      if (input) form.setError(input, { type: 'server', message: sayServerIssue(t, issue, FIELD_INPUT_NAMES[input]) });
       else rest.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
     }
     if (error.issues.length === 0 || rest.length > 0) setFailure([error.message, ...rest]);
@@ -71,7 +75,15 @@ export function FieldEditor({
       <div className="form-grid">
         <label className="field">
           <span className="field-label">{t('admin.label')}</span>
-          <input {...form.register('label')} data-testid="field-label" aria-invalid={errors.label ? true : undefined} />
+          <input
+            {...form.register('label', {
+              onChange: (event: { target: { value: string } }) => {
+                if (!keyEdited.current) form.setValue('key', keyFromLabel(event.target.value, 63));
+              },
+            })}
+            data-testid="field-label"
+            aria-invalid={errors.label ? true : undefined}
+          />
           {err('label')}
         </label>
         <label className="field">
@@ -80,7 +92,19 @@ export function FieldEditor({
         </label>
         <label className="field">
           <span className="field-label">{t('admin.key')}</span>
-          <input {...form.register('key')} disabled={mode === 'edit'} placeholder="blood_type" data-testid="field-key" aria-invalid={errors.key ? true : undefined} />
+          <input
+            {...form.register('key', { onChange: () => (keyEdited.current = true) })}
+            disabled={mode === 'edit'}
+            placeholder="blood_type"
+            data-testid="field-key"
+            aria-invalid={errors.key ? true : undefined}
+            aria-describedby={mode === 'add' ? 'field-key-hint' : undefined}
+          />
+          {mode === 'add' && !errors.key ? (
+            <span className="field-help" id="field-key-hint">
+              {t('admin.derived')}
+            </span>
+          ) : null}
           {err('key')}
         </label>
         <label className="field">
@@ -88,7 +112,7 @@ export function FieldEditor({
           <select {...form.register('type')} disabled={mode === 'edit'} data-testid="field-type">
             {FIELD_TYPES.map((fieldType) => (
               <option key={fieldType} value={fieldType}>
-                {fieldType}
+                {t(`admin.fieldType.${fieldType}`)}
               </option>
             ))}
           </select>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FieldDefinitionSchema } from '@crm/engine/fields/field-definition.js';
-import { EMPTY_FIELD_FORM, inputForIssue, toFieldDefinition, toFieldForm } from './field-form-model';
+import { createI18n } from '../../../lib/i18n/init-i18n';
+import { EMPTY_FIELD_FORM, fieldFormProblems, inputForIssue, sayProblem, sayServerIssue, toFieldDefinition, toFieldForm } from './field-form-model';
 
 describe('field editor model', () => {
   it('builds a select field the template schema accepts', () => {
@@ -23,5 +24,37 @@ describe('field editor model', () => {
     const form = toFieldForm({ key: 'doctor', label: 'Doctor', type: 'relationship', required: true, options: { related_module: 'doctors', display_field: 'full_name' } });
     expect(form.relatedModule).toBe('doctors');
     expect(toFieldDefinition(form).options).toEqual({ related_module: 'doctors', display_field: 'full_name' });
+  });
+});
+
+describe('field form problems in plain words', () => {
+  const english = createI18n();
+  const say = (key: string, params?: Record<string, unknown>) => english.t(key, params);
+
+  it('names the field in every message: "Label is required", "Key: use lowercase letters, digits and _"', () => {
+    const problems = fieldFormProblems({ ...EMPTY_FIELD_FORM, key: 'Bad Key', label: ' ', type: 'select', optionsText: '' });
+    expect(problems.map((problem) => [problem.input, sayProblem(say, problem)])).toEqual([
+      ['label', 'Label is required'],
+      ['key', 'Key: use lowercase letters, digits and _, starting with a letter'],
+      ['optionsText', 'Choices (one per line): add at least one choice, one per line'],
+    ]);
+  });
+
+  it('checks what each type needs, and finds nothing in a valid form', () => {
+    expect(fieldFormProblems({ ...EMPTY_FIELD_FORM, key: 'doctor', label: 'Doctor', type: 'relationship' }).map((p) => p.input)).toEqual(['relatedModule']);
+    expect(fieldFormProblems({ ...EMPTY_FIELD_FORM, key: 'fee', label: 'Fee', type: 'currency', currency: 'dollars' }).map((p) => p.input)).toEqual(['currency']);
+    expect(fieldFormProblems({ ...EMPTY_FIELD_FORM, key: 'blood_type', label: 'Blood type', type: 'select', optionsText: 'A+' })).toEqual([]);
+  });
+
+  it('says the same in Spanish, and puts the field name in front of an unkeyed server message', () => {
+    const spanish = createI18n();
+    void spanish.changeLanguage('es');
+    const sayEs = (key: string, params?: Record<string, unknown>) => spanish.t(key, params);
+    const [problem] = fieldFormProblems({ ...EMPTY_FIELD_FORM, key: 'ok_key', label: '' });
+    expect(sayProblem(sayEs, problem!)).toBe('Etiqueta: este dato es obligatorio');
+    expect(sayServerIssue(say, { message: 'must not be empty' }, 'admin.label')).toBe('Label: must not be empty');
+    expect(sayServerIssue(sayEs, { message: 'x', messageKey: 'validation.keyTaken', params: { field: 'Key', value: 'name' } }, 'admin.key')).toBe(
+      'Clave: «name» ya se usa; elige otra',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldDefinitionInput, FieldType } from '@crm/engine/fields/field-definition.js';
+import { FIELD_KEY_PATTERN, type FieldDefinitionInput, type FieldType } from '@crm/engine/fields/field-definition.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
 
 /** What the field editor's inputs hold; converted to the template field shape on submit. */
@@ -108,4 +108,76 @@ export function inputForIssue(path: string, type: string): keyof FieldFormValues
     default:
       return null;
   }
+}
+
+/**
+ * A problem with an admin form, in plain words: which input, a message key,
+ * and the dictionary key of the input's own name (`{{field}}` in the
+ * sentence), so "Key: use lowercase letters, digits and _" names the field
+ * in the user's language.
+ */
+export interface FormProblem<Input extends string = string> {
+  readonly input: Input;
+  readonly messageKey: string;
+  readonly fieldName: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+export type Say = (key: string, params?: Record<string, unknown>) => string;
+
+/** The sentence for a problem, e.g. "Label is required" / "Etiqueta es obligatorio". */
+export function sayProblem(say: Say, problem: FormProblem): string {
+  return say(problem.messageKey, { ...problem.params, field: say(problem.fieldName) });
+}
+
+/** What the server would refuse in a field form, checked before sending and said in plain words. */
+export function fieldFormProblems(values: FieldFormValues): FormProblem<keyof FieldFormValues>[] {
+  const problems: FormProblem<keyof FieldFormValues>[] = [];
+  if (values.label.trim() === '') problems.push({ input: 'label', messageKey: 'validation.required', fieldName: 'admin.label' });
+  else if (values.label.trim().length > 500) problems.push({ input: 'label', messageKey: 'admin.errors.tooLong', fieldName: 'admin.label', params: { max: 500 } });
+  const key = values.key.trim();
+  if (key === '') problems.push({ input: 'key', messageKey: 'validation.required', fieldName: 'admin.key' });
+  else if (!FIELD_KEY_PATTERN.test(key)) problems.push({ input: 'key', messageKey: 'admin.errors.keyFormat', fieldName: 'admin.key' });
+  if ((values.type === 'select' || values.type === 'multi_select') && values.optionsText.trim() === '') {
+    problems.push({ input: 'optionsText', messageKey: 'admin.errors.choicesRequired', fieldName: 'admin.options' });
+  }
+  if (values.type === 'relationship') {
+    if (values.relatedModule === '') problems.push({ input: 'relatedModule', messageKey: 'validation.required', fieldName: 'admin.relatedModule' });
+    else if (values.displayField === '') problems.push({ input: 'displayField', messageKey: 'validation.required', fieldName: 'admin.displayField' });
+  }
+  if (values.type === 'currency' && !/^[A-Za-z]{3}$/.test(values.currency.trim())) {
+    problems.push({ input: 'currency', messageKey: 'admin.errors.currencyFormat', fieldName: 'admin.currency' });
+  }
+  return problems;
+}
+
+/** The field editor's resolver schema: shape, then plain-words problems on their inputs. */
+export function buildFieldFormSchema(say: Say) {
+  return FieldFormSchema.superRefine((values, ctx) => {
+    for (const problem of fieldFormProblems(values)) ctx.addIssue({ code: 'custom', path: [problem.input], message: sayProblem(say, problem) });
+  });
+}
+
+/** The dictionary key naming each field-form input, for server issues said again in plain words. */
+export const FIELD_INPUT_NAMES: Record<keyof FieldFormValues, string> = {
+  key: 'admin.key',
+  label: 'admin.label',
+  labelEs: 'admin.labelEs',
+  type: 'admin.type',
+  required: 'admin.required',
+  optionsText: 'admin.options',
+  relatedModule: 'admin.relatedModule',
+  displayField: 'admin.displayField',
+  currency: 'admin.currency',
+  helpText: 'admin.helpText',
+};
+
+/**
+ * A server issue for an input: a keyed one is said with the input's name in
+ * the user's language; an unkeyed one ("must not be empty") gets the name in
+ * front, so no message stands without saying which field it is about.
+ */
+export function sayServerIssue(say: Say, issue: { message: string; messageKey?: string; params?: Readonly<Record<string, string | number>> }, fieldName: string): string {
+  if (issue.messageKey) return say(issue.messageKey, { ...issue.params, field: say(fieldName) });
+  return `${say(fieldName)}: ${issue.message}`;
 }

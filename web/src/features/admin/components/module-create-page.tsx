@@ -1,10 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useFieldArray, useForm, useWatch, type Control, type UseFormRegister } from 'react-hook-form';
+import { useMemo, useState } from 'react';
+import { useFieldArray, useForm, useWatch, type Control, type UseFormGetValues, type UseFormRegister, type UseFormSetValue } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
+import { MODULE_SLUG_PATTERN, RECORD_PREFIX_PATTERN } from '@crm/engine/template/module-schema.js';
 import { PlusIcon } from '../../../components/module-icon';
 import { ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -12,18 +13,66 @@ import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
-import { EMPTY_FIELD_FORM, FieldFormSchema, inputForIssue, localized, toFieldDefinition } from './field-form-model';
+import { keyFromLabel, prefixFromLabel } from '../forms/derive-key';
+import {
+  EMPTY_FIELD_FORM,
+  FIELD_INPUT_NAMES,
+  FieldFormSchema,
+  fieldFormProblems,
+  inputForIssue,
+  localized,
+  sayProblem,
+  sayServerIssue,
+  toFieldDefinition,
+  type FormProblem,
+  type Say,
+} from './field-form-model';
 
 const ModuleFormSchema = z.object({
   slug: z.string(),
+  /** Singular ("Vehicle"): "New Vehicle", a record's page. */
   label: z.string(),
   labelEs: z.string(),
+  /** Plural ("Vehicles"): the sidebar, the list's title. */
+  labelPlural: z.string(),
+  labelPluralEs: z.string(),
   icon: z.string(),
   prefix: z.string(),
   statusesText: z.string(),
   fields: z.array(FieldFormSchema),
 });
 type ModuleFormValues = z.infer<typeof ModuleFormSchema>;
+type ModuleInput = 'slug' | 'label' | 'labelPlural' | 'prefix' | 'icon';
+
+/** What the server would refuse, found before sending and said in plain words, each on its input. */
+export function moduleFormProblems(values: ModuleFormValues): Array<FormProblem<ModuleInput | `fields.${number}.${keyof ModuleFormValues['fields'][number]}`>> {
+  const problems: Array<FormProblem<ModuleInput | `fields.${number}.${keyof ModuleFormValues['fields'][number]}`>> = [];
+  if (values.label.trim() === '') problems.push({ input: 'label', messageKey: 'validation.required', fieldName: 'admin.labelSingular' });
+  const slug = values.slug.trim();
+  if (slug === '') problems.push({ input: 'slug', messageKey: 'validation.required', fieldName: 'admin.slug' });
+  else if (!MODULE_SLUG_PATTERN.test(slug)) problems.push({ input: 'slug', messageKey: 'admin.errors.keyFormat', fieldName: 'admin.slug' });
+  const prefix = values.prefix.trim().toUpperCase();
+  if (prefix !== '' && !RECORD_PREFIX_PATTERN.test(prefix)) problems.push({ input: 'prefix', messageKey: 'admin.errors.prefixFormat', fieldName: 'admin.prefix' });
+  const seen = new Set<string>();
+  values.fields.forEach((field, index) => {
+    for (const problem of fieldFormProblems(field)) problems.push({ ...problem, input: `fields.${index}.${problem.input}` });
+    const key = field.key.trim();
+    if (key !== '' && seen.has(key)) {
+      problems.push({ input: `fields.${index}.key`, messageKey: 'admin.errors.duplicateKey', fieldName: 'admin.key', params: { value: key } });
+    }
+    seen.add(key);
+  });
+  return problems;
+}
+
+function buildModuleFormSchema(say: Say) {
+  return ModuleFormSchema.superRefine((values, ctx) => {
+    for (const problem of moduleFormProblems(values)) {
+      ctx.addIssue({ code: 'custom', path: problem.input.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: sayProblem(say, problem) });
+    }
+  });
+}
+
 
 const ICONS = ['folder', 'briefcase', 'users', 'calendar', 'file-text', 'package', 'car', 'home', 'tag', 'star', 'target', 'task'];
 
@@ -36,10 +85,28 @@ export function ModuleCreatePage() {
   const navigate = useNavigate();
   const session = useTenantSession();
   const create = useConfigMutation(session.tenantId, 'crmCreateModule');
+  const schema = useMemo(() => buildModuleFormSchema(t), [t]);
   const form = useForm<ModuleFormValues>({
-    resolver: zodResolver(ModuleFormSchema),
-    defaultValues: { slug: '', label: '', labelEs: '', icon: 'folder', prefix: '', statusesText: '', fields: [{ ...EMPTY_FIELD_FORM, key: 'name', label: 'Name', required: true }] },
+    resolver: zodResolver(schema),
+    defaultValues: {
+      slug: '',
+      label: '',
+      labelEs: '',
+      labelPlural: '',
+      labelPluralEs: '',
+      icon: 'folder',
+      prefix: '',
+      statusesText: '',
+      fields: [{ ...EMPTY_FIELD_FORM, key: 'name', label: t('admin.defaultNameField'), required: true }],
+    },
   });
+  // Slug and prefix follow the name (plural if given, else singular) until the admin edits them.
+  const [edited, setEdited] = useState({ slug: false, prefix: false });
+  const followName = () => {
+    const name = form.getValues('labelPlural').trim() || form.getValues('label').trim();
+    if (!edited.slug) form.setValue('slug', keyFromLabel(name));
+    if (!edited.prefix) form.setValue('prefix', prefixFromLabel(name));
+  };
   const rows = useFieldArray({ control: form.control, name: 'fields' });
   const [failure, setFailure] = useState<string[] | null>(null);
   const { errors, isSubmitting } = form.formState;
@@ -59,6 +126,7 @@ export function ModuleCreatePage() {
         module: {
           slug: values.slug.trim(),
           label: localized(values.label, values.labelEs),
+          ...(values.labelPlural.trim() !== '' ? { label_plural: localized(values.labelPlural, values.labelPluralEs) } : {}),
           ...(values.icon ? { icon: values.icon } : {}),
           ...(values.prefix.trim() !== '' ? { record_prefix: values.prefix.trim().toUpperCase() } : {}),
           ...(statuses.length > 0 ? { default_statuses: statuses } : {}),
@@ -75,13 +143,13 @@ export function ModuleCreatePage() {
           const index = Number(fieldMatch[1]);
           const input = inputForIssue(fieldMatch[2] ?? '', values.fields[index]?.type ?? 'text');
           if (input && index < values.fields.length) {
-            form.setError(`fields.${index}.${input}`, { type: 'server', message: issue.message });
+            form.setError(`fields.${index}.${input}`, { type: 'server', message: sayServerIssue(t, issue, FIELD_INPUT_NAMES[input]) });
             continue;
           }
         }
-        const moduleInput = ({ 'module.slug': 'slug', 'module.label': 'label', 'module.record_prefix': 'prefix', 'module.icon': 'icon' } as const)[issue.path];
+        const moduleInput = MODULE_INPUTS[issue.path.split(/[.[]/).slice(0, 2).join('.')];
         if (moduleInput) {
-          form.setError(moduleInput, { type: 'server', message: issue.message });
+          form.setError(moduleInput.input, { type: 'server', message: sayServerIssue(t, issue, moduleInput.name) });
           continue;
         }
         rest.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
@@ -110,22 +178,35 @@ export function ModuleCreatePage() {
       <form className="card" onSubmit={submit} noValidate data-testid="module-form">
         <div className="form-grid">
           <label className="field">
-            <span className="field-label">{t('admin.label')}</span>
-            <input {...form.register('label')} data-testid="module-label" placeholder="Vehicles" />
+            <span className="field-label">{t('admin.labelPlural')}</span>
+            <input {...form.register('labelPlural', { onChange: followName })} data-testid="module-label-plural" placeholder={t('admin.labelPluralHint')} />
+            {err(errors.labelPlural?.message, 'labelPlural')}
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.labelSingular')}</span>
+            <input {...form.register('label', { onChange: followName })} data-testid="module-label" placeholder={t('admin.labelSingularHint')} />
             {err(errors.label?.message, 'label')}
           </label>
           <label className="field">
-            <span className="field-label">{t('admin.labelEs')}</span>
-            <input {...form.register('labelEs')} placeholder="Vehículos" />
+            <span className="field-label">{t('admin.labelPluralEs')}</span>
+            <input {...form.register('labelPluralEs')} data-testid="module-label-plural-es" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('admin.labelSingularEs')}</span>
+            <input {...form.register('labelEs')} data-testid="module-label-es" />
           </label>
           <label className="field">
             <span className="field-label">{t('admin.slug')}</span>
-            <input {...form.register('slug')} data-testid="module-slug" placeholder="vehicles" />
-            {err(errors.slug?.message, 'slug')}
+            <input {...form.register('slug', { onChange: () => setEdited((was) => ({ ...was, slug: true })) })} data-testid="module-slug" aria-describedby="module-slug-hint" />
+            {err(errors.slug?.message, 'slug') ?? (
+              <span className="field-help" id="module-slug-hint">
+                {t('admin.derived')}
+              </span>
+            )}
           </label>
           <label className="field">
             <span className="field-label">{t('admin.prefix')}</span>
-            <input {...form.register('prefix')} data-testid="module-prefix" placeholder="VEH" maxLength={10} />
+            <input {...form.register('prefix', { onChange: () => setEdited((was) => ({ ...was, prefix: true })) })} data-testid="module-prefix" maxLength={10} />
             {err(errors.prefix?.message, 'prefix')}
           </label>
           <label className="field">
@@ -140,13 +221,22 @@ export function ModuleCreatePage() {
           </label>
           <label className="field field-wide">
             <span className="field-label">{t('admin.statuses')}</span>
-            <textarea rows={3} {...form.register('statusesText')} data-testid="module-statuses" placeholder={'available\nsold'} />
+            <textarea rows={3} {...form.register('statusesText')} data-testid="module-statuses" placeholder={t('admin.statusesPlaceholder')} />
           </label>
         </div>
         <h2 className="card-title section-gap">{t('admin.fields')}</h2>
         <div className="module-field-rows">
           {rows.fields.map((row, index) => (
-            <ModuleFieldRow key={row.id} index={index} control={form.control} register={form.register} errors={errors.fields?.[index]} onRemove={rows.fields.length > 1 ? () => rows.remove(index) : null} />
+            <ModuleFieldRow
+              key={row.id}
+              index={index}
+              control={form.control}
+              register={form.register}
+              getValues={form.getValues}
+              setValue={form.setValue}
+              errors={errors.fields?.[index]}
+              onRemove={rows.fields.length > 1 ? () => rows.remove(index) : null}
+            />
           ))}
         </div>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => rows.append({ ...EMPTY_FIELD_FORM })} data-testid="module-add-field">
@@ -163,18 +253,31 @@ export function ModuleCreatePage() {
   );
 }
 
+/** Server issue paths → the input they belong to and the dictionary key of its name. */
+const MODULE_INPUTS: Record<string, { input: ModuleInput; name: string }> = {
+  'module.slug': { input: 'slug', name: 'admin.slug' },
+  'module.label': { input: 'label', name: 'admin.labelSingular' },
+  'module.label_plural': { input: 'labelPlural', name: 'admin.labelPlural' },
+  'module.record_prefix': { input: 'prefix', name: 'admin.prefix' },
+  'module.icon': { input: 'icon', name: 'admin.icon' },
+};
+
 type RowErrors = Partial<Record<keyof ModuleFormValues['fields'][number], { message?: string | undefined } | undefined>> | undefined;
 
 function ModuleFieldRow({
   index,
   control,
   register,
+  getValues,
+  setValue,
   errors,
   onRemove,
 }: {
   index: number;
   control: Control<ModuleFormValues>;
   register: UseFormRegister<ModuleFormValues>;
+  getValues: UseFormGetValues<ModuleFormValues>;
+  setValue: UseFormSetValue<ModuleFormValues>;
   errors: RowErrors;
   onRemove: (() => void) | null;
 }) {
@@ -185,6 +288,11 @@ function ModuleFieldRow({
   const relatedModule = useWatch({ control, name: `fields.${index}.relatedModule` });
   const modules = orderedModules(session.config);
   const related = modules.find((module) => module.slug === relatedModule);
+  // The key follows this row's label until the admin edits it.
+  const [keyEdited, setKeyEdited] = useState(() => getValues(`fields.${index}.key`) !== keyFromLabel(getValues(`fields.${index}.label`), 63));
+  const followLabel = () => {
+    if (!keyEdited) setValue(`fields.${index}.key`, keyFromLabel(getValues(`fields.${index}.label`), 63));
+  };
   const message = (name: keyof ModuleFormValues['fields'][number]) => {
     const text = errors?.[name]?.message;
     return text ? (
@@ -197,12 +305,12 @@ function ModuleFieldRow({
     <div className="module-field-row" data-testid={`module-field-${index}`}>
       <label className="field">
         <span className="field-label">{t('admin.label')}</span>
-        <input {...register(`fields.${index}.label`)} data-testid={`module-field-label-${index}`} />
+        <input {...register(`fields.${index}.label`, { onChange: followLabel })} data-testid={`module-field-label-${index}`} />
         {message('label')}
       </label>
       <label className="field">
         <span className="field-label">{t('admin.key')}</span>
-        <input {...register(`fields.${index}.key`)} data-testid={`module-field-key-${index}`} />
+        <input {...register(`fields.${index}.key`, { onChange: () => setKeyEdited(true) })} data-testid={`module-field-key-${index}`} />
         {message('key')}
       </label>
       <label className="field">
@@ -210,7 +318,7 @@ function ModuleFieldRow({
         <select {...register(`fields.${index}.type`)} data-testid={`module-field-type-${index}`}>
           {FIELD_TYPES.map((fieldType) => (
             <option key={fieldType} value={fieldType}>
-              {fieldType}
+              {t(`admin.fieldType.${fieldType}`)}
             </option>
           ))}
         </select>

@@ -103,14 +103,14 @@ function FilterBuilder({
         if (field && value !== null) onAdd({ field: field.key, op, value });
       }}
     >
-      <select value={fieldKey} onChange={(event) => changeField(event.target.value)} aria-label="field" data-testid="filter-field">
+      <select value={fieldKey} onChange={(event) => changeField(event.target.value)} aria-label={t('records.filterField')} data-testid="filter-field">
         {fields.map((candidate) => (
           <option key={candidate.key} value={candidate.key}>
             {label(candidate.label, candidate.key)}
           </option>
         ))}
       </select>
-      <select value={op} onChange={(event) => setOp(event.target.value as FilterOp)} aria-label="operator" data-testid="filter-op">
+      <select value={op} onChange={(event) => setOp(event.target.value as FilterOp)} aria-label={t('records.filterOperator')} data-testid="filter-op">
         {ops.map((candidate) => (
           <option key={candidate} value={candidate}>
             {t(`records.operator.${candidate}`)}
@@ -118,7 +118,7 @@ function FilterBuilder({
         ))}
       </select>
       {field && (field.type === 'select' || field.type === 'multi_select') && Array.isArray(field.options) ? (
-        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label="value" data-testid="filter-value">
+        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label={t('records.filterValue')} data-testid="filter-value">
           <option value="">{t('records.selectPlaceholder')}</option>
           {field.options.map((option) => {
             const optionValue = typeof option === 'string' ? option : option.value;
@@ -130,14 +130,14 @@ function FilterBuilder({
           })}
         </select>
       ) : field?.type === 'checkbox' ? (
-        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label="value" data-testid="filter-value">
+        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label={t('records.filterValue')} data-testid="filter-value">
           <option value="">{t('records.selectPlaceholder')}</option>
           <option value="true">{t('records.yes')}</option>
           <option value="false">{t('records.no')}</option>
         </select>
       ) : (
         <input
-          aria-label="value"
+          aria-label={t('records.filterValue')}
           data-testid="filter-value"
           type={field?.type === 'date' ? 'date' : field?.type === 'datetime' ? 'datetime-local' : field?.type === 'number' || field?.type === 'currency' ? 'number' : 'text'}
           step="any"

@@ -2,7 +2,7 @@ import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
-import { useLabel } from '../../../lib/i18n/use-label';
+import { useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useCreateRecord, useRecord, useUpdateRecord } from '../api/records-api';
@@ -11,7 +11,7 @@ import { RecordForm } from './record-form';
 
 export function RecordCreatePage() {
   const { t } = useTranslation();
-  const label = useLabel();
+  const newTitle = useNewRecordTitle();
   const navigate = useNavigate();
   const { module: slug = '' } = useParams();
   const session = useTenantSession();
@@ -23,7 +23,7 @@ export function RecordCreatePage() {
   return (
     <div className="page page-narrow">
       <div className="page-header">
-        <h1>{t('records.new', { module: label(module.label, slug) })}</h1>
+        <h1>{newTitle(module)}</h1>
       </div>
       <div className="card">
         <RecordForm

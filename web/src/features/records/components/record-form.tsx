@@ -33,13 +33,22 @@ export function RecordForm({
   onSubmit: (data: Record<string, unknown>) => Promise<unknown>;
   onCancel: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useLabel();
   const fields = activeFields(module);
-  const schema = useMemo(() => buildRecordFormSchema(fields), [fields]);
+  const language = i18n.language;
+  // The engine's refusal, said in the user's language with the field's label in that language.
+  const schema = useMemo(
+    () =>
+      buildRecordFormSchema(fields, {
+        locale: language,
+        describe: (failure, field) => t(failure.messageKey, { ...failure.params, field: label(field.label, field.key) }),
+      }),
+    [fields, language, t, label],
+  );
   const form = useForm<RecordFormValues, unknown, Record<string, unknown>>({
     resolver: zodResolver(schema),
-    defaultValues: initialFormValues(fields, record?.data ?? null),
+    defaultValues: initialFormValues(fields, record?.data ?? null, language),
     mode: 'onTouched',
   });
   const [formError, setFormError] = useState<{ message: string; details: string[] } | null>(null);
@@ -58,8 +67,14 @@ export function RecordForm({
       for (const [key, message] of byInput) {
         const field = fields.find((candidate) => candidate.key === key);
         if (field) {
-          // Server messages about uniqueness or links name no subject ("is already used by …"): add the label.
-          const sentence = /^[a-z]/.test(message) ? `${label(field.label, key)} ${message}` : message;
+          const issue = userError.issues.find((candidate) => candidate.path.startsWith(`data.${key}`));
+          // A keyed issue is said again with the label in the user's language; an old-style one
+          // ("is already used by …") names no subject, so the label is put in front.
+          const sentence = issue?.messageKey
+            ? t(issue.messageKey, { ...issue.params, field: label(field.label, key) })
+            : /^[a-z]/.test(message)
+              ? `${label(field.label, key)} ${message}`
+              : message;
           form.setError(key, { type: 'server', message: sentence }, { shouldFocus: placed === 0 });
           placed += 1;
         } else {
@@ -82,7 +97,7 @@ export function RecordForm({
             <div key={field.key} className={`field${wide ? ' field-wide' : ''}${message ? ' has-error' : ''}`}>
               <label className="field-label" htmlFor={`f-${field.key}`}>
                 {label(field.label, field.key)}
-                {field.required ? <span className="required" aria-label="required">*</span> : null}
+                {field.required ? <span className="required" aria-label={t('records.requiredMark')}>*</span> : null}
               </label>
               <FieldInput field={field} control={form.control} register={form.register} invalid={Boolean(message)} record={record} moduleSlug={module.slug} />
               {message ? (

@@ -7,7 +7,7 @@ import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
 import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
-import { useLabel } from '../../../lib/i18n/use-label';
+import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { eqFiltersFromSearch, paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useRecordList, type ListParams } from '../api/records-api';
@@ -34,6 +34,7 @@ export function RecordsPage() {
 function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const { t } = useTranslation();
   const label = useLabel();
+  const newTitle = useNewRecordTitle();
   const session = useTenantSession();
   const { tenantId } = session;
   const module = findModule(session, moduleSlug);
@@ -81,7 +82,6 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   );
 
   const title = label(module.label_plural ?? module.label, module.slug);
-  const singular = label(module.label, module.slug);
   if (scopes.read === 'none') return <ErrorBanner message={t('records.noAccess')} />;
   const filtered = filters.length > 0 || debouncedSearch.trim() !== '';
 
@@ -114,7 +114,7 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
           ) : null}
           {can('create') ? (
             <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
-              <PlusIcon /> {t('records.new', { module: singular })}
+              <PlusIcon /> {newTitle(module)}
             </Link>
           ) : null}
         </div>
@@ -155,7 +155,7 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
           action={
             !filtered && !trash && can('create') ? (
               <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary">
-                {t('records.new', { module: singular })}
+                {newTitle(module)}
               </Link>
             ) : undefined
           }

@@ -45,6 +45,26 @@ describe('record form schema', () => {
     expect(byField.born).toMatch(/must be a date like/);
   });
 
+  it('reads numbers as the user writes them: 12,500 in English, 12.500,50 in Spanish', () => {
+    const values = { full_name: 'Ana', email: '', status: 'new', tags: [], seen_at: '', born: '', consent: false };
+    expect(schema.safeParse({ ...values, fee: '12,500.50', visits: '1,200' }).data).toMatchObject({ fee: 12500.5, visits: 1200 });
+    const spanish = buildRecordFormSchema(fields as unknown as Fields, { locale: 'es' });
+    expect(spanish.safeParse({ ...values, fee: '12.500,50', visits: '12.500' }).data).toMatchObject({ fee: 12500.5, visits: 12500 });
+    expect(initialFormValues(fields as unknown as Fields, { fee: 12500.5 }, 'es').fee).toBe('12500,5');
+  });
+
+  it('says a refusal through describe, with the engine key, its parameters and the field', () => {
+    const spanish = buildRecordFormSchema(fields as unknown as Fields, {
+      locale: 'es',
+      describe: (failure, field) => `${failure.messageKey}|${field.key}|${JSON.stringify(failure.params)}`,
+    });
+    const result = spanish.safeParse({ full_name: '', email: 'x', fee: '', visits: '1,2,3', status: 'new', tags: [], seen_at: '', born: '', consent: false });
+    const byField = Object.fromEntries((result.error?.issues ?? []).map((issue) => [String(issue.path[0]), issue.message]));
+    expect(byField.full_name).toBe('validation.required|full_name|{"field":"Full name"}');
+    expect(byField.email).toBe('validation.email|email|{"field":"Email"}');
+    expect(byField.visits).toBe('validation.notNumber|visits|{"field":"Visits"}');
+  });
+
   it('converts a local datetime input to UTC ISO and back', () => {
     const wire = toWireValue({ type: 'datetime' }, '2026-03-01T10:30');
     expect(typeof wire).toBe('string');

@@ -1,7 +1,8 @@
 import { format, isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import type { FieldDefinition } from '@crm/engine/fields/field-definition.js';
-import { fieldValueSchema } from '@crm/engine/fields/validate-record-data.js';
+import { checkFieldValue, type FieldValueFailure } from '@crm/engine/fields/check-field-value.js';
+import { formatNumberForInput, parseLocaleNumber } from '../../../lib/format/parse-number';
 
 /**
  * What inputs hold for each field type. Forms keep the browser's
@@ -15,16 +16,18 @@ export type RecordFormValues = Record<string, FormValue>;
 
 type Field = Pick<FieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'validation' | 'default'>;
 
-/** Input value → wire value. Anything unparseable goes through as-is so the engine names the problem. */
-export function toWireValue(field: Pick<Field, 'type'>, input: unknown): unknown {
+/**
+ * Input value → wire value. Numbers are read in the user's locale ("12,500"
+ * in English, "12.500" in Spanish). Anything unparseable goes through as-is
+ * so the engine names the problem.
+ */
+export function toWireValue(field: Pick<Field, 'type'>, input: unknown, locale = 'en'): unknown {
   switch (field.type) {
     case 'number':
     case 'currency': {
       if (typeof input !== 'string') return input;
-      const text = input.trim().replace(/\s/g, '');
-      if (text === '') return null;
-      const number = Number(text);
-      return Number.isFinite(number) ? number : input;
+      if (input.trim() === '') return null;
+      return parseLocaleNumber(input, locale) ?? input;
     }
     case 'datetime': {
       if (typeof input !== 'string') return input;
@@ -42,12 +45,12 @@ export function toWireValue(field: Pick<Field, 'type'>, input: unknown): unknown
   }
 }
 
-/** Wire value → input value, for edit forms and defaults. */
-export function toFormValue(field: Pick<Field, 'type'>, value: unknown): FormValue {
+/** Wire value → input value, for edit forms and defaults (numbers with the locale's decimal mark). */
+export function toFormValue(field: Pick<Field, 'type'>, value: unknown, locale = 'en'): FormValue {
   switch (field.type) {
     case 'number':
     case 'currency':
-      return typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+      return typeof value === 'number' ? formatNumberForInput(value, locale) : typeof value === 'string' ? value : '';
     case 'datetime': {
       if (typeof value !== 'string' || value === '') return '';
       const date = parseISO(value);
@@ -64,21 +67,37 @@ export function toFormValue(field: Pick<Field, 'type'>, value: unknown): FormVal
   }
 }
 
-/** One zod schema for the whole form: per field, input → wire value → the engine's own check. */
-export function buildRecordFormSchema(fields: readonly Field[]): z.ZodType<Record<string, unknown>, RecordFormValues> {
+/** Says a refusal to the user; the default is the engine's English sentence. */
+export type DescribeFailure = (failure: FieldValueFailure, field: Field) => string;
+
+/**
+ * One zod schema for the whole form: per field, input (read in `locale`) →
+ * wire value → the engine's own check, the server's rule. `describe` turns
+ * the engine's message key into the user's language.
+ */
+export function buildRecordFormSchema(
+  fields: readonly Field[],
+  { locale = 'en', describe = (failure) => failure.message }: { locale?: string; describe?: DescribeFailure } = {},
+): z.ZodType<Record<string, unknown>, RecordFormValues> {
   const shape: Record<string, z.ZodType<unknown>> = {};
   for (const field of fields) {
-    shape[field.key] = z.preprocess((input) => toWireValue(field, input), fieldValueSchema(field));
+    const check = z.unknown().transform((value, ctx) => {
+      const result = checkFieldValue(field, value);
+      if (result.ok) return result.value;
+      ctx.addIssue({ code: 'custom', message: describe(result, field) });
+      return z.NEVER;
+    });
+    shape[field.key] = z.preprocess((input) => toWireValue(field, input, locale), check);
   }
   return z.object(shape) as unknown as z.ZodType<Record<string, unknown>, RecordFormValues>;
 }
 
 /** Initial input values: the record's, else the field's default on create. */
-export function initialFormValues(fields: readonly Field[], data: Record<string, unknown> | null): RecordFormValues {
+export function initialFormValues(fields: readonly Field[], data: Record<string, unknown> | null, locale = 'en'): RecordFormValues {
   const values: RecordFormValues = {};
   for (const field of fields) {
     const source = data ? data[field.key] : field.default;
-    values[field.key] = toFormValue(field, source);
+    values[field.key] = toFormValue(field, source, locale);
   }
   return values;
 }

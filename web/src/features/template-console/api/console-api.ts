@@ -120,7 +120,8 @@ export function usePublishDraft() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: Request<'crmConsolePublishDraft'>) => callConsole(functions, 'crmConsolePublishDraft', input),
-    onSuccess: async () => client.invalidateQueries({ queryKey: root }),
+    // Publishing deletes the draft: refetching it (the editor is still on screen) would only log "no such draft".
+    onSuccess: async () => client.invalidateQueries({ queryKey: root, predicate: (query) => query.queryKey[2] !== 'draft' }),
   });
 }
 

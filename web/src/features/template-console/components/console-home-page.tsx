@@ -1,3 +1,4 @@
+import { useRef, useState, type ChangeEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
@@ -5,6 +6,7 @@ import { toUserError } from '../../../lib/api/to-user-error';
 import { paths } from '../../../lib/routes';
 import { useConsoleTemplates, useRunningMigrations, useStartDraft, type TemplateRow } from '../api/console-api';
 import { blankTemplate } from '../model/draft-doc';
+import { readTemplateFile } from '../model/read-template-file';
 import { ConsoleFrame, ConsoleRefusal } from './console-frame';
 import { DraftBadge } from './draft-badge';
 
@@ -15,6 +17,22 @@ export function ConsoleHomePage() {
   const templates = useConsoleTemplates();
   const start = useStartDraft();
   const refused = templates.isError && toUserError(templates.error).code === 'permission-denied';
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+
+  /** An uploaded .json file becomes a new draft; the editor then shows every validation error at its path. */
+  const upload = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    const result = readTemplateFile(await file.text(), file.size);
+    if (!result.ok) {
+      setFileError(`${file.name}: ${t(result.messageKey, result.params)}`);
+      return;
+    }
+    setFileError(null);
+    start.mutate({ kind: 'blank', template: result.template }, { onSuccess: (draft) => void navigate(paths.consoleDraft(draft.draftId)) });
+  };
 
   return (
     <ConsoleFrame>
@@ -28,6 +46,10 @@ export function ConsoleHomePage() {
               <p className="muted">{t('templateConsole.subtitle')}</p>
             </div>
             <div className="page-actions">
+              <input ref={fileInput} type="file" accept=".json,application/json" className="sr-only" tabIndex={-1} aria-hidden="true" onChange={(event) => void upload(event)} data-testid="template-file" />
+              <button type="button" className="btn btn-ghost" disabled={start.isPending} onClick={() => fileInput.current?.click()} data-testid="upload-template">
+                {t('templateConsole.uploadTemplate')}
+              </button>
               <button
                 type="button"
                 className="btn btn-primary"
@@ -39,6 +61,7 @@ export function ConsoleHomePage() {
               </button>
             </div>
           </div>
+          {fileError ? <ErrorBanner message={fileError} /> : null}
           {start.isError ? <ErrorBanner message={toUserError(start.error).message} /> : null}
           {templates.isPending ? (
             <Spinner />

@@ -15,7 +15,6 @@ import { PublishDialog } from './publish-dialog';
 
 /** A draft in the console: the form and the JSON view edit one working copy, checked by the template validator as it changes. */
 export function DraftEditorPage() {
-  const { t } = useTranslation();
   const { draftId = '' } = useParams();
   const draft = useDraft(draftId);
   const refused = draft.isError && toUserError(draft.error).code === 'permission-denied';
@@ -25,13 +24,7 @@ export function DraftEditorPage() {
         <ConsoleRefusal message={toUserError(draft.error).message} />
       ) : (
         <div className="page console-editor-page">
-          <nav className="breadcrumbs">
-            <Link to={paths.console()}>{t('templateConsole.back')}</Link>
-            <span aria-hidden="true">/</span>
-            {draft.data?.slug && draft.data.baseVersion ? <Link to={paths.consoleTemplate(draft.data.slug)}>{draft.data.slug}</Link> : <span>{draft.data?.slug}</span>}
-            <span aria-hidden="true">/</span>
-            <span>{t('templateConsole.draft')}</span>
-          </nav>
+          {draft.isSuccess ? null : <DraftBreadcrumbs slug={undefined} linked={false} />}
           {draft.isPending ? (
             <Spinner />
           ) : draft.isError ? (
@@ -42,6 +35,20 @@ export function DraftEditorPage() {
         </div>
       )}
     </ConsoleFrame>
+  );
+}
+
+/** Console / template slug / Draft — the slug as it is being edited, linked when it names a published template. */
+function DraftBreadcrumbs({ slug, linked }: { slug: string | undefined; linked: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <nav className="breadcrumbs" aria-label={t('templateConsole.breadcrumbs')} data-testid="draft-breadcrumbs">
+      <Link to={paths.console()}>{t('templateConsole.back')}</Link>
+      <span aria-hidden="true">/</span>
+      {slug && linked ? <Link to={paths.consoleTemplate(slug)}>{slug}</Link> : <span>{slug}</span>}
+      <span aria-hidden="true">/</span>
+      <span>{t('templateConsole.draft')}</span>
+    </nav>
   );
 }
 
@@ -96,8 +103,12 @@ function DraftEditor({ draft }: { draft: DraftView }) {
   const version = typeof doc.version === 'string' ? doc.version : draft.version;
   const publishBlocked = dirty || jsonPending ? t('templateConsole.publishNeedsSave') : errors.length > 0 ? t('templateConsole.publishNeedsValid') : null;
 
+  // The working copy's slug: renaming "new-template" shows at once, not after a save.
+  const slug = typeof doc.slug === 'string' && doc.slug !== '' ? doc.slug : draft.slug;
+
   return (
     <DraftErrorsContext.Provider value={errors}>
+      <DraftBreadcrumbs slug={slug ?? undefined} linked={Boolean(draft.baseVersion) && slug === draft.slug} />
       <div className="page-header console-editor-head">
         <div>
           <h1>

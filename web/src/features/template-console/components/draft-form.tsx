@@ -441,7 +441,7 @@ function AddFieldForm({ languages, modules, onAdd }: { languages: string[]; modu
     <form className="console-add-field" onSubmit={(event) => void submit(event)} data-testid="add-field-form">
       <label className="field">
         <span className="field-label">{t('templateConsole.key')}</span>
-        <input {...form.register('key')} data-testid="new-field-key" placeholder="e.g. ward" aria-invalid={keyError ? true : undefined} />
+        <input {...form.register('key')} data-testid="new-field-key" placeholder={t('templateConsole.newFieldKeyPlaceholder')} aria-invalid={keyError ? true : undefined} />
         {keyError ? <span className="field-error">{keyError}</span> : null}
       </label>
       {languages.map((code) => (
@@ -495,47 +495,54 @@ function PermissionsSection({ doc, update }: { doc: TemplateDoc; update: Update 
   const { t } = useTranslation();
   const modules = modulesOf(doc);
   const errors = useErrorsAt('permissions_matrix');
+  // One role at a time: 3 roles × 9 actions did not fit beside the validator panel and the
+  // Member columns ended up scrolled out of sight.
+  const [role, setRole] = useState<(typeof MATRIX_ROLES)[number]>('member');
   return (
     <Section title={t('templateConsole.permissions')} testId="draft-permissions">
       <ErrorLines messages={errors} />
+      <div className="segmented console-matrix-roles" role="radiogroup" aria-label={t('templateConsole.matrixRole')}>
+        {MATRIX_ROLES.map((candidate) => (
+          <button
+            key={candidate}
+            type="button"
+            role="radio"
+            aria-checked={candidate === role}
+            className={candidate === role ? 'active' : undefined}
+            onClick={() => setRole(candidate)}
+            data-testid={`matrix-role-${candidate}`}
+          >
+            {t(`templateConsole.role.${candidate}`)}
+          </button>
+        ))}
+      </div>
       <div className="console-scroll">
         <table className="console-table console-matrix" data-testid="permissions-matrix">
           <thead>
             <tr>
               <th />
-              {MATRIX_ROLES.map((role) => (
-                <th key={role} colSpan={MATRIX_ACTIONS.length} className="console-matrix-role">
-                  {t(`templateConsole.role.${role}`)}
+              {MATRIX_ACTIONS.map((action) => (
+                <th key={action} scope="col" className="console-matrix-action">
+                  {t(`templateConsole.action.${action}`)}
                 </th>
               ))}
-            </tr>
-            <tr>
-              <th />
-              {MATRIX_ROLES.flatMap((role) =>
-                MATRIX_ACTIONS.map((action) => (
-                  <th key={`${role}-${action}`} className={`console-matrix-action${action === '*' ? ' console-matrix-first' : ''}`}>
-                    {t(`templateConsole.action.${action}`)}
-                  </th>
-                )),
-              )}
             </tr>
           </thead>
           <tbody>
             {modules.map(({ slug }) => (
               <tr key={slug}>
                 <th scope="row">{slug}</th>
-                {MATRIX_ROLES.flatMap((role) =>
-                  MATRIX_ACTIONS.map((action) => (
-                    <td key={`${role}-${action}`} className={`console-center${action === '*' ? ' console-matrix-first' : ''}`}>
-                      <input
-                        type="checkbox"
-                        aria-label={`${role} ${slug} ${action}`}
-                        checked={hasAction(doc, role, slug, action)}
-                        onChange={(event) => update((current) => toggleAction(current, role, slug, action, event.target.checked))}
-                      />
-                    </td>
-                  )),
-                )}
+                {MATRIX_ACTIONS.map((action) => (
+                  <td key={action} className="console-center">
+                    <input
+                      type="checkbox"
+                      aria-label={t('templateConsole.matrixCell', { role: t(`templateConsole.role.${role}`), module: slug, action: t(`templateConsole.action.${action}`) })}
+                      checked={hasAction(doc, role, slug, action)}
+                      onChange={(event) => update((current) => toggleAction(current, role, slug, action, event.target.checked))}
+                      data-testid={`matrix-${role}-${slug}-${action}`}
+                    />
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -63,6 +63,10 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
                 <ModuleIcon name="plus" label="" />
                 <span>{t('shell.newModule')}</span>
               </NavLink>
+              <NavLink to={paths.adminSettings(tenantId)} className="sidebar-link" data-testid="nav-admin-settings">
+                <ModuleIcon name="settings" label="" />
+                <span>{t('shell.settings')}</span>
+              </NavLink>
               <NavLink to={paths.adminUpgrade(tenantId)} className="sidebar-link" data-testid="nav-admin-upgrade">
                 <ModuleIcon name="file-text" label="" />
                 <span>{t('shell.templateUpgrade')}</span>
