@@ -13,6 +13,9 @@ import { crmPaths } from '../paths.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { configToWriteData, parseTenantConfig, type ConfigStore } from './config-store.js';
 import type { ModuleConfig, TenantConfig } from './tenant-config.js';
+import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from './assign-index-slots.js';
+import { indexedFieldsOf } from '../../engine/template/index-slots.js';
+import { lifecyclePaths } from '../template-lifecycle/lifecycle-paths.js';
 
 export interface NewModuleInput {
   readonly slug: string;
@@ -37,6 +40,13 @@ export class ConfigService {
       configs: ConfigStore;
       catalog: TemplateCatalog;
       now?: () => Date;
+      /**
+       * Starts the reindex job a configuration change created (fields newly
+       * indexed in modules with records). The job document is written in the
+       * change's transaction, so a start that never happens is picked up by
+       * the migration progress check like any stalled job.
+       */
+      startReindex?: (job: { tenantId: string; jobId: string }) => Promise<void>;
     },
   ) {}
 
@@ -192,18 +202,34 @@ export class ConfigService {
   private async mutate(caller: Caller, change: (config: TenantConfig) => TenantConfig): Promise<TenantConfig> {
     requireConfigManager(caller);
     const path = crmPaths.tenant(caller.tenantId);
-    const config = await this.deps.store.runTransaction(async (tx) => {
+    const { store } = this.deps;
+    const { config, reindexJob } = await store.runTransaction(async (tx) => {
       const doc = await tx.get(path);
       const current = doc ? parseTenantConfig(doc.data) : null;
       if (!current || current.template === null) {
         throw new CrmError(CRM_ERROR_CODES.templateNotSelected, 'Choose a template before changing the configuration.');
       }
-      const next = normalizeConfig({ ...change(current), revision: current.revision + 1, updatedAt: this.now() });
+      const normalized = normalizeConfig({ ...change(current), revision: current.revision + 1, updatedAt: this.now() });
+      const withRecords = await modulesWithRecords(tx, caller.tenantId, current, normalized);
+      const { config: next, backfill } = assignIndexSlots({ previous: current, next: normalized, hasRecords: (slug) => withRecords.has(slug) });
       tx.set(path, configToWriteData(next));
-      return next;
+      if (backfill.length === 0) return { config: next, reindexJob: null };
+      const jobId = `reindex-${next.revision}`;
+      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, caller, now: this.now() }));
+      return { config: next, reindexJob: jobId };
     });
     this.deps.configs.remember(config);
+    if (reindexJob) await this.startReindex(caller.tenantId, reindexJob, config);
     return config;
+  }
+
+  /** Progress needs a denominator; counting outside the transaction keeps the config write cheap. */
+  private async startReindex(tenantId: string, jobId: string, config: TenantConfig): Promise<void> {
+    const { store } = this.deps;
+    const modules = [...new Set(config.modules.filter((module) => (module.index_slots ?? []).some((slot) => slot.state === 'backfilling')).map((module) => module.slug))];
+    const counted = await store.aggregate({ collection: crmPaths.records(tenantId), where: [{ field: 'module', op: 'in', value: modules }] }, { total: { op: 'count' } });
+    await store.update(lifecyclePaths.migration(tenantId, jobId), { total: counted.total ?? 0 });
+    await this.deps.startReindex?.({ tenantId, jobId });
   }
 
   private now(): Date {
@@ -247,7 +273,7 @@ export function configAsTemplate(config: TenantConfig): unknown {
     slug: config.template?.slug ?? 'tenant',
     industry_type: 'tenant',
     version: config.template?.version ?? '1.0.0',
-    enabled_modules: config.modules.map(({ fields: _fields, source: _source, ...module }) => module),
+    enabled_modules: config.modules.map(({ fields: _fields, source: _source, index_slots: _slots, ...module }) => module),
     field_schemas: Object.fromEntries(config.modules.map((module) => [module.slug, module.fields])),
     permissions_matrix: config.permissions,
   };
@@ -266,7 +292,50 @@ function normalizeConfig(config: TenantConfig): TenantConfig {
       ...(template.enabled_modules.find((candidate) => candidate.slug === module.slug) ?? module),
       fields: template.field_schemas[module.slug] ?? [],
       source: module.source,
+      ...(module.index_slots ? { index_slots: module.index_slots } : {}),
     })),
+  };
+}
+
+/** Modules that gained an indexed field and already hold records (one 1-document query each). */
+async function modulesWithRecords(tx: Transaction, tenantId: string, previous: TenantConfig, next: TenantConfig): Promise<Set<string>> {
+  const gained = next.modules.filter((module) => {
+    const before = previous.modules.find((candidate) => candidate.slug === module.slug)?.index_slots ?? [];
+    return indexedFieldsOf(module.fields).some((field) => !before.some((slot) => slot.field === field.key));
+  });
+  const found = await Promise.all(
+    gained.map(async (module) => {
+      const docs = await tx.query({ collection: crmPaths.records(tenantId), where: [{ field: 'module', op: '==', value: module.slug }], limit: 1 });
+      return docs.length > 0 ? module.slug : null;
+    }),
+  );
+  return new Set(found.filter((slug): slug is string => slug !== null));
+}
+
+function reindexJobData({ config, backfill, caller, now }: { config: TenantConfig; backfill: readonly SlotToBackfill[]; caller: Caller; now: Date }): WriteData {
+  const version = config.template?.version ?? '0.0.0';
+  return {
+    tenantId: config.tenantId,
+    kind: 'reindex',
+    modules: [...new Set(backfill.map((slot) => slot.module))],
+    indexSlots: backfill.map((slot) => ({ ...slot })),
+    templateSlug: config.template?.slug ?? '',
+    fromVersion: version,
+    toVersion: version,
+    status: 'running',
+    phase: 'scan',
+    settleAfter: null,
+    steps: [],
+    cursor: null,
+    processed: 0,
+    migrated: 0,
+    total: 0,
+    batches: 0,
+    createdBy: caller.uid,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    lastError: null,
   };
 }
 
@@ -291,13 +360,19 @@ export function buildConfigFromTemplate({
   /** Tenant settings survive a rebuild; absent means the default (UTC). */
   timezone?: string | undefined;
 }): TenantConfig {
-  const modules = [...template.enabled_modules]
+  const fromTemplate = [...template.enabled_modules]
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
     .map((module) => ({
       ...module,
       fields: (template.field_schemas[module.slug] ?? []).map((field, order) => ({ ...field, order: field.order ?? order })),
       source: 'template' as const,
     }));
+  // Selection happens before the first record: every slot starts ready.
+  const { modules } = assignIndexSlots({
+    previous: null,
+    next: { modules: indexDashboardFields(fromTemplate, template.dashboard_layout) },
+    hasRecords: () => false,
+  }).config;
   return {
     tenantId,
     template: { slug: template.slug, version: template.version, name: template.name },
