@@ -1,5 +1,6 @@
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import { dateBucketParts } from '../../engine/dashboards/bucket-tokens.js';
+import { RECORD_INDEX_SHAPE } from '../../engine/template/record-budget.js';
 
 /**
  * The list index design (DESIGN §5, "dynamic fields vs composite indexes").
@@ -28,10 +29,8 @@ import { dateBucketParts } from '../../engine/dashboards/bucket-tokens.js';
  * multi-select, checkbox, relationship) so a dashboard count can combine one
  * such equality with a date range in one query (engine/dashboards/bucket-tokens.ts).
  */
-export const MAX_FACET_VALUE_LENGTH = 100;
 /** Longer search words are matched on their first 10 characters, then checked on the record. */
-export const MAX_PREFIX_LENGTH = 10;
-const MAX_SEARCH_WORDS = 40;
+export const { maxFacetValueLength: MAX_FACET_VALUE_LENGTH, maxPrefixLength: MAX_PREFIX_LENGTH, maxSearchWords: MAX_SEARCH_WORDS } = RECORD_INDEX_SHAPE;
 
 const FACETED_TYPES = new Set<FieldDefinition['type']>([
   'text',
