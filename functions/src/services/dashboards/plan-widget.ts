@@ -96,11 +96,11 @@ export const MAX_GROUPS = 60;
  * set of store operations (planning is synchronous and reads nothing, so
  * saving a dashboard validates with the very code that renders it). Every
  * plan costs the same number of queries whatever the record count:
- * - metric count/sum/avg: one aggregation per token chunk (twice with a change figure);
- * - metric min/max: the prefix descent of find-extreme (at most 65 one-document queries);
+ * - metric count/sum/avg: one count and one sum/avg aggregation per token chunk (twice with a change figure);
+ * - metric min/max: one limit-1 query ordered by the field's index slot per token chunk;
  * - chart by a choice field: one aggregation per option (bounded by the option list);
  * - chart by day/week/month: one aggregation per bucket and chunk (bounded by the range);
- * - pipeline: one aggregation (count and sum together) per stage;
+ * - pipeline: one count and one sum aggregation per stage;
  * - recent records: `limit` documents per chunk, newest first.
  */
 export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
