@@ -118,6 +118,16 @@ describe('managing dashboards', () => {
   });
 });
 
+describe('min and max', () => {
+  it('refuses min over a date-field range on an indexed field, saying what it can filter by', async () => {
+    await env.call(env.users.acmeOwner, 'crmUpdateField', { tenantId: 'acme', module: 'appointments', key: 'duration_minutes', changes: { indexed: true } });
+    const widget = buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { appointment_date: 'today' } });
+    const error = await env.callError(env.users.acmeAdmin, 'crmSaveDashboard', { tenantId: 'acme', dashboard: { name: 'Bad', widgets: [widget] } });
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toMatch(/widgets\.0.*min can be filtered by field values but not by a date range/);
+  });
+});
+
 describe('rendering', () => {
   it('shows that a widget is hidden, not its figures, to a viewer without read access', async () => {
     await env.call(env.users.acmeOwner, 'crmCreateModule', {
