@@ -27,7 +27,7 @@ export const RECORD_INDEX_SHAPE = {
   tokenCompositesPerSlot: 4,
   /** Per index slot: (buckets, slot). */
   bucketCompositesPerSlot: 1,
-  /** (search, createdAt desc). */
+  /** (search, seq desc). */
   searchComposites: 1,
   /** Owner ids are at most this long (the longest Firebase Auth uid). */
   maxOwnerIdLength: 128,

@@ -47,6 +47,7 @@ export interface ListRecordsInput {
 
 export interface ListPlanView {
   readonly kind: 'index' | 'scan';
+  readonly servedBy: string | null;
   readonly scannedConditions: string[];
   readonly scanBound: number;
   readonly scannedThisCall: number;
@@ -98,6 +99,7 @@ export async function listRecords(
   const scannedBefore = input.scannedBefore ?? 0;
   const planView = (scannedThisCall: number): ListPlanView => ({
     kind: plan.postFilters.length === 0 ? 'index' : 'scan',
+    servedBy: plan.servedBy,
     scannedConditions: plan.scannedConditions,
     scanBound: MAX_SCANNED,
     scannedThisCall,
@@ -181,6 +183,8 @@ interface ListPlan {
   readonly postFilters: Array<(record: StoredRecord) => boolean>;
   /** Field keys (or `search`) of the conditions checked on documents read. */
   readonly scannedConditions: string[];
+  /** The condition the index answers; null when the index only selects the module or the trash. */
+  readonly servedBy: string | null;
 }
 
 export function planList(
@@ -199,8 +203,8 @@ export function planList(
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
     const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words) };
-    // Search prefixes carry no owner scope and one order (search, createdAt DESC): see record-tokens.ts.
-    if (ownerId === null && order.sortField === 'createdAt' && order.direction === 'desc') {
+    // Search prefixes carry no owner scope and one order (search, seq DESC): see record-tokens.ts.
+    if (ownerId === null && order.sortField === 'seq' && order.direction === 'desc') {
       candidates.push({ array: 'search', tokens: [searchToken(module.slug, longest)], condition, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
     }
     conditions.push(condition);
@@ -223,12 +227,12 @@ export function planList(
   };
   if (input.deleted) {
     // The trash is small and rarely filtered: its token is always the index condition.
-    return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null) };
+    return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null), servedBy: null };
   }
   // Firestore answers one array-contains(-any) per query; a single token is the most selective choice.
   const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates[0];
-  if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null) };
-  return { array: chosen.array, tokens: chosen.tokens, ...order, ...rest(chosen.exact ? chosen.condition : null) };
+  if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null), servedBy: null };
+  return { array: chosen.array, tokens: chosen.tokens, ...order, ...rest(chosen.exact ? chosen.condition : null), servedBy: chosen.condition.name };
 }
 
 function indexTokensFor(module: ResolvedModule, field: FieldDefinition, filter: RecordFilter, index: number): string[] | null {

@@ -49,11 +49,26 @@ async function list(input: Record<string, unknown>): Promise<{ response: TListRe
   return { response, reads: env.store.meter.read().reads };
 }
 
+describe('search', () => {
+  it('is served by the search index in the lists\' default order (highest number first)', async () => {
+    // "2599" is in the name of one patient and the number (PAT-002599) of the one before it.
+    const { response } = await list({ search: '2599', sort: 'number', direction: 'desc', pageSize: 50 });
+    // Only the matching records are read: the index answers the whole condition.
+    expect(response.plan).toMatchObject({ kind: 'index', servedBy: 'search', scannedConditions: [], scannedThisCall: 2 });
+    expect(response.records.map((record) => record.data.full_name)).toEqual(['Patient 2599', 'Patient 2598']);
+  });
+
+  it('narrows by the index on its longest word and checks the other words on what it read', async () => {
+    const { response } = await list({ search: 'patient 2599', sort: 'number', direction: 'desc', pageSize: 5, explain: true });
+    expect(response.plan).toMatchObject({ kind: 'scan', servedBy: 'search', scannedConditions: ['search'] });
+  });
+});
+
 describe('a list filter no index can serve', () => {
   it('says before running that it scans, which condition and how far per call, reading no record', async () => {
     const { response, reads } = await list({ filters: [allergyFilter], explain: true });
     expect(response.records).toEqual([]);
-    expect(response.plan).toEqual({ kind: 'scan', scannedConditions: ['allergies'], scanBound: MAX_SCANNED, scannedThisCall: 0, scanned: 0 });
+    expect(response.plan).toEqual({ kind: 'scan', servedBy: null, scannedConditions: ['allergies'], scanBound: MAX_SCANNED, scannedThisCall: 0, scanned: 0 });
     // Only the caller's membership checks: no record is read to explain.
     expect(reads).toBeLessThan(5);
   });
@@ -88,7 +103,7 @@ describe('a list filter no index can serve', () => {
 
   it('is served by the index when the filter is an equality on a choice field', async () => {
     const { response, reads } = await list({ filters: [{ field: 'status', op: 'eq', value: 'Active' }], pageSize: 20 });
-    expect(response.plan).toMatchObject({ kind: 'index', scannedConditions: [], scannedThisCall: 21 });
+    expect(response.plan).toMatchObject({ kind: 'index', servedBy: 'status', scannedConditions: [], scannedThisCall: 21 });
     expect(response.records).toHaveLength(20);
     expect(reads).toBeLessThan(30);
   });

@@ -125,7 +125,8 @@ export interface RecordIndex {
  *   tokens   module + facets (+ owner-scoped copies, or the trash tokens):
  *            the list scopes, in every (tokens, sort) composite.
  *   search   text-search prefixes, module scope only: one composite
- *            (search, createdAt DESC) serves "newest first" searches.
+ *            (search, seq DESC) serves searches in the lists' default order
+ *            (highest number first).
  *   buckets  date buckets, alone and under each dimension facet (+ owner
  *            copies): dashboard counts need only the single-field index,
  *            sums one (buckets, slot) composite per slot.

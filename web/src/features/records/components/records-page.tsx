@@ -68,10 +68,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   );
   const tableShown = view === 'table' && scopes.read !== 'none';
   // A filter no index serves is checked record by record: say so, and how far one load goes, before running it.
+  // When no index narrows the list at all (the whole module would be read), it runs only when asked.
   const plan = useListPlan(tenantId, params, tableShown);
   const paramsKey = JSON.stringify(params);
   const [approvedScan, setApprovedScan] = useState<string | null>(null);
-  const awaitingScan = plan.data?.kind === 'scan' && approvedScan !== paramsKey;
+  const awaitingScan = plan.data?.kind === 'scan' && plan.data.servedBy === null && approvedScan !== paramsKey;
   const list = useRecordList(tenantId, params, tableShown && plan.data !== undefined && !awaitingScan);
   const records = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
   const lastPage = list.data?.pages.at(-1);
