@@ -16,6 +16,7 @@ import type { ModuleConfig, TenantConfig } from './tenant-config.js';
 import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from './assign-index-slots.js';
 import { indexedFieldsOf } from '../../engine/template/index-slots.js';
 import { lifecyclePaths } from '../template-lifecycle/lifecycle-paths.js';
+import { WidgetSchema, type DashboardLayout } from '../../engine/template/dashboard-schema.js';
 
 export interface NewModuleInput {
   readonly slug: string;
@@ -215,7 +216,7 @@ export class ConfigService {
       tx.set(path, configToWriteData(next));
       if (backfill.length === 0) return { config: next, reindexJob: null };
       const jobId = `reindex-${next.revision}`;
-      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, caller, now: this.now() }));
+      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, modules: backfillingModules(next), caller, now: this.now() }));
       return { config: next, reindexJob: jobId };
     });
     this.deps.configs.remember(config);
@@ -223,11 +224,53 @@ export class ConfigService {
     return config;
   }
 
-  /** Progress needs a denominator; counting outside the transaction keeps the config write cheap. */
-  private async startReindex(tenantId: string, jobId: string, config: TenantConfig): Promise<void> {
+  /**
+   * Ops catch-up for a tenant configured before index slots (or whose records
+   * were written with an older index layout): indexes the fields its
+   * dashboards sum or average, assigns slots, and starts a reindex job over
+   * every record, which rewrites only records whose index fields differ.
+   * Idempotent; run by scripts/reindex-tenants.ts, not exposed as a callable.
+   */
+  async reindexTenant(tenantId: string, actor: string): Promise<{ jobId: string }> {
     const { store } = this.deps;
-    const modules = [...new Set(config.modules.filter((module) => (module.index_slots ?? []).some((slot) => slot.state === 'backfilling')).map((module) => module.slug))];
-    const counted = await store.aggregate({ collection: crmPaths.records(tenantId), where: [{ field: 'module', op: 'in', value: modules }] }, { total: { op: 'count' } });
+    const path = crmPaths.tenant(tenantId);
+    const { config, jobId } = await store.runTransaction(async (tx) => {
+      const [doc, dashboards] = await Promise.all([tx.get(path), tx.query({ collection: crmPaths.dashboards(tenantId) })]);
+      const current = doc ? parseTenantConfig(doc.data) : null;
+      if (!current || current.template === null) {
+        throw new CrmError(CRM_ERROR_CODES.templateNotSelected, `Tenant ${tenantId} has not chosen a template: nothing to index.`);
+      }
+      const layout: DashboardLayout = {};
+      for (const dashboard of dashboards) {
+        const widgets = (Array.isArray(dashboard.data.widgets) ? dashboard.data.widgets : []).flatMap((widget) => {
+          const parsed = WidgetSchema.safeParse(widget);
+          return parsed.success ? [parsed.data] : [];
+        });
+        layout[dashboard.id.toLowerCase()] = { widgets };
+      }
+      const revision = current.revision + 1;
+      const { config: next, backfill } = assignIndexSlots({
+        previous: current,
+        next: { ...current, modules: indexDashboardFields(current.modules, layout), revision, updatedAt: this.now() },
+        hasRecords: () => true,
+      });
+      const id = `reindex-${revision}`;
+      tx.set(path, configToWriteData(next));
+      tx.set(lifecyclePaths.migration(tenantId, id), reindexJobData({ config: next, backfill, modules: null, caller: { uid: actor }, now: this.now() }));
+      return { config: next, jobId: id };
+    });
+    this.deps.configs.remember(config);
+    await this.startReindex(tenantId, jobId, config, null);
+    return { jobId };
+  }
+
+  /** Progress needs a denominator; counting outside the transaction keeps the config write cheap. */
+  private async startReindex(tenantId: string, jobId: string, config: TenantConfig, only: string[] | null = backfillingModules(config)): Promise<void> {
+    const { store } = this.deps;
+    const counted = await store.aggregate(
+      { collection: crmPaths.records(tenantId), ...(only ? { where: [{ field: 'module', op: 'in' as const, value: only }] } : {}) },
+      { total: { op: 'count' } },
+    );
     await store.update(lifecyclePaths.migration(tenantId, jobId), { total: counted.total ?? 0 });
     await this.deps.startReindex?.({ tenantId, jobId });
   }
@@ -312,12 +355,30 @@ async function modulesWithRecords(tx: Transaction, tenantId: string, previous: T
   return new Set(found.filter((slug): slug is string => slug !== null));
 }
 
-function reindexJobData({ config, backfill, caller, now }: { config: TenantConfig; backfill: readonly SlotToBackfill[]; caller: Caller; now: Date }): WriteData {
+/** Modules with a slot still being filled: what a reindex after a field change walks. */
+function backfillingModules(config: TenantConfig): string[] {
+  return config.modules.filter((module) => (module.index_slots ?? []).some((slot) => slot.state === 'backfilling')).map((module) => module.slug);
+}
+
+function reindexJobData({
+  config,
+  backfill,
+  modules,
+  caller,
+  now,
+}: {
+  config: TenantConfig;
+  backfill: readonly SlotToBackfill[];
+  /** null: every record of the tenant. */
+  modules: string[] | null;
+  caller: Pick<Caller, 'uid'>;
+  now: Date;
+}): WriteData {
   const version = config.template?.version ?? '0.0.0';
   return {
     tenantId: config.tenantId,
     kind: 'reindex',
-    modules: [...new Set(backfill.map((slot) => slot.module))],
+    modules,
     indexSlots: backfill.map((slot) => ({ ...slot })),
     templateSlug: config.template?.slug ?? '',
     fromVersion: version,

@@ -148,3 +148,49 @@ describe('index slots', () => {
     expect(error.message).toMatch(/only number, currency, date and datetime fields can be indexed; "name" is text/);
   });
 });
+
+describe('catching up a tenant configured before index slots', () => {
+  it('indexes the fields its dashboards sum, rewrites records of the old layout, and searches and sums work again', async () => {
+    await env.call(env.users.acmeOwner, 'crmCreateModule', {
+      tenantId: 'acme',
+      module: { slug: 'orders', label: 'Orders' },
+      fields: [
+        { key: 'title', label: 'Title', type: 'text' },
+        { key: 'total', label: 'Total', type: 'currency' },
+      ],
+    });
+    const records = [];
+    for (const [title, total] of [['Blue widget', 10], ['Red gadget', 32]] as const) {
+      records.push((await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'orders', data: { title, total } })).record);
+    }
+    // The old layout: search prefixes in `tokens`, no `search` array, no slots.
+    for (const record of records) {
+      const doc = await env.store.get(`crm_tenants/acme/records/${record.id}`);
+      const data = { ...(doc?.data ?? {}) };
+      data.tokens = [...(data.tokens as string[]), ...(data.search as string[])];
+      delete data.search;
+      await env.store.set(`crm_tenants/acme/records/${record.id}`, data);
+    }
+    const widget = { id: 'total', type: 'metric_card', title: 'Total', position: { x: 0, y: 0, w: 3, h: 2 }, config: { module: 'orders', aggregation: 'sum', field: 'total' } };
+    // A dashboard saved before slots existed (written directly: saving now requires the field to be indexed).
+    await env.store.set('crm_tenants/acme/dashboards/legacy', { key: 'legacy', name: 'Legacy', widgets: [widget], role_restriction: null, is_default: false, source: 'custom', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const searchBefore = await env.call<TListRecordsResponse>(env.users.acmeOwner, 'crmListRecords', { tenantId: 'acme', module: 'orders', search: 'gadget', sort: 'number' });
+    expect(searchBefore.records).toEqual([]);
+
+    const { jobId } = await env.services.config.reindexTenant('acme', 'ops');
+    expect(driver.started).toContainEqual({ tenantId: 'acme', jobId });
+    const outcome = await runMigrationToCompletion({ store: env.store, settleMs: 0 }, { tenantId: 'acme', jobId });
+    expect(outcome).toMatchObject({ done: true, migrated: 2 });
+    env.services.configs.invalidate('acme');
+
+    expect((await slotsOf('orders'))).toEqual([{ field: 'total', slot: 0, state: 'ready' }]);
+    const searchAfter = await env.call<TListRecordsResponse>(env.users.acmeOwner, 'crmListRecords', { tenantId: 'acme', module: 'orders', search: 'gadget', sort: 'number' });
+    expect(searchAfter.records.map((record) => record.data.title)).toEqual(['Red gadget']);
+    const data = await env.call<TGetDashboardDataResponse>(env.users.acmeAdmin, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: 'legacy' });
+    expect(data.widgets[0]).toMatchObject({ status: 'ok', value: 42 });
+
+    // Running it again rewrites nothing.
+    const again = await env.services.config.reindexTenant('acme', 'ops');
+    expect(await runMigrationToCompletion({ store: env.store, settleMs: 0 }, { tenantId: 'acme', jobId: again.jobId })).toMatchObject({ done: true, migrated: 0 });
+  });
+});
