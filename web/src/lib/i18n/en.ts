@@ -492,6 +492,7 @@ export const en = {
     recordRuns: 'Workflow runs',
   },
   dashboards: {
+    indexedOnly: 'Only indexed number fields can be summed or averaged (Fields: mark a field Indexed).',
     title: 'Dashboard',
     choose: 'Dashboard',
     edit: 'Edit dashboard',

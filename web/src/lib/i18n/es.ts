@@ -493,6 +493,7 @@ export const es: Messages = {
     recordRuns: 'Ejecuciones de flujos',
   },
   dashboards: {
+    indexedOnly: 'Solo los campos numéricos indexados se pueden sumar o promediar (Campos: marca un campo como Indexado).',
     title: 'Panel',
     choose: 'Panel',
     edit: 'Editar panel',
