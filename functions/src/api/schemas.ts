@@ -255,7 +255,7 @@ export type TListRecordsRequest = z.infer<typeof ZListRecordsRequestSchema>;
 export const ListPlanSchema = z.object({
   /** `index`: every condition is answered by an index. `scan`: some are checked on documents read, at most `scanBound` per call. */
   kind: z.enum(['index', 'scan']),
-  /** The condition the index answers (a field key, or `search`); null when it only selects the module (or trash). */
+  /** The condition the index answers (a field key, `search`, `owner` for read_own callers, `trash`); null when it selects the whole module. */
   servedBy: z.string().nullable(),
   /** Filters (by field key, `search` for text search) checked on documents read rather than by the index. */
   scannedConditions: z.array(z.string()),

@@ -183,7 +183,7 @@ interface ListPlan {
   readonly postFilters: Array<(record: StoredRecord) => boolean>;
   /** Field keys (or `search`) of the conditions checked on documents read. */
   readonly scannedConditions: string[];
-  /** The condition the index answers; null when the index only selects the module or the trash. */
+  /** The condition the index answers (a field key, `search`, `owner`, `trash`); null when it selects the whole module. */
   readonly servedBy: string | null;
 }
 
@@ -227,11 +227,12 @@ export function planList(
   };
   if (input.deleted) {
     // The trash is small and rarely filtered: its token is always the index condition.
-    return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null), servedBy: null };
+    return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null), servedBy: 'trash' };
   }
   // Firestore answers one array-contains(-any) per query; a single token is the most selective choice.
   const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates[0];
-  if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null), servedBy: null };
+  // A read_own caller's list is narrowed to their own records by the owner-scoped token.
+  if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null), servedBy: ownerId ? 'owner' : null };
   return { array: chosen.array, tokens: chosen.tokens, ...order, ...rest(chosen.exact ? chosen.condition : null), servedBy: chosen.condition.name };
 }
 

@@ -108,3 +108,14 @@ describe('a list filter no index can serve', () => {
     expect(reads).toBeLessThan(30);
   });
 });
+
+describe('the plan names what the index narrows the list to', () => {
+  it("is the caller's own records for read_own, the trash when listing it, nothing for the whole module", async () => {
+    const asMember = await env.call<TListRecordsResponse>(env.users.acmeMember, 'crmListRecords', {
+      tenantId: 'acme', module: 'medical_records', filters: [{ field: 'diagnosis', op: 'contains', value: 'flu' }], explain: true,
+    });
+    expect(asMember.plan).toMatchObject({ kind: 'scan', servedBy: 'owner', scannedConditions: ['diagnosis'] });
+    expect((await list({ filters: [allergyFilter], explain: true, deleted: true })).response.plan).toMatchObject({ kind: 'scan', servedBy: 'trash' });
+    expect((await list({ filters: [allergyFilter], explain: true })).response.plan.servedBy).toBeNull();
+  });
+});
