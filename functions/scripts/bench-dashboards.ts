@@ -4,15 +4,16 @@
  * `npx tsx scripts/bench-dashboards.ts`, or through `npm run bench`.
  *
  * Records are written straight into the store in the shape RecordsService
- * writes (the record model, buildRecordTokens), because creating 100,000
+ * writes (the record model, recordIndexFields), because creating 100,000
  * through the service would take minutes; the dashboard is rendered by the
  * real DashboardsService and billed by the Firestore rules of BillingMeter.
  *
  * MemoryStore answers a query by scanning its collection, which at 100,000
  * token-rich records takes seconds per query. So the records live in
  * `IndexedRecordsStore`, a bench-only store that answers the dashboard's
- * query shapes (one `tokens` array-contains(-any), a createdAt/updatedAt
- * range, one order, a limit) from an inverted index and bills them with the
+ * query shapes (one `tokens`/`buckets` array-contains(-any), a
+ * createdAt/updatedAt range, an index slot bound, one order, a limit) from an
+ * inverted index and bills them with the
  * same meter rules; everything else goes to a MemoryStore. At 1,000 records
  * every figure and every billed read is cross-checked against a plain
  * MemoryStore that enforces firestore.indexes.json (so the query shapes are
@@ -45,7 +46,8 @@ import { seedTemplates } from '../src/services/templates/seed-templates.js';
 import { addTenant, buildUser, TEMPLATES_DIR } from '../src/test-support/build-test-env.js';
 import type { Caller } from '../src/services/caller.js';
 import { resolveModule, type ResolvedModule } from '../src/services/config/tenant-config.js';
-import { buildRecordTokens } from '../src/services/records/record-tokens.js';
+import { recordIndexFields, withRecordIndex, type RecordIndexFields } from '../src/services/records/record-index.js';
+import { SLOT_FIELDS, type SlotField } from '../src/engine/template/index-slots.js';
 import { formatRecordNumber } from '../src/services/records/number-allocator.js';
 import { displayValueOf, recordToWriteData, type StoredRecord } from '../src/services/records/record-model.js';
 import { selectOptionValues } from '../src/engine/fields/field-definition.js';
@@ -60,14 +62,17 @@ const TENANT = 'acme';
 
 // ---- an indexed store for the records collection ----------------------------------
 
+type BenchRecord = StoredRecord & RecordIndexFields;
+
 interface IndexedRecord {
   readonly id: string;
   readonly path: string;
-  readonly data: StoredRecord;
+  readonly data: BenchRecord;
 }
 
-/** Search-prefix tokens are never queried by dashboards; leaving them out of the bench index halves its size. */
-const isSearchToken = (token: string) => token.includes('|q:');
+/** The arrays dashboards query (search prefixes and links never are: they stay out of the bench index). */
+type IndexedArray = 'tokens' | 'buckets';
+const isSlot = (field: string): field is SlotField => (SLOT_FIELDS as readonly string[]).includes(field);
 
 class IndexedRecordsStore implements DocumentStore {
   private readonly byToken = new Map<string, IndexedRecord[]>();
@@ -97,27 +102,37 @@ class IndexedRecordsStore implements DocumentStore {
     };
   }
 
-  addRecord(id: string, record: StoredRecord): void {
+  addRecord(id: string, record: BenchRecord): void {
     const entry = { id, path: `${this.collection}/${id}`, data: record };
-    for (const token of record.tokens) {
-      if (isSearchToken(token)) continue;
-      let list = this.byToken.get(token);
-      if (!list) {
-        list = [];
-        this.byToken.set(token, list);
+    for (const array of ['tokens', 'buckets'] as const) {
+      for (const token of record[array] ?? []) {
+        const key = `${array}\u0000${token}`;
+        let list = this.byToken.get(key);
+        if (!list) {
+          list = [];
+          this.byToken.set(key, list);
+        }
+        list.push(entry);
       }
-      list.push(entry);
     }
   }
 
   private match(spec: QuerySpec): IndexedRecord[] {
     let tokens: string[] | null = null;
+    let array: IndexedArray = 'tokens';
     let range: { field: 'createdAt' | 'updatedAt'; min: number; max: number } | null = null;
+    let slotBound: { field: SlotField; min: number } | null = null;
     for (const filter of spec.where ?? []) {
       if (!('field' in filter)) throw new Error('bench store: no and/or filters');
-      if (filter.field === 'tokens' && filter.op === 'array-contains') tokens = [filter.value as string];
-      else if (filter.field === 'tokens' && filter.op === 'array-contains-any') tokens = filter.value as string[];
-      else if ((filter.field === 'createdAt' || filter.field === 'updatedAt') && (filter.op === '>=' || filter.op === '<')) {
+      if ((filter.field === 'tokens' || filter.field === 'buckets') && filter.op === 'array-contains') {
+        array = filter.field;
+        tokens = [filter.value as string];
+      } else if ((filter.field === 'tokens' || filter.field === 'buckets') && filter.op === 'array-contains-any') {
+        array = filter.field;
+        tokens = filter.value as string[];
+      } else if (isSlot(filter.field) && filter.op === '>=' && typeof filter.value === 'number') {
+        slotBound = { field: filter.field, min: filter.value };
+      } else if ((filter.field === 'createdAt' || filter.field === 'updatedAt') && (filter.op === '>=' || filter.op === '<')) {
         range ??= { field: filter.field, min: -Infinity, max: Infinity };
         if (range.field !== filter.field) throw new Error('bench store: one range field');
         const at = (filter.value as Date).getTime();
@@ -125,12 +140,16 @@ class IndexedRecordsStore implements DocumentStore {
         else range.max = at;
       } else throw new Error(`bench store: unsupported filter ${JSON.stringify(filter as QueryFilter)}`);
     }
-    if (!tokens) throw new Error('bench store: a records query needs a tokens filter');
-    if (tokens.some(isSearchToken)) throw new Error('bench store: search tokens are not indexed here');
+    if (!tokens) throw new Error('bench store: a records query needs a tokens or buckets filter');
     this.operations += 1;
     const seen = new Set<IndexedRecord>();
-    for (const token of tokens) for (const entry of this.byToken.get(token) ?? []) seen.add(entry);
+    for (const token of tokens) for (const entry of this.byToken.get(`${array}\u0000${token}`) ?? []) seen.add(entry);
     let matched = [...seen];
+    if (slotBound) {
+      const { field, min } = slotBound;
+      // Firestore's inequality keeps values of the bound's type only: numbers, not the null of an empty slot.
+      matched = matched.filter((entry) => typeof entry.data[field] === 'number' && (entry.data[field] as number) >= min);
+    }
     if (range) {
       const { field, min, max } = range;
       matched = matched.filter((entry) => {
@@ -142,8 +161,12 @@ class IndexedRecordsStore implements DocumentStore {
     const order = spec.orderBy?.[0] ?? (range ? { field: range.field, direction: 'asc' as const } : { field: '__name__', direction: 'asc' as const });
     if (range && order.field !== range.field) throw new Error('bench store: order must start with the range field');
     const sign = order.direction === 'desc' ? -1 : 1;
-    const key = (entry: IndexedRecord): number | string =>
-      order.field === '__name__' ? entry.id : order.field === 'seq' ? entry.data.seq : (entry.data[order.field as 'createdAt' | 'updatedAt']).getTime();
+    const key = (entry: IndexedRecord): number | string => {
+      if (order.field === '__name__') return entry.id;
+      if (order.field === 'seq') return entry.data.seq;
+      if (isSlot(order.field)) return entry.data[order.field] as number;
+      return entry.data[order.field as 'createdAt' | 'updatedAt'].getTime();
+    };
     matched.sort((a, b) => {
       const ka = key(a);
       const kb = key(b);
@@ -177,8 +200,9 @@ class IndexedRecordsStore implements DocumentStore {
         out[alias] = matched.length;
         continue;
       }
-      const key = field.field.replace(/^data\./, '');
-      const values = matched.map((entry) => entry.data.data[key]).filter((value): value is number => typeof value === 'number');
+      if (!isSlot(field.field)) throw new Error(`bench store: ${field.op} of ${field.field}, which no index holds`);
+      const slot = field.field;
+      const values = matched.map((entry) => entry.data[slot]).filter((value): value is number => typeof value === 'number');
       const sum = values.reduce((total, value) => total + value, 0);
       out[alias] = field.op === 'sum' ? sum : values.length === 0 ? null : sum / values.length;
     }
@@ -275,52 +299,51 @@ const VARIANTS = 997;
 
 interface Variant {
   readonly data: Record<string, unknown>;
-  /** Tokens of the data with no record number, per owner (buildRecordTokens with number ''). */
-  readonly tokens: Map<string, string[]>;
+  /** Index fields of the data with no record number, per owner (only the number's search prefixes differ). */
+  readonly index: Map<string, RecordIndexFields>;
 }
 
-function buildRecordFactory(random: () => number, exactTokens: boolean) {
+function buildRecordFactory(random: () => number, exactIndex: boolean) {
   const variants = new Map<string, Variant[]>();
-  return (module: ResolvedModule, seq: number, ownerId: string): StoredRecord => {
+  return (module: ResolvedModule, seq: number, ownerId: string): BenchRecord => {
     let pool = variants.get(module.slug);
     if (!pool) {
-      pool = Array.from({ length: VARIANTS }, (_, index) => ({ data: buildData(module, random, index), tokens: new Map<string, string[]>() }));
+      pool = Array.from({ length: VARIANTS }, (_, index) => ({ data: buildData(module, random, index), index: new Map<string, RecordIndexFields>() }));
       variants.set(module.slug, pool);
     }
     const variant = pool[seq % VARIANTS] as Variant;
     const { data } = variant;
     const number = formatRecordNumber(module.prefix, seq);
-    let tokens: string[];
-    if (exactTokens) {
-      tokens = buildRecordTokens({ module: module.slug, fields: module.fields, data, number, ownerId, deleted: false });
+    let index: RecordIndexFields;
+    if (exactIndex) {
+      index = recordIndexFields({ module, data, number, ownerId, deleted: false });
     } else {
-      // The same set as one buildRecordTokens call: the data's tokens (cached) plus the number's search tokens.
-      let base = variant.tokens.get(ownerId);
-      if (!base) {
-        base = buildRecordTokens({ module: module.slug, fields: module.fields, data, number: '', ownerId, deleted: false });
-        variant.tokens.set(ownerId, base);
-      }
-      tokens = [...base, ...buildRecordTokens({ module: module.slug, fields: [], data: {}, number, ownerId, deleted: false })];
+      // Dashboards never query search prefixes, the only part that depends on the number: cache per variant and owner.
+      index = variant.index.get(ownerId) ?? recordIndexFields({ module, data, number: '', ownerId, deleted: false });
+      variant.index.set(ownerId, index);
     }
     const createdAt = new Date(NOW.getTime() - Math.floor(random() * 400 * DAY_MS));
-    return {
-      module: module.slug,
-      seq,
-      number,
-      data,
-      refs: {},
-      display: module.displayField ? displayValueOf(data[module.displayField]) : null,
-      tokens,
-      ownerId,
-      createdBy: ownerId,
-      updatedBy: ownerId,
-      createdAt,
-      updatedAt: createdAt,
-      deleted: false,
-      deletedAt: null,
-      deletedBy: null,
-      version: 1,
-    };
+    return withRecordIndex(
+      {
+        module: module.slug,
+        seq,
+        number,
+        data,
+        refs: {},
+        display: module.displayField ? displayValueOf(data[module.displayField]) : null,
+        tokens: [],
+        ownerId,
+        createdBy: ownerId,
+        updatedBy: ownerId,
+        createdAt,
+        updatedAt: createdAt,
+        deleted: false,
+        deletedAt: null,
+        deletedBy: null,
+        version: 1,
+      },
+      index,
+    );
   };
 }
 

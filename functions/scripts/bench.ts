@@ -209,6 +209,7 @@ async function featureBenches(): Promise<Record<string, unknown>> {
     ['bench-workflows', 'benchWorkflows'],
     ['bench-dashboards', 'benchDashboards'],
     ['bench-hardening', 'benchHardening'],
+    ['bench-index-entries', 'benchIndexEntries'],
   ] as const) {
     if (!existsSync(new URL(`./${file}.ts`, import.meta.url))) continue;
     const module = (await import(`./${file}.js`)) as Record<string, () => Promise<unknown>>;

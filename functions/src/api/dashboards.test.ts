@@ -104,8 +104,8 @@ describe('managing dashboards', () => {
     ['a sum of a text field', buildWidget({}, { aggregation: 'sum', field: 'full_name' }), /number or currency/],
     ['two field filters', buildWidget({}, { filter: { status: 'Active', gender: 'Female' } }), /cannot be combined/],
     ['a text filter with a date range', buildWidget({}, { module: 'appointments', filter: { appointment_number: 'x', appointment_date: 'today' } }), /only select/],
-    ['min over a date-field range', buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { appointment_date: 'today' } }), /min cannot/],
-    ['min filtered by a field', buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { status: 'Scheduled' } }), /created_at or updated_at only/],
+    ['min over a date-field range', buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { appointment_date: 'today' } }), /not indexed/],
+    ['a sum of a field that is not indexed', buildWidget({}, { module: 'doctors', aggregation: 'sum', field: 'consultation_fee' }), /"consultation_fee" is not indexed; mark it indexed in the doctors fields/],
     ['a bad relative date', buildWidget({}, { module: 'appointments', filter: { appointment_date: 'someday' } }), /relative date/],
     ['a chart by a text field', { id: 'c', type: 'chart', title: 'C', position: { x: 0, y: 0, w: 6, h: 4 }, config: { module: 'patients', chart_type: 'bar', x_axis: 'full_name', y_axis: 'count' } }, /charts group by/],
     ['a chart of 365 daily points', { id: 'c', type: 'chart', title: 'C', position: { x: 0, y: 0, w: 6, h: 4 }, config: { module: 'patients', chart_type: 'line', x_axis: 'created_at', y_axis: 'count', group_by: 'day', date_range: 'this_year' } }, /too many points/],
@@ -118,12 +118,22 @@ describe('managing dashboards', () => {
   });
 });
 
+describe('min and max', () => {
+  it('refuses min over a date-field range on an indexed field, saying what it can filter by', async () => {
+    await env.call(env.users.acmeOwner, 'crmUpdateField', { tenantId: 'acme', module: 'appointments', key: 'duration_minutes', changes: { indexed: true } });
+    const widget = buildWidget({}, { module: 'appointments', aggregation: 'min', field: 'duration_minutes', filter: { appointment_date: 'today' } });
+    const error = await env.callError(env.users.acmeAdmin, 'crmSaveDashboard', { tenantId: 'acme', dashboard: { name: 'Bad', widgets: [widget] } });
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toMatch(/widgets\.0.*min can be filtered by field values but not by a date range/);
+  });
+});
+
 describe('rendering', () => {
   it('shows that a widget is hidden, not its figures, to a viewer without read access', async () => {
     await env.call(env.users.acmeOwner, 'crmCreateModule', {
       tenantId: 'acme',
       module: { slug: 'payroll', label: 'Payroll' },
-      fields: [{ key: 'salary', label: 'Salary', type: 'number' }],
+      fields: [{ key: 'salary', label: 'Salary', type: 'number', indexed: true }],
       permissions: { member: [] },
     });
     await env.call(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'payroll', data: { salary: 5000 } });
@@ -138,6 +148,7 @@ describe('rendering', () => {
   });
 
   it('reports a widget whose field no longer exists, and renders the rest', async () => {
+    await env.call(env.users.acmeOwner, 'crmUpdateField', { tenantId: 'acme', module: 'doctors', key: 'consultation_fee', changes: { indexed: true } });
     const dashboard = await save({ widgets: [buildWidget(), buildWidget({ id: 'fees' }, { module: 'doctors', aggregation: 'max', field: 'consultation_fee' })] });
     const path = `crm_tenants/acme/dashboards/${dashboard.id}`;
     const stored = await env.store.get(path);

@@ -13,6 +13,7 @@ import {
   PermissionsMatrixSchema,
   TENANT_ROLES,
 } from '../engine/template/template-schema.js';
+import { IndexSlotSchema } from '../engine/template/index-slots.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** Firestore reserves document ids of the form `__x__` (`__name__`, `__proto__`); it refuses them on write and read. */
@@ -58,6 +59,8 @@ export const ModuleConfigViewSchema = ModuleDefinitionSchema.extend({
   record_prefix: z.string(),
   display_field: z.string().nullable(),
   status_field: z.string().nullable(),
+  /** Index slots of the module's indexed fields; `backfilling` until existing records carry the value. */
+  index_slots: z.array(IndexSlotSchema),
 });
 export type TModuleConfigView = z.infer<typeof ModuleConfigViewSchema>;
 
@@ -163,6 +166,8 @@ export const FieldChangesSchema = z.strictObject({
   options: z.unknown().optional(),
   validation: z.unknown().optional(),
   help_text: LocalizedTextSchema.optional(),
+  /** Index the field (number, currency, date, datetime): existing records are backfilled by a job with progress. */
+  indexed: z.boolean().optional(),
 });
 export const ZUpdateFieldRequestSchema = z.strictObject({
   tenantId: TenantIdSchema,
@@ -254,16 +259,36 @@ export const ZListRecordsRequestSchema = z.strictObject({
   module: ModuleSlugSchema,
   filters: z.array(RecordFilterSchema).max(10).optional(),
   search: z.string().max(200).optional(),
-  sort: z.enum(['number', 'created_at', 'updated_at']).optional(),
+  /** number, created_at, updated_at, or the key of an indexed field of the module (sorted across all pages). */
+  sort: z.union([z.enum(['number', 'created_at', 'updated_at']), FieldKeySchema]).optional(),
   direction: z.enum(['asc', 'desc']).optional(),
   pageSize: z.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
   deleted: z.boolean().optional(),
+  /** Only plan the list: say how it would be served (index or bounded scan) without reading records. */
+  explain: z.boolean().optional(),
+  /** Documents already scanned by earlier calls of this same list (from `plan.scanned`), so the total keeps counting. */
+  scannedBefore: z.number().int().min(0).max(100_000_000).optional(),
 });
 export type TListRecordsRequest = z.infer<typeof ZListRecordsRequestSchema>;
+export const ListPlanSchema = z.object({
+  /** `index`: every condition is answered by an index. `scan`: some are checked on documents read, at most `scanBound` per call. */
+  kind: z.enum(['index', 'scan']),
+  /** The condition the index answers (a field key, `search`, `owner` for read_own callers, `trash`); null when it selects the whole module. */
+  servedBy: z.string().nullable(),
+  /** Filters (by field key, `search` for text search) checked on documents read rather than by the index. */
+  scannedConditions: z.array(z.string()),
+  scanBound: z.number().int(),
+  /** Documents this call read (0 when only explaining). */
+  scannedThisCall: z.number().int(),
+  /** Documents read by this list so far, this call included (`scannedBefore` + this call). */
+  scanned: z.number().int(),
+});
+export type TListPlan = z.infer<typeof ListPlanSchema>;
 export const ZListRecordsResponseSchema = z.object({
   records: z.array(RecordViewSchema),
   nextCursor: z.string().nullable(),
   scanLimited: z.boolean(),
+  plan: ListPlanSchema,
 });
 export type TListRecordsResponse = z.infer<typeof ZListRecordsResponseSchema>;

@@ -149,6 +149,7 @@ function toConfigView(config: TenantConfig): TConfigView {
         record_prefix: resolved?.prefix ?? module.slug.toUpperCase(),
         display_field: resolved?.displayField ?? null,
         status_field: resolved?.statusField ?? null,
+        index_slots: module.index_slots ?? [],
       };
     }),
     permissionsMatrix: config.permissions,

@@ -59,6 +59,9 @@ export type TDraftView = z.infer<typeof DraftViewSchema>;
 
 export const MigrationJobViewSchema = z.object({
   jobId: z.string(),
+  /** `reindex`: fields became indexed and the module's records get their index slots (no data change). */
+  kind: z.enum(['upgrade', 'reindex']),
+  indexing: z.array(z.string()),
   tenantId: z.string(),
   templateSlug: z.string(),
   fromVersion: z.string(),

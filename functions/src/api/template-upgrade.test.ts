@@ -230,3 +230,31 @@ describe('a migration whose runner is gone', () => {
     expect(driver.started).toEqual([{ tenantId: 'acme', jobId }, { tenantId: 'acme', jobId }]);
   });
 });
+
+describe('index slots across an upgrade', () => {
+  it("indexes a field the new version's dashboard sums, backfills existing records in the upgrade's job, then the widget renders", async () => {
+    const { record: doctor } = await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+      tenantId: 'acme', module: 'doctors', data: { full_name: 'Dr. Fee', specialization: 'Cardiologist', license_number: 'MD-1', email: 'fee@staff.example.com', consultation_fee: 150, status: 'Active' },
+    });
+    const upgraded = buildHospitalUpgrade({
+      edit: (template) => {
+        const layout = template.dashboard_layout as { default: { widgets: unknown[] } };
+        layout.default.widgets.push({ id: 'fees', type: 'metric_card', title: 'Fees', position: { x: 0, y: 9, w: 3, h: 2 }, config: { module: 'doctors', aggregation: 'sum', field: 'consultation_fee' } });
+      },
+    });
+    const { draft } = await env.call<TDraftResponse>(SUPER_ADMIN, 'crmConsoleSaveDraft', { template: upgraded });
+    await env.call(SUPER_ADMIN, 'crmConsolePublishDraft', { draftId: draft.draftId, changeNote: 'Fees on the dashboard' });
+    const applied = await env.call<TApplyUpgradeResponse>(env.users.acmeAdmin, 'crmApplyUpgrade', { tenantId: 'acme', targetVersion: '1.1.0' });
+    const doctors = applied.config.modules.find((module) => module.slug === 'doctors');
+    expect(doctors?.fields.find((field) => field.key === 'consultation_fee')?.indexed).toBe(true);
+    expect(doctors?.index_slots).toEqual([{ field: 'consultation_fee', slot: 0, state: 'backfilling' }]);
+    expect(applied.migration).toMatchObject({ kind: 'upgrade', indexing: ['doctors.consultation_fee'] });
+
+    await runMigration(applied.migration?.jobId ?? '');
+    const stored = await env.store.get(`crm_tenants/acme/records/${doctor.id}`);
+    expect(stored?.data.s0).toBe(150);
+    env.services.configs.invalidate('acme');
+    const { config } = await env.call<TConfigResponse>(env.users.acmeOwner, 'crmBootstrap', { tenantId: 'acme' });
+    expect(config.modules.find((module) => module.slug === 'doctors')?.index_slots).toEqual([{ field: 'consultation_fee', slot: 0, state: 'ready' }]);
+  });
+});

@@ -26,17 +26,23 @@ export function createServices(options: ServiceOptions) {
   const catalog = new TemplateCatalog(store);
   const numbers = new NumberAllocator(store, { now: nowMs });
   const records = new RecordsService({ store, configs, numbers, ...(options.now ? { now: options.now } : {}) });
-  return {
+  // Reindex jobs run on the template lifecycle's migration driver, loaded only when one starts.
+  const startReindex = async (job: { tenantId: string; jobId: string }): Promise<void> => {
+    const { templateLifecycleFor } = await import('./template-lifecycle/template-lifecycle.js');
+    await templateLifecycleFor(services).driver.start(job);
+  };
+  const services = {
     store,
     identity: options.identity ?? new OsFirestoreIdentity(store),
     configs,
     catalog,
     numbers,
-    config: new ConfigService({ store, configs, catalog, ...(options.now ? { now: options.now } : {}) }),
+    config: new ConfigService({ store, configs, catalog, startReindex, ...(options.now ? { now: options.now } : {}) }),
     records,
     dashboards: new DashboardsService({ store, configs, ...(options.now ? { now: options.now } : {}) }),
     workflows: new WorkflowService({ store, configs, records, ...options.workflows, ...(options.now ? { now: options.now } : {}) }),
   };
+  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -86,38 +86,6 @@ export function coverInstantRange(field: string, startMs: number, endMs: number)
   return parts;
 }
 
-/**
- * An order-preserving key for a finite number: the IEEE-754 bits with the
- * sign flipped (negatives: all bits flipped), as 16 hex digits. Its prefixes
- * are tokens, so "is there a value above x" is one limit-1 query over a few
- * prefix tokens: min/max without an index per field (see find-extreme.ts).
- */
-export const NUMERIC_KEY_DIGITS = 16;
-
-export function numericKey(value: number): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value === 0 ? 0 : value);
-  let high = view.getUint32(0);
-  let low = view.getUint32(4);
-  if (high & 0x80000000) {
-    high = ~high >>> 0;
-    low = ~low >>> 0;
-  } else {
-    high = (high | 0x80000000) >>> 0;
-  }
-  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
-}
-
-export function numericPrefixParts(field: string, value: unknown): string[] {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return [];
-  const key = numericKey(value);
-  return Array.from({ length: NUMERIC_KEY_DIGITS }, (_, index) => numericPrefixPart(field, key.slice(0, index + 1)));
-}
-
-export function numericPrefixPart(field: string, prefix: string): string {
-  return `n:${field}=${prefix}`;
-}
-
 /** Splits values into chunks Firestore accepts in one `array-contains-any`. */
 export function chunk<T>(values: readonly T[], size = MAX_ANY_VALUES): T[][] {
   const chunks: T[][] = [];

@@ -28,6 +28,8 @@ export const TEXT_LIKE_FIELD_TYPES: readonly FieldType[] = ['text', 'textarea', 
 export const NUMERIC_FIELD_TYPES: readonly FieldType[] = ['number', 'currency'];
 export const DATE_FIELD_TYPES: readonly FieldType[] = ['date', 'datetime'];
 export const CHOICE_FIELD_TYPES: readonly FieldType[] = ['select', 'multi_select'];
+/** Types whose values an index slot can hold and order (numbers, ISO dates). */
+export const INDEXABLE_FIELD_TYPES: readonly FieldType[] = [...NUMERIC_FIELD_TYPES, ...DATE_FIELD_TYPES];
 /** Searchable unless the template says otherwise (search tokens are built from these). */
 const SEARCHABLE_BY_DEFAULT: readonly FieldType[] = ['text', 'textarea', 'email', 'phone'];
 /** "Unique" has no sensible meaning for these values. */
@@ -135,6 +137,11 @@ export const FieldDefinitionShape = z.strictObject({
   order: z.number().finite().optional(),
   /** Set on fields a tenant added on top of its template (the brief's field_overrides). */
   custom: z.boolean().optional(),
+  /**
+   * Mirrored into one of the module's fixed index slots (engine/template/index-slots.ts):
+   * the field can then be summed, averaged, min/maxed in dashboards and sort lists across pages.
+   */
+  indexed: z.boolean().optional(),
 });
 
 export const FieldDefinitionSchema = FieldDefinitionShape.superRefine((field, ctx) => {
@@ -207,6 +214,10 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
       rulesOk = false;
       fail(['validation', 'pattern'], `the pattern of field "${field.key}", "${rules.pattern}", ${problem}`);
     }
+  }
+
+  if (field.indexed === true && !INDEXABLE_FIELD_TYPES.includes(type)) {
+    fail(['indexed'], `only number, currency, date and datetime fields can be indexed; "${field.key}" is ${type}`);
   }
 
   if (field.unique && NEVER_UNIQUE.includes(type)) {

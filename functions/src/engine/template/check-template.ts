@@ -2,6 +2,7 @@ import {
   CHOICE_FIELD_TYPES,
   DATE_FIELD_TYPES,
   FieldDefinitionSchema,
+  INDEXABLE_FIELD_TYPES,
   NUMERIC_FIELD_TYPES,
   relationshipOptions,
   selectOptionValues,
@@ -19,6 +20,8 @@ import { WidgetSchema } from './dashboard-schema.js';
 import type { Widget } from './dashboard-schema.js';
 import { TENANT_ROLES } from './permissions-schema.js';
 import { isRelativeDate } from './relative-dates.js';
+import { MAX_INDEXED_FIELDS, indexedFieldsOf, widgetValueFields } from './index-slots.js';
+import { checkRecordBudget } from './record-budget.js';
 
 export type TemplateIssue = { path: PropertyKey[]; message: string };
 
@@ -334,6 +337,31 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
         }
       }
     }
+  }
+
+  // --- index slots and Firestore's per-document limits ---------------------------
+  // Fields a dashboard sums, averages or min/maxes are indexed when the template is selected (index-slots.ts).
+  const impliedIndexed = new Map<string, Set<string>>();
+  for (const [, dashboard] of entriesOf(input.dashboard_layout)) {
+    for (const entry of asArray(isRecord(dashboard) ? dashboard.widgets : undefined)) {
+      const parsed = WidgetSchema.safeParse(entry);
+      if (!parsed.success) continue;
+      const keys = impliedIndexed.get(parsed.data.config.module) ?? new Set<string>();
+      for (const key of widgetValueFields(parsed.data)) keys.add(key);
+      impliedIndexed.set(parsed.data.config.module, keys);
+    }
+  }
+  for (const [slug] of fieldsByModule) {
+    const implied = impliedIndexed.get(slug) ?? new Set<string>();
+    const fields = fieldDefs(slug).map((field) => (implied.has(field.key) && INDEXABLE_FIELD_TYPES.includes(field.type) ? { ...field, indexed: true } : field));
+    const indexed = indexedFieldsOf(fields);
+    if (indexed.length > MAX_INDEXED_FIELDS) {
+      report(
+        ['field_schemas', slug],
+        `${indexed.length} indexed fields (${indexed.map((field) => `"${field.key}"`).join(', ')}, counting those dashboards sum or average); a module has ${MAX_INDEXED_FIELDS} index slots: un-index some`,
+      );
+    }
+    for (const message of checkRecordBudget({ module: slug, fields })) report(['field_schemas', slug], message);
   }
 
   // --- permissions -------------------------------------------------------------

@@ -13,6 +13,10 @@ import { crmPaths } from '../paths.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { configToWriteData, parseTenantConfig, type ConfigStore } from './config-store.js';
 import type { ModuleConfig, TenantConfig } from './tenant-config.js';
+import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from './assign-index-slots.js';
+import { indexedFieldsOf } from '../../engine/template/index-slots.js';
+import { lifecyclePaths } from '../template-lifecycle/lifecycle-paths.js';
+import { WidgetSchema, type DashboardLayout } from '../../engine/template/dashboard-schema.js';
 
 export interface NewModuleInput {
   readonly slug: string;
@@ -37,6 +41,13 @@ export class ConfigService {
       configs: ConfigStore;
       catalog: TemplateCatalog;
       now?: () => Date;
+      /**
+       * Starts the reindex job a configuration change created (fields newly
+       * indexed in modules with records). The job document is written in the
+       * change's transaction, so a start that never happens is picked up by
+       * the migration progress check like any stalled job.
+       */
+      startReindex?: (job: { tenantId: string; jobId: string }) => Promise<void>;
     },
   ) {}
 
@@ -205,18 +216,76 @@ export class ConfigService {
   private async mutate(caller: Caller, change: (config: TenantConfig) => TenantConfig): Promise<TenantConfig> {
     requireConfigManager(caller);
     const path = crmPaths.tenant(caller.tenantId);
-    const config = await this.deps.store.runTransaction(async (tx) => {
+    const { store } = this.deps;
+    const { config, reindexJob } = await store.runTransaction(async (tx) => {
       const doc = await tx.get(path);
       const current = doc ? parseTenantConfig(doc.data) : null;
       if (!current || current.template === null) {
         throw new CrmError(CRM_ERROR_CODES.templateNotSelected, 'Choose a template before changing the configuration.');
       }
-      const next = normalizeConfig({ ...change(current), revision: current.revision + 1, updatedAt: this.now() });
+      const normalized = normalizeConfig({ ...change(current), revision: current.revision + 1, updatedAt: this.now() });
+      const withRecords = await modulesWithRecords(tx, caller.tenantId, current, normalized);
+      const { config: next, backfill } = assignIndexSlots({ previous: current, next: normalized, hasRecords: (slug) => withRecords.has(slug) });
       tx.set(path, configToWriteData(next));
-      return next;
+      if (backfill.length === 0) return { config: next, reindexJob: null };
+      const jobId = `reindex-${next.revision}`;
+      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, modules: backfillingModules(next), caller, now: this.now() }));
+      return { config: next, reindexJob: jobId };
     });
     this.deps.configs.remember(config);
+    if (reindexJob) await this.startReindex(caller.tenantId, reindexJob, config);
     return config;
+  }
+
+  /**
+   * Ops catch-up for a tenant configured before index slots (or whose records
+   * were written with an older index layout): indexes the fields its
+   * dashboards sum or average, assigns slots, and starts a reindex job over
+   * every record, which rewrites only records whose index fields differ.
+   * Idempotent; run by scripts/reindex-tenants.ts, not exposed as a callable.
+   */
+  async reindexTenant(tenantId: string, actor: string): Promise<{ jobId: string }> {
+    const { store } = this.deps;
+    const path = crmPaths.tenant(tenantId);
+    const { config, jobId } = await store.runTransaction(async (tx) => {
+      const [doc, dashboards] = await Promise.all([tx.get(path), tx.query({ collection: crmPaths.dashboards(tenantId) })]);
+      const current = doc ? parseTenantConfig(doc.data) : null;
+      if (!current || current.template === null) {
+        throw new CrmError(CRM_ERROR_CODES.templateNotSelected, `Tenant ${tenantId} has not chosen a template: nothing to index.`);
+      }
+      const layout: DashboardLayout = {};
+      for (const dashboard of dashboards) {
+        const widgets = (Array.isArray(dashboard.data.widgets) ? dashboard.data.widgets : []).flatMap((widget) => {
+          const parsed = WidgetSchema.safeParse(widget);
+          return parsed.success ? [parsed.data] : [];
+        });
+        layout[dashboard.id.toLowerCase()] = { widgets };
+      }
+      const revision = current.revision + 1;
+      const { config: next, backfill } = assignIndexSlots({
+        previous: current,
+        next: { ...current, modules: indexDashboardFields(current.modules, layout), revision, updatedAt: this.now() },
+        hasRecords: () => true,
+      });
+      const id = `reindex-${revision}`;
+      tx.set(path, configToWriteData(next));
+      tx.set(lifecyclePaths.migration(tenantId, id), reindexJobData({ config: next, backfill, modules: null, caller: { uid: actor }, now: this.now() }));
+      return { config: next, jobId: id };
+    });
+    this.deps.configs.remember(config);
+    await this.startReindex(tenantId, jobId, config, null);
+    return { jobId };
+  }
+
+  /** Progress needs a denominator; counting outside the transaction keeps the config write cheap. */
+  private async startReindex(tenantId: string, jobId: string, config: TenantConfig, only: string[] | null = backfillingModules(config)): Promise<void> {
+    const { store } = this.deps;
+    const counted = await store.aggregate(
+      { collection: crmPaths.records(tenantId), ...(only ? { where: [{ field: 'module', op: 'in' as const, value: only }] } : {}) },
+      { total: { op: 'count' } },
+    );
+    await store.update(lifecyclePaths.migration(tenantId, jobId), { total: counted.total ?? 0 });
+    await this.deps.startReindex?.({ tenantId, jobId });
   }
 
   private now(): Date {
@@ -264,7 +333,7 @@ export function configAsTemplate(config: TenantConfig): unknown {
     slug: config.template?.slug ?? 'tenant',
     industry_type: 'tenant',
     version: config.template?.version ?? '1.0.0',
-    enabled_modules: config.modules.map(({ fields: _fields, source: _source, ...module }) => module),
+    enabled_modules: config.modules.map(({ fields: _fields, source: _source, index_slots: _slots, ...module }) => module),
     field_schemas: Object.fromEntries(config.modules.map((module) => [module.slug, module.fields])),
     permissions_matrix: config.permissions,
   };
@@ -283,7 +352,68 @@ function normalizeConfig(config: TenantConfig): TenantConfig {
       ...(template.enabled_modules.find((candidate) => candidate.slug === module.slug) ?? module),
       fields: template.field_schemas[module.slug] ?? [],
       source: module.source,
+      ...(module.index_slots ? { index_slots: module.index_slots } : {}),
     })),
+  };
+}
+
+/** Modules that gained an indexed field and already hold records (one 1-document query each). */
+async function modulesWithRecords(tx: Transaction, tenantId: string, previous: TenantConfig, next: TenantConfig): Promise<Set<string>> {
+  const gained = next.modules.filter((module) => {
+    const before = previous.modules.find((candidate) => candidate.slug === module.slug)?.index_slots ?? [];
+    return indexedFieldsOf(module.fields).some((field) => !before.some((slot) => slot.field === field.key));
+  });
+  const found = await Promise.all(
+    gained.map(async (module) => {
+      const docs = await tx.query({ collection: crmPaths.records(tenantId), where: [{ field: 'module', op: '==', value: module.slug }], limit: 1 });
+      return docs.length > 0 ? module.slug : null;
+    }),
+  );
+  return new Set(found.filter((slug): slug is string => slug !== null));
+}
+
+/** Modules with a slot still being filled: what a reindex after a field change walks. */
+function backfillingModules(config: TenantConfig): string[] {
+  return config.modules.filter((module) => (module.index_slots ?? []).some((slot) => slot.state === 'backfilling')).map((module) => module.slug);
+}
+
+function reindexJobData({
+  config,
+  backfill,
+  modules,
+  caller,
+  now,
+}: {
+  config: TenantConfig;
+  backfill: readonly SlotToBackfill[];
+  /** null: every record of the tenant. */
+  modules: string[] | null;
+  caller: Pick<Caller, 'uid'>;
+  now: Date;
+}): WriteData {
+  const version = config.template?.version ?? '0.0.0';
+  return {
+    tenantId: config.tenantId,
+    kind: 'reindex',
+    modules,
+    indexSlots: backfill.map((slot) => ({ ...slot })),
+    templateSlug: config.template?.slug ?? '',
+    fromVersion: version,
+    toVersion: version,
+    status: 'running',
+    phase: 'scan',
+    settleAfter: null,
+    steps: [],
+    cursor: null,
+    processed: 0,
+    migrated: 0,
+    total: 0,
+    batches: 0,
+    createdBy: caller.uid,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    lastError: null,
   };
 }
 
@@ -310,13 +440,19 @@ export function buildConfigFromTemplate({
   timezone?: string | undefined;
   defaultLanguage?: 'en' | 'es' | undefined;
 }): TenantConfig {
-  const modules = [...template.enabled_modules]
+  const fromTemplate = [...template.enabled_modules]
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
     .map((module) => ({
       ...module,
       fields: (template.field_schemas[module.slug] ?? []).map((field, order) => ({ ...field, order: field.order ?? order })),
       source: 'template' as const,
     }));
+  // Selection happens before the first record: every slot starts ready.
+  const { modules } = assignIndexSlots({
+    previous: null,
+    next: { modules: indexDashboardFields(fromTemplate, template.dashboard_layout) },
+    hasRecords: () => false,
+  }).config;
   return {
     tenantId,
     template: { slug: template.slug, version: template.version, name: template.name },

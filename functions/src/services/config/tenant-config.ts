@@ -9,6 +9,7 @@ import {
   type FieldDefinition,
   type ModuleDefinition,
 } from '../../engine/template/template-schema.js';
+import { IndexSlotSchema, type IndexSlot } from '../../engine/template/index-slots.js';
 
 /**
  * A module as the tenant has it: the template's definition plus the tenant's
@@ -21,6 +22,8 @@ export const ModuleConfigSchema = ModuleDefinitionSchema.extend({
   icon: z.string().min(1).max(64).optional(),
   fields: z.array(FieldDefinitionSchema),
   source: z.enum(['template', 'custom']),
+  /** Which index slot holds which indexed field (engine/template/index-slots.ts); assigned by the server. */
+  index_slots: z.array(IndexSlotSchema).optional(),
 });
 export type ModuleConfig = z.infer<typeof ModuleConfigSchema>;
 
@@ -51,6 +54,7 @@ export interface ResolvedModule {
   readonly statusField: string | null;
   readonly fields: readonly FieldDefinition[];
   readonly activeFields: readonly FieldDefinition[];
+  readonly slots: readonly IndexSlot[];
 }
 
 export function resolveModule(config: TenantConfig, slug: string): ResolvedModule | null {
@@ -65,5 +69,11 @@ export function resolveModule(config: TenantConfig, slug: string): ResolvedModul
     statusField: statusFieldFor(definition, module.fields) ?? null,
     fields: module.fields,
     activeFields: module.fields.filter((field) => field.active),
+    slots: module.index_slots ?? [],
   };
+}
+
+/** The slot an indexed field of the module occupies, or undefined. */
+export function slotOf(module: ResolvedModule, fieldKey: string): IndexSlot | undefined {
+  return module.slots.find((slot) => slot.field === fieldKey);
 }

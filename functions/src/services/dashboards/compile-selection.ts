@@ -19,13 +19,13 @@ export interface NativeRange {
  * range. No chunks at all means "nothing matches".
  */
 export interface Selection {
+  /** The record array the chunks' tokens are in: date buckets live in `buckets` (record-tokens.ts). */
+  readonly array: 'tokens' | 'buckets';
   readonly chunks: string[][];
   readonly nativeRange: NativeRange | null;
-  /** The scope tokens (module or facet, owner-scoped) before date buckets: what min/max descends under. */
+  /** The scope tokens (module or facet, owner-scoped) before date buckets. */
   readonly scopes: string[];
   readonly hasDateBuckets: boolean;
-  /** Whether the scopes carry number-prefix tokens: only the module scope does (record-tokens.ts). */
-  readonly hasNumberPrefixes: boolean;
 }
 
 export type CompileResult = { ok: true; selection: Selection } | { ok: false; message: string };
@@ -65,6 +65,10 @@ export function compileSelection({
   }
   if (dataRanges.length > 1) return { ok: false, message: 'a figure may use one date-field range (plus created_at or updated_at)' };
   if (systemRanges.length > 1) return { ok: false, message: 'a figure may use created_at or updated_at, not both' };
+  // Date buckets and the (tokens, createdAt|updatedAt) indexes are different arrays: one query cannot use both.
+  if (dataRanges.length > 0 && systemRanges.length > 0) {
+    return { ok: false, message: `a figure may use a range on "${dataRanges[0]?.field}" or on ${systemRanges[0]?.field}, not both` };
+  }
   const facet = facets[0];
   const dataRange = dataRanges[0];
   const systemRange = systemRanges[0];
@@ -111,13 +115,9 @@ export function compileSelection({
     const { startMs, endMs } = dayRangeToInstants(rangeOf(systemRange), timeZone);
     nativeRange = { field: SYSTEM_DATE_FIELDS[systemRange.field as SystemDateField], startMs, endMs };
   }
-  return { ok: true, selection: {
-      chunks: chunk(tokens),
-      nativeRange,
-      scopes,
-      hasDateBuckets: dataRange !== undefined,
-      hasNumberPrefixes: facet === undefined,
-    },
+  return {
+    ok: true,
+    selection: { array: dataRange ? 'buckets' : 'tokens', chunks: chunk(tokens), nativeRange, scopes, hasDateBuckets: dataRange !== undefined },
   };
 }
 

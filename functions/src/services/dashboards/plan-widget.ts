@@ -15,6 +15,15 @@ import type { ResolvedModule } from '../config/tenant-config.js';
 import { asStoredRecord, type StoredRecord } from '../records/record-model.js';
 import { aggregateSelection, findExtreme, type SelectionFigures } from './aggregate-selection.js';
 import { compileSelection, hasPreviousPeriod, type Selection } from './compile-selection.js';
+import { MAX_INDEXED_FIELDS, slotFieldOf, type SlotField } from '../../engine/template/index-slots.js';
+import { slotOf } from '../config/tenant-config.js';
+
+/** A value field and the index slot that holds it. */
+interface ValueSlot {
+  readonly key: string;
+  readonly slot: SlotField;
+  readonly ready: boolean;
+}
 
 /** A widget whose configuration cannot be answered (refused on save, reported per widget on render). */
 export class WidgetConfigError extends Error {
@@ -87,11 +96,11 @@ export const MAX_GROUPS = 60;
  * set of store operations (planning is synchronous and reads nothing, so
  * saving a dashboard validates with the very code that renders it). Every
  * plan costs the same number of queries whatever the record count:
- * - metric count/sum/avg: one aggregation per token chunk (twice with a change figure);
- * - metric min/max: the prefix descent of find-extreme (at most 65 one-document queries);
+ * - metric count/sum/avg: one count and one sum/avg aggregation per token chunk (twice with a change figure);
+ * - metric min/max: one limit-1 query ordered by the field's index slot per token chunk;
  * - chart by a choice field: one aggregation per option (bounded by the option list);
  * - chart by day/week/month: one aggregation per bucket and chunk (bounded by the range);
- * - pipeline: one aggregation (count and sum together) per stage;
+ * - pipeline: one count and one sum aggregation per stage;
  * - recent records: `limit` documents per chunk, newest first.
  */
 export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
@@ -101,10 +110,21 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
     if (!field) throw new WidgetConfigError(`${role}: "${key}" is not a field of ${module.slug}`);
     return field;
   };
-  const numericField = (key: string, role: string): string => {
+  /** A summed / averaged / min-maxed field must be indexed: its slot is what Firestore aggregates. */
+  const numericField = (key: string, role: string): ValueSlot => {
     const field = fieldOf(key, role);
     if (field.type !== 'number' && field.type !== 'currency') throw new WidgetConfigError(`${role}: "${key}" must be a number or currency field`);
-    return key;
+    const slot = slotOf(module, key);
+    if (!slot) {
+      throw new WidgetConfigError(
+        `${role}: "${key}" is not indexed; mark it indexed in the ${module.slug} fields (at most ${MAX_INDEXED_FIELDS} per module) to sum, average or min/max it`,
+      );
+    }
+    return { key, slot: slotFieldOf(slot.slot), ready: slot.state === 'ready' };
+  };
+  /** A slot still being backfilled would give partial figures: say so instead, per widget. */
+  const requireReady = (value: ValueSlot | null): void => {
+    if (value && !value.ready) throw new WidgetConfigError(`"${value.key}" is still being indexed; this figure appears when existing records are done`);
   };
   const parsed = parseWidgetFilter({ filter: widget.config.filter, fields: module.fields, today: context.today });
   if (!parsed.ok) throw new WidgetConfigError(parsed.message);
@@ -121,20 +141,18 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
       const field = aggregation === 'count' ? null : numericField(widget.config.field ?? '', 'field');
       const current = compile([]);
       const previous = hasPreviousPeriod(conditions) ? compile([], 'previous') : null;
-      if ((aggregation === 'min' || aggregation === 'max') && current.hasDateBuckets) {
-        throw new WidgetConfigError(`${aggregation} cannot be combined with a range on a date field; use created_at or updated_at`);
-      }
-      if ((aggregation === 'min' || aggregation === 'max') && !current.hasNumberPrefixes) {
-        throw new WidgetConfigError(`${aggregation} can be filtered by created_at or updated_at only`);
+      if ((aggregation === 'min' || aggregation === 'max') && (current.hasDateBuckets || current.nativeRange)) {
+        throw new WidgetConfigError(`${aggregation} can be filtered by field values but not by a date range`);
       }
       const relative = conditions.find((condition): condition is RangeCondition => condition.kind === 'range' && condition.previous !== null);
       const figure = async (run: RunContext, selection: Selection): Promise<number | null> => {
-        if (aggregation === 'min' || aggregation === 'max') return findExtreme(run.store, run.collection, selection, field as string, aggregation);
-        const figures = await aggregateSelection(run.store, run.collection, selection, field);
+        if (field && (aggregation === 'min' || aggregation === 'max')) return findExtreme(run.store, run.collection, selection, field.slot, aggregation);
+        const figures = await aggregateSelection(run.store, run.collection, selection, field?.slot ?? null);
         return aggregation === 'count' ? figures.count : aggregation === 'sum' ? figures.sum : figures.avg;
       };
       return {
         async run(run) {
+          requireReady(field);
           const [value, before] = await Promise.all([figure(run, current), previous ? figure(run, previous) : Promise.resolve(null)]);
           const change = value !== null && before !== null ? value - before : null;
           return {
@@ -184,7 +202,8 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
         }));
         return {
           async run(run) {
-            const values = await Promise.all(buckets.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField)));
+            requireReady(valueField);
+            const values = await Promise.all(buckets.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField?.slot ?? null)));
             return {
               type: 'chart',
               chartType: widget.config.chart_type,
@@ -215,7 +234,8 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
       }));
       return {
         async run(run) {
-          const values = await Promise.all(planned.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField)));
+          requireReady(valueField);
+          const values = await Promise.all(planned.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField?.slot ?? null)));
           return {
             type: 'chart',
             chartType: widget.config.chart_type,
@@ -238,11 +258,12 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
       }));
       return {
         async run(run) {
-          const values = await Promise.all(stages.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField)));
+          requireReady(valueField);
+          const values = await Promise.all(stages.map(({ selection }) => aggregateSelection(run.store, run.collection, selection, valueField?.slot ?? null)));
           return {
             type: 'pipeline',
             stageField: stageField.key,
-            valueField,
+            valueField: valueField?.key ?? null,
             stages: stages.map(({ category }, index) => ({
               stage: String(category.value),
               label: category.label,
@@ -259,6 +280,8 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
       const { fields, limit } = widget.config;
       for (const key of fields) if (!isSystemFieldKey(key)) fieldOf(key, 'fields');
       const selection = compile([]);
+      // Newest first needs (array, createdAt DESC): only `tokens` has it, not the date buckets.
+      if (selection.hasDateBuckets) throw new WidgetConfigError('recent records can filter by field values and created_at / updated_at, not by a range on a date field');
       const orderField = selection.nativeRange?.field ?? 'createdAt';
       const take = Math.min(limit, RECENT_BATCH_LIMIT);
       return {
@@ -268,7 +291,7 @@ export function planWidget(widget: Widget, context: WidgetContext): WidgetPlan {
               const spec: QuerySpec = {
                 collection: run.collection,
                 where: [
-                  tokens.length === 1 ? { field: 'tokens', op: 'array-contains', value: tokens[0] as string } : { field: 'tokens', op: 'array-contains-any', value: tokens },
+                  tokens.length === 1 ? { field: selection.array, op: 'array-contains', value: tokens[0] as string } : { field: selection.array, op: 'array-contains-any', value: tokens },
                   ...(selection.nativeRange
                     ? [
                         { field: orderField, op: '>=' as const, value: new Date(selection.nativeRange.startMs) },

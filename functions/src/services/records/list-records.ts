@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { DocumentStore, QuerySpec, StoreValue } from '../../store/document-store.js';
+import type { DocumentData, DocumentStore, QuerySpec, StoreValue } from '../../store/document-store.js';
+import { slotFieldOf, type SlotField } from '../../engine/template/index-slots.js';
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import type { Caller } from '../caller.js';
-import { invalidInput } from '../errors.js';
+import { CRM_ERROR_CODES, CrmError, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { ConfigStore } from '../config/config-store.js';
-import { resolveModule, type ResolvedModule } from '../config/tenant-config.js';
+import { resolveModule, slotOf, type ResolvedModule } from '../config/tenant-config.js';
 import { moduleNotFound, requireScope } from './records-service.js';
 import { asStoredRecord, toRecordView, type RecordView, type StoredRecord } from './record-model.js';
 import {
@@ -31,12 +32,26 @@ export interface ListRecordsInput {
   readonly module: string;
   readonly filters?: readonly RecordFilter[] | undefined;
   readonly search?: string | undefined;
-  readonly sort?: SortKey | undefined;
+  /** A system sort, or the key of an indexed field (its index slot orders every page). */
+  readonly sort?: string | undefined;
   readonly direction?: 'asc' | 'desc' | undefined;
   readonly pageSize?: number | undefined;
   readonly cursor?: string | undefined;
   /** List the trash instead of live records. */
   readonly deleted?: boolean | undefined;
+  /** Plan only: read nothing, say how the list would be served. */
+  readonly explain?: boolean | undefined;
+  /** What earlier calls of this list scanned, so `plan.scanned` counts the whole list. */
+  readonly scannedBefore?: number | undefined;
+}
+
+export interface ListPlanView {
+  readonly kind: 'index' | 'scan';
+  readonly servedBy: string | null;
+  readonly scannedConditions: string[];
+  readonly scanBound: number;
+  readonly scannedThisCall: number;
+  readonly scanned: number;
 }
 
 export interface ListRecordsResult {
@@ -48,19 +63,25 @@ export interface ListRecordsResult {
    * before the page was full: more matches may follow at `nextCursor`.
    */
   readonly scanLimited: boolean;
+  readonly plan: ListPlanView;
 }
 
-const SORT_FIELDS: Record<SortKey, string> = { number: 'seq', created_at: 'createdAt', updated_at: 'updatedAt' };
+const SORT_FIELDS: Record<SortKey, 'seq' | 'createdAt' | 'updatedAt'> = { number: 'seq', created_at: 'createdAt', updated_at: 'updatedAt' };
 export const MAX_PAGE_SIZE = 100;
-/** Documents one list call may read to satisfy filters the index cannot serve. */
-const MAX_SCANNED = 1000;
+/**
+ * Documents one list call may read to check filters the index cannot serve.
+ * A hard bound, so a call never bills more than this (plus nothing): the
+ * caller continues the scan from `nextCursor` if the user asks for more.
+ */
+export const MAX_SCANNED = 1000;
 
 /**
- * Server-side list with cursors, served by six composite indexes whatever the
- * module or field (see record-tokens.ts). The most selective condition the
- * token index can answer (a search word, an equality or `in` on a facetable
- * field, the owner for `read_own`) goes to Firestore; the others are checked
- * on the documents read, in bounded batches.
+ * Server-side list with cursors, served by a fixed set of composite indexes
+ * whatever the module or field (see record-tokens.ts). The most selective
+ * condition the token index can answer (an equality or `in` on a facetable
+ * field, a search word, the owner for `read_own`) goes to Firestore; the
+ * others are checked on the documents read, at most MAX_SCANNED per call,
+ * and the response's `plan` says which conditions scan and how far it got.
  */
 export async function listRecords(
   deps: { store: DocumentStore; configs: ConfigStore },
@@ -71,10 +92,20 @@ export async function listRecords(
   const module = resolveModule(config, input.module);
   if (!module) throw moduleNotFound(input.module);
   const scope = requireScope(caller, config, module, 'read');
-  const plan = planList(module, input, scope === 'own' ? caller.uid : null);
-  const pageSize = input.pageSize ?? 50;
-  const sortField = SORT_FIELDS[input.sort ?? 'created_at'];
   const direction = input.direction ?? 'desc';
+  const sortField = sortFieldFor(module, input.sort ?? 'created_at');
+  const plan = planList(module, input, scope === 'own' ? caller.uid : null, { sortField, direction });
+  const pageSize = input.pageSize ?? 50;
+  const scannedBefore = input.scannedBefore ?? 0;
+  const planView = (scannedThisCall: number): ListPlanView => ({
+    kind: plan.postFilters.length === 0 ? 'index' : 'scan',
+    servedBy: plan.servedBy,
+    scannedConditions: plan.scannedConditions,
+    scanBound: MAX_SCANNED,
+    scannedThisCall,
+    scanned: scannedBefore + scannedThisCall,
+  });
+  if (input.explain) return { records: [], nextCursor: null, scanLimited: false, plan: planView(0) };
   const queryKey = hashQuery(caller.tenantId, input, scope);
   const collection = crmPaths.records(caller.tenantId);
   let cursor = input.cursor ? decodeCursor(input.cursor, queryKey, collection) : null;
@@ -84,58 +115,99 @@ export async function listRecords(
   let scanned = 0;
   const batchSize = plan.postFilters.length === 0 ? pageSize + 1 : Math.min(pageSize * 2, 200);
   for (;;) {
+    // Never read past the bound, even by part of a batch: the bound is what a call may bill.
+    const limit = plan.postFilters.length === 0 ? batchSize : Math.min(batchSize, MAX_SCANNED - scanned);
     const spec: QuerySpec = {
       collection,
       where: [
         plan.tokens.length === 1
-          ? { field: 'tokens', op: 'array-contains', value: plan.tokens[0] as string }
-          : { field: 'tokens', op: 'array-contains-any', value: plan.tokens },
+          ? { field: plan.array, op: 'array-contains', value: plan.tokens[0] as string }
+          : { field: plan.array, op: 'array-contains-any', value: plan.tokens },
       ],
       orderBy: [
-        { field: sortField, direction },
-        { field: '__name__', direction },
+        { field: plan.sortField, direction: plan.direction },
+        { field: '__name__', direction: plan.direction },
       ],
       ...(cursor ? { startAfter: cursor } : {}),
-      limit: batchSize,
+      limit,
     };
     const docs = await deps.store.query(spec);
     scanned += docs.length;
     for (const doc of docs) {
       const record = asStoredRecord(doc.data);
-      cursor = [record[sortField as keyof StoredRecord] as StoreValue, doc.path];
+      cursor = [sortValueOf(doc.data, plan.sortField), doc.path];
       if (!plan.postFilters.every((filter) => filter(record))) continue;
       if (records.length === pageSize && pageEnd) {
         // One match past the page proves there is a next page; it starts after the page's last record.
-        return { records, nextCursor: encodeCursor(pageEnd, queryKey), scanLimited: false };
+        return { records, nextCursor: encodeCursor(pageEnd, queryKey), scanLimited: false, plan: planView(scanned) };
       }
       records.push(toRecordView(doc.id, record));
       pageEnd = cursor;
     }
-    const exhausted = docs.length < batchSize;
-    if (exhausted) return { records, nextCursor: null, scanLimited: false };
+    const exhausted = docs.length < limit;
+    if (exhausted) return { records, nextCursor: null, scanLimited: false, plan: planView(scanned) };
     if (scanned >= MAX_SCANNED) {
-      return { records, nextCursor: cursor ? encodeCursor(cursor, queryKey) : null, scanLimited: true };
+      return { records, nextCursor: cursor ? encodeCursor(cursor, queryKey) : null, scanLimited: true, plan: planView(scanned) };
     }
   }
 }
 
-interface ListPlan {
-  readonly tokens: string[];
-  readonly postFilters: Array<(record: StoredRecord) => boolean>;
+type SortField = 'seq' | 'createdAt' | 'updatedAt' | SlotField;
+
+/** The stored field a sort key orders by; a field key must be an indexed field whose slot is filled. */
+function sortFieldFor(module: ResolvedModule, sort: string): SortField {
+  if (sort in SORT_FIELDS) return SORT_FIELDS[sort as SortKey];
+  const field = module.fields.find((candidate) => candidate.key === sort);
+  if (!field) throw invalidInput([{ path: 'sort', message: `"${sort}" is not a field of this module` }]);
+  const slot = slotOf(module, sort);
+  if (!slot) {
+    throw invalidInput([{ path: 'sort', message: `"${sort}" is not indexed: an admin can mark it indexed in the module's fields to sort by it` }]);
+  }
+  if (slot.state !== 'ready') {
+    throw new CrmError(CRM_ERROR_CODES.precondition, `"${sort}" is still being indexed; sorting by it works once existing records are done.`);
+  }
+  return slotFieldOf(slot.slot);
 }
 
-export function planList(module: ResolvedModule, input: ListRecordsInput, ownerId: string | null): ListPlan {
+function sortValueOf(data: DocumentData, field: SortField): StoreValue {
+  const value = data[field];
+  return value === undefined ? null : (value as StoreValue);
+}
+
+interface ListPlan {
+  /** The record array the index condition is on. */
+  readonly array: 'tokens' | 'search';
+  readonly tokens: string[];
+  readonly sortField: SortField;
+  readonly direction: 'asc' | 'desc';
+  readonly postFilters: Array<(record: StoredRecord) => boolean>;
+  /** Field keys (or `search`) of the conditions checked on documents read. */
+  readonly scannedConditions: string[];
+  /** The condition the index answers (a field key, `search`, `owner`, `trash`); null when it selects the whole module. */
+  readonly servedBy: string | null;
+}
+
+export function planList(
+  module: ResolvedModule,
+  input: ListRecordsInput,
+  ownerId: string | null,
+  order: { sortField: SortField; direction: 'asc' | 'desc' } = { sortField: 'createdAt', direction: 'desc' },
+): ListPlan {
   const scoped = (token: string) => (ownerId ? ownerScoped(module.slug, ownerId, token) : token);
-  /** A condition the token index can answer; `exact` when the index answers it completely. */
-  const candidates: Array<{ tokens: string[]; check: (record: StoredRecord) => boolean; exact: boolean }> = [];
-  const checks: Array<(record: StoredRecord) => boolean> = [];
+  type Condition = { name: string; check: (record: StoredRecord) => boolean };
+  /** A condition an index can answer; `exact` when the index answers it completely. */
+  const candidates: Array<{ array: 'tokens' | 'search'; tokens: string[]; condition: Condition; exact: boolean }> = [];
+  const conditions: Condition[] = [];
 
   const words = input.search ? searchWords(input.search) : [];
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
-    const check = (record: StoredRecord) => matchesSearch(module, record, words);
-    candidates.push({ tokens: [scoped(searchToken(module.slug, longest))], check, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
-    checks.push(check);
+    const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words) };
+    // Search prefixes carry no owner scope and one order (search, seq DESC): see record-tokens.ts.
+    if (ownerId === null && order.sortField === 'seq' && order.direction === 'desc') {
+      candidates.push({ array: 'search', tokens: [searchToken(module.slug, longest)], condition, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
+    }
+    conditions.push(condition);
   }
 
   for (const [index, filter] of (input.filters ?? []).entries()) {
@@ -143,20 +215,25 @@ export function planList(module: ResolvedModule, input: ListRecordsInput, ownerI
     if (!field) {
       throw invalidInput([{ path: `filters[${index}].field`, message: `"${filter.field}" is not a field of this module` }]);
     }
-    const check = compileFilter(field, filter, index);
+    const condition = { name: field.key, check: compileFilter(field, filter, index) };
     const indexable = indexTokensFor(module, field, filter, index);
-    if (indexable) candidates.push({ tokens: indexable.map(scoped), check, exact: true });
-    checks.push(check);
+    if (indexable) candidates.push({ array: 'tokens', tokens: indexable.map(scoped), condition, exact: true });
+    conditions.push(condition);
   }
 
+  const rest = (answered: Condition | null) => {
+    const left = conditions.filter((condition) => condition !== answered);
+    return { postFilters: left.map((condition) => condition.check), scannedConditions: left.map((condition) => condition.name) };
+  };
   if (input.deleted) {
     // The trash is small and rarely filtered: its token is always the index condition.
-    return { tokens: [scoped(deletedToken(module.slug))], postFilters: checks };
+    return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null), servedBy: 'trash' };
   }
   // Firestore answers one array-contains(-any) per query; a single token is the most selective choice.
   const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates[0];
-  if (!chosen) return { tokens: [scoped(module.slug)], postFilters: checks };
-  return { tokens: chosen.tokens, postFilters: chosen.exact ? checks.filter((check) => check !== chosen.check) : checks };
+  // A read_own caller's list is narrowed to their own records by the owner-scoped token.
+  if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null), servedBy: ownerId ? 'owner' : null };
+  return { array: chosen.array, tokens: chosen.tokens, ...order, ...rest(chosen.exact ? chosen.condition : null), servedBy: chosen.condition.name };
 }
 
 function indexTokensFor(module: ResolvedModule, field: FieldDefinition, filter: RecordFilter, index: number): string[] | null {
@@ -239,7 +316,7 @@ function decodeCursor(cursor: string, queryKey: string, collection: string): Sto
   if (k !== queryKey || !Array.isArray(v) || v.length !== 2) throw invalid();
   const [sortValue, path] = v as [unknown, unknown];
   if (typeof path !== 'string' || !path.startsWith(`${collection}/`) || path.slice(collection.length + 1).includes('/')) throw invalid();
-  if (typeof sortValue === 'number') return [sortValue, path];
+  if (typeof sortValue === 'number' || typeof sortValue === 'string' || sortValue === null) return [sortValue, path];
   if (typeof sortValue === 'object' && sortValue !== null && typeof (sortValue as { d?: unknown }).d === 'string') {
     const date = new Date((sortValue as { d: string }).d);
     if (!Number.isNaN(date.getTime())) return [date, path];
@@ -248,6 +325,6 @@ function decodeCursor(cursor: string, queryKey: string, collection: string): Sto
 }
 
 function hashQuery(tenantId: string, input: ListRecordsInput, scope: string): string {
-  const { cursor: _cursor, pageSize: _pageSize, ...shape } = input;
+  const { cursor: _cursor, pageSize: _pageSize, scannedBefore: _scannedBefore, explain: _explain, ...shape } = input;
   return createHash('sha256').update(JSON.stringify([tenantId, scope, shape])).digest('base64url').slice(0, 16);
 }

@@ -16,6 +16,10 @@ export interface StoredRecord {
   /** This record's own display value (its module's display field). */
   readonly display: string | null;
   readonly tokens: string[];
+  /** Search prefixes, date buckets and reference tokens (record-tokens.ts); absent on records written before the split. */
+  readonly search?: string[];
+  readonly buckets?: string[];
+  readonly links?: string[];
   readonly ownerId: string;
   readonly createdBy: string;
   readonly updatedBy: string;
@@ -92,5 +96,7 @@ export function displayValueOf(value: unknown): string | null {
  */
 export function isMigrationWrite(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): boolean {
   if (!before || !after) return false;
+  // An index backfill (index-backfill.ts) rewrites only index fields and stamps its job: not an edit either.
+  if (typeof after.indexJob === 'string' && after.indexJob !== before.indexJob) return true;
   return typeof after.migration === 'object' && after.migration !== null && after.schemaVersion !== before.schemaVersion;
 }

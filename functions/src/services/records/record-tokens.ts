@@ -1,36 +1,36 @@
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
-import { dateBucketParts, numericPrefixParts } from '../../engine/dashboards/bucket-tokens.js';
+import { dateBucketParts } from '../../engine/dashboards/bucket-tokens.js';
+import { RECORD_INDEX_SHAPE } from '../../engine/template/record-budget.js';
 
 /**
  * The list index design (DESIGN §5, "dynamic fields vs composite indexes").
  *
- * Every record carries one `tokens` array. A list query is always
- * `tokens array-contains(-any) <token>` ordered by one of three sort fields,
- * so six composite indexes serve every module, field and filter a tenant will
- * ever create. A token is scoped by module, and optionally by owner so that
- * `read_own` users page through their own records with the same indexes:
+ * A list query is always `tokens array-contains(-any) <token>` ordered by a
+ * sort field (seq, createdAt, updatedAt or an index slot s0..s4), so a fixed
+ * set of composite indexes serves every module, field and filter a tenant
+ * will ever create. A token is scoped by module, and optionally by owner so
+ * that `read_own` users page through their own records with the same indexes:
  *
  *   patients                            every live record of the module
  *   patients|f:blood_group=a+           equality facet on a field
- *   patients|q:joh                      text-search prefix of a searchable field
  *   patients|o:{uid}|f:blood_group=a+   the same, limited to an owner
  *   patients|deleted                    records in the trash
- *   ref:{recordId}                      any record pointing at recordId (display propagation)
  *
- * Dashboard aggregations (engine/dashboards/bucket-tokens.ts) add bucket
- * tokens for dates and order-preserving prefixes for numbers, alone and under
- * each "dimension" facet (select, multi-select, checkbox, relationship) so a
- * count can combine one such equality with a date range in one query:
- *   appointments|d:appointment_date=2026-11-24                 a UTC (datetime) or calendar (date) day
- *   appointments|m:appointment_date=2026-11                    a month
- *   appointments|h:appointment_date=2026-11-24T10              an hour (datetime only)
- *   appointments|t:appointment_date=2026-11-24T10:15           a quarter hour (datetime only)
- *   appointments|f:status=Scheduled|d:appointment_date=2026-11-24
- *   opportunities|n:amount=c0a                                 a prefix of the number's sortable key
+ * Tokens no sort composite needs live in their own arrays (buildRecordIndex),
+ * because each token costs one index entry per composite over its array:
+ *   search   patients|q:joh                                      a search prefix
+ *   links    ref:{recordId}                                      points at recordId (display propagation)
+ *   buckets  appointments|d:appointment_date=2026-11-24           a UTC (datetime) or calendar (date) day
+ *            appointments|m:appointment_date=2026-11              a month
+ *            appointments|h:appointment_date=2026-11-24T10        an hour (datetime only)
+ *            appointments|t:appointment_date=2026-11-24T10:15     a quarter hour (datetime only)
+ *            appointments|f:status=Scheduled|d:appointment_date=2026-11-24
+ * Date buckets exist alone and under each "dimension" facet (select,
+ * multi-select, checkbox, relationship) so a dashboard count can combine one
+ * such equality with a date range in one query (engine/dashboards/bucket-tokens.ts).
  */
-export const MAX_FACET_VALUE_LENGTH = 100;
-export const MAX_PREFIX_LENGTH = 15;
-const MAX_SEARCH_WORDS = 40;
+/** Longer search words are matched on their first 10 characters, then checked on the record. */
+export const { maxFacetValueLength: MAX_FACET_VALUE_LENGTH, maxPrefixLength: MAX_PREFIX_LENGTH, maxSearchWords: MAX_SEARCH_WORDS } = RECORD_INDEX_SHAPE;
 
 const FACETED_TYPES = new Set<FieldDefinition['type']>([
   'text',
@@ -109,7 +109,31 @@ export function searchWords(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
-export function buildRecordTokens({
+/** Index fields a record carries besides its data (see the header of this file). */
+export interface RecordIndex {
+  readonly tokens: string[];
+  readonly search: string[];
+  readonly buckets: string[];
+  readonly links: string[];
+}
+
+/**
+ * The record's index arrays, split by which indexes need them, because every
+ * element of an array costs one index entry per index that contains the array
+ * (Firestore limits a document to 40,000 and bills each one on write):
+ *
+ *   tokens   module + facets (+ owner-scoped copies, or the trash tokens):
+ *            the list scopes, in every (tokens, sort) composite.
+ *   search   text-search prefixes, module scope only: one composite
+ *            (search, seq DESC) serves searches in the lists' default order
+ *            (highest number first).
+ *   buckets  date buckets, alone and under each dimension facet (+ owner
+ *            copies): dashboard counts need only the single-field index,
+ *            sums one (buckets, slot) composite per slot.
+ *   links    `ref:{id}` of related records: only the single-field index
+ *            (display refresh walks them by document name).
+ */
+export function buildRecordIndex({
   module,
   fields,
   data,
@@ -123,13 +147,13 @@ export function buildRecordTokens({
   number: string;
   ownerId: string;
   deleted: boolean;
-}): string[] {
-  const references = fields
-    .filter((field) => field.type === 'relationship' && typeof data[field.key] === 'string')
-    .map((field) => referenceToken(data[field.key] as string));
+}): RecordIndex {
+  const links = unique(
+    fields.filter((field) => field.type === 'relationship' && typeof data[field.key] === 'string').map((field) => referenceToken(data[field.key] as string)),
+  );
   if (deleted) {
     const trash = deletedToken(module);
-    return unique([trash, ownerScoped(module, ownerId, trash), ...references]);
+    return { tokens: unique([trash, ownerScoped(module, ownerId, trash)]), search: [], buckets: [], links };
   }
   const tokens = [module];
   for (const field of fields) {
@@ -141,7 +165,6 @@ export function buildRecordTokens({
       if (normalized !== null) tokens.push(facetToken(module, field.key, normalized));
     }
   }
-  tokens.push(...dashboardTokens(module, fields, data));
   const words = new Set<string>(searchWords(number));
   const numeric = number.split('-').pop();
   if (numeric) words.add(String(Number(numeric)));
@@ -149,24 +172,28 @@ export function buildRecordTokens({
     const value = data[field.key];
     if (field.searchable && typeof value === 'string') for (const word of searchWords(value)) words.add(word);
   }
+  const search: string[] = [];
   for (const word of [...words].slice(0, MAX_SEARCH_WORDS)) {
     for (let length = 1; length <= Math.min(word.length, MAX_PREFIX_LENGTH); length += 1) {
-      tokens.push(searchToken(module, word.slice(0, length)));
+      search.push(searchToken(module, word.slice(0, length)));
     }
   }
-  const scoped = tokens.map((token) => ownerScoped(module, ownerId, token));
-  return unique([...tokens, ...scoped, ...references]);
+  const buckets = dashboardBuckets(module, fields, data);
+  const scoped = (values: readonly string[]) => values.map((token) => ownerScoped(module, ownerId, token));
+  return {
+    tokens: unique([...tokens, ...scoped(tokens)]),
+    search: unique(search),
+    buckets: unique([...buckets, ...scoped(buckets)]),
+    links,
+  };
 }
 
-function dashboardTokens(module: string, fields: readonly FieldDefinition[], data: Readonly<Record<string, unknown>>): string[] {
+function dashboardBuckets(module: string, fields: readonly FieldDefinition[], data: Readonly<Record<string, unknown>>): string[] {
   const dateParts: string[] = [];
-  const numberParts: string[] = [];
   for (const field of fields) {
     if (field.type === 'date' || field.type === 'datetime') dateParts.push(...dateBucketParts(field.key, field.type, data[field.key]));
-    if (field.type === 'number' || field.type === 'currency') numberParts.push(...numericPrefixParts(field.key, data[field.key]));
   }
-  // A number's 16 prefixes stay at module scope: under every facet they would multiply the token count.
-  const tokens = [...dateParts, ...numberParts].map((part) => `${module}|${part}`);
+  const tokens = dateParts.map((part) => `${module}|${part}`);
   if (dateParts.length === 0) return tokens;
   for (const field of fields) {
     if (!isDimension(field)) continue;

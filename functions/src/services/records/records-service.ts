@@ -10,7 +10,8 @@ import { crmPaths } from '../paths.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type ResolvedModule, type TenantConfig } from '../config/tenant-config.js';
 import { formatRecordNumber, type NumberAllocator } from './number-allocator.js';
-import { buildRecordTokens, normalizeFacetValue } from './record-tokens.js';
+import { normalizeFacetValue } from './record-tokens.js';
+import { recordIndexFields, withRecordIndex } from './record-index.js';
 import {
   asStoredRecord,
   displayValueOf,
@@ -41,14 +42,13 @@ export class RecordsService {
     const now = this.now();
     const id = this.deps.store.newId();
     const number = formatRecordNumber(module.prefix, seq);
-    const record: StoredRecord = {
+    const record: StoredRecord = withRecordIndex({
       module: module.slug,
       seq,
       number,
       data,
       refs,
       display: displayFor(module, data),
-      tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data, number, ownerId: caller.uid, deleted: false }),
       ownerId: caller.uid,
       createdBy: caller.uid,
       updatedBy: caller.uid,
@@ -60,7 +60,7 @@ export class RecordsService {
       version: 1,
       // Records created after a template upgrade are already in the new shape: the migration skips them.
       ...(config.template ? { schemaVersion: config.template.version } : {}),
-    };
+    }, recordIndexFields({ module, data, number, ownerId: caller.uid, deleted: false }));
     const path = crmPaths.record(caller.tenantId, id);
     const uniqueClaims = uniqueClaimsFor(caller.tenantId, module, data);
     if (uniqueClaims.length === 0) {
@@ -133,16 +133,10 @@ export class RecordsService {
       const newClaims = uniqueClaimsFor(caller.tenantId, module, data).filter((claim) => changedKeys.includes(claim.field.key));
       await assertUniqueFree(tx, module, newClaims, recordId);
       if (changedKeys.length === 0) return { record: current, changed: false };
-      const updated: StoredRecord = {
-        ...current,
-        data,
-        refs,
-        display: displayFor(module, data),
-        tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data, number: current.number, ownerId: current.ownerId, deleted: false }),
-        updatedBy: caller.uid,
-        updatedAt: this.now(),
-        version: current.version + 1,
-      };
+      const updated: StoredRecord = withRecordIndex(
+        { ...current, data, refs, display: displayFor(module, data), updatedBy: caller.uid, updatedAt: this.now(), version: current.version + 1 },
+        recordIndexFields({ module, data, number: current.number, ownerId: current.ownerId, deleted: false }),
+      );
       tx.set(path, recordToWriteData(updated));
       for (const claim of oldClaims) tx.delete(claim.path);
       for (const claim of newClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId, number: current.number });
@@ -181,16 +175,18 @@ export class RecordsService {
         );
       }
       const now = this.now();
-      const next: StoredRecord = {
-        ...current,
-        deleted,
-        deletedAt: deleted ? now : null,
-        deletedBy: deleted ? caller.uid : null,
-        tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data: current.data, number: current.number, ownerId: current.ownerId, deleted }),
-        updatedBy: caller.uid,
-        updatedAt: now,
-        version: current.version + 1,
-      };
+      const next: StoredRecord = withRecordIndex(
+        {
+          ...current,
+          deleted,
+          deletedAt: deleted ? now : null,
+          deletedBy: deleted ? caller.uid : null,
+          updatedBy: caller.uid,
+          updatedAt: now,
+          version: current.version + 1,
+        },
+        recordIndexFields({ module, data: current.data, number: current.number, ownerId: current.ownerId, deleted }),
+      );
       tx.set(path, recordToWriteData(next));
       return next;
     });

@@ -31,7 +31,7 @@ export async function refreshReferrers(services: Services, change: DocumentChang
   for (;;) {
     const referrers = await services.store.query({
       collection: crmPaths.records(tenantId),
-      where: [{ field: 'tokens', op: 'array-contains', value: referenceToken(recordId) }],
+      where: [{ field: 'links', op: 'array-contains', value: referenceToken(recordId) }],
       orderBy: [{ field: '__name__' }],
       ...(cursor ? { startAfter: [cursor] } : {}),
       limit: PAGE,

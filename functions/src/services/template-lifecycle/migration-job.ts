@@ -14,8 +14,21 @@ import type { DocumentData } from '../../store/document-store.js';
 export const MIGRATION_STATUSES = ['running', 'done'] as const;
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
+/** An index slot a job brings up to date; when the job ends it becomes `ready`. */
+export const JobIndexSlotSchema = z.object({ module: z.string(), field: z.string(), slot: z.number().int() });
+export type JobIndexSlot = z.infer<typeof JobIndexSlotSchema>;
+
 export const MigrationJobSchema = z.object({
   tenantId: z.string(),
+  /**
+   * `upgrade`: a template upgrade's data steps. `reindex`: no data change, only
+   * the index fields of `modules`' records, after a field became indexed
+   * (engine/template/index-slots.ts). Both end by marking `indexSlots` ready.
+   */
+  kind: z.enum(['upgrade', 'reindex']).default('upgrade'),
+  /** Reindex only: the modules whose records are walked (null: every record). */
+  modules: z.array(z.string()).nullable().default(null),
+  indexSlots: z.array(JobIndexSlotSchema).default([]),
   templateSlug: z.string(),
   fromVersion: z.string(),
   toVersion: z.string(),
@@ -50,6 +63,9 @@ export function parseMigrationJob(data: DocumentData): MigrationJob {
 
 export interface MigrationJobView {
   readonly jobId: string;
+  readonly kind: 'upgrade' | 'reindex';
+  /** Fields being indexed by this job, as `module.field`. */
+  readonly indexing: string[];
   readonly tenantId: string;
   readonly templateSlug: string;
   readonly fromVersion: string;
@@ -72,6 +88,8 @@ export function toMigrationJobView(jobId: string, job: MigrationJob): MigrationJ
   const percent = job.status === 'done' ? 100 : job.total === 0 ? 0 : Math.min(99, Math.floor((job.processed / job.total) * 100));
   return {
     jobId,
+    kind: job.kind,
+    indexing: job.indexSlots.map((slot) => `${slot.module}.${slot.field}`),
     tenantId: job.tenantId,
     templateSlug: job.templateSlug,
     fromVersion: job.fromVersion,

@@ -1,11 +1,11 @@
-import { fieldValue, type DocumentStore } from '../../store/document-store.js';
+import { fieldValue, type DocumentStore, type StoredDocument, type Transaction } from '../../store/document-store.js';
 import { applyMigrations, stepsForRecord } from '../../engine/template-lifecycle/apply-migrations.js';
 import { CrmError, CRM_ERROR_CODES } from '../errors.js';
 import { crmPaths } from '../paths.js';
-import { parseTenantConfig } from '../config/config-store.js';
+import { configToWriteData, parseTenantConfig } from '../config/config-store.js';
 import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
 import { asStoredRecord, displayValueOf, recordToWriteData, type StoredRecord } from '../records/record-model.js';
-import { buildRecordTokens } from '../records/record-tokens.js';
+import { hasRecordIndex, recordIndexFields, withRecordIndex } from '../records/record-index.js';
 import { lifecyclePaths } from './lifecycle-paths.js';
 import { parseMigrationJob, type MigrationJob } from './migration-job.js';
 
@@ -81,10 +81,18 @@ export async function runMigrationBatch(
   const job = parseMigrationJob(jobDoc.data);
   if (job.status === 'done') return { done: true, examined: 0, migrated: 0, raced: false };
   if (job.phase === 'settle') return runSettleBatch(deps, { tenantId, jobId, job, size });
+  if (job.kind === 'reindex' && job.batches === 0) {
+    // Other instances write records with the configuration they cached (ConfigStore's TTL) until it
+    // expires: walking only after that means every record written without the new slot is walked.
+    const startAt = job.createdAt.getTime() + (deps.settleMs ?? SETTLE_MS);
+    const now = (deps.now?.() ?? new Date()).getTime();
+    if (now < startAt) return { done: false, examined: 0, migrated: 0, raced: false, waitMs: startAt - now };
+  }
 
   const [page, configDoc] = await Promise.all([
     store.query({
       collection: crmPaths.records(tenantId),
+      ...(job.modules ? { where: [{ field: 'module', op: 'in' as const, value: job.modules }] } : {}),
       orderBy: [{ field: '__name__' }],
       ...(job.cursor ? { startAfter: [job.cursor] } : {}),
       limit: size,
@@ -92,9 +100,12 @@ export async function runMigrationBatch(
     store.get(crmPaths.tenant(tenantId)),
   ]);
   const config = configDoc ? parseTenantConfig(configDoc.data) : null;
+  // A short page ends the walk; a reindex is then done (nothing to settle: see above).
+  const walked = page.length < size;
+  const finishing = walked && job.kind === 'reindex';
 
   return store.runTransaction(async (tx) => {
-    const [fresh, ...docs] = await tx.getAll([jobPath, ...page.map((doc) => doc.path)]);
+    const [fresh, freshConfig, ...docs] = await tx.getAll([jobPath, crmPaths.tenant(tenantId), ...page.map((doc) => doc.path)]);
     const current = fresh ? parseMigrationJob(fresh.data) : null;
     if (!current || current.status !== 'running' || current.cursor !== job.cursor) {
       return { done: current?.status === 'done', examined: 0, migrated: 0, raced: true };
@@ -108,10 +119,10 @@ export async function runMigrationBatch(
       tx.set(doc.path, recordToWriteData(next));
       migrated += 1;
     });
-    // A short page ends the walk: records created from here on are written under the new version,
-    // except by instances still holding the old configuration, which the settle phase covers.
-    const walked = page.length < size;
+    // Records created from here on are written under the new version, except by instances
+    // still holding the old configuration, which an upgrade's settle phase covers.
     deps.beforeCommit?.({ tenantId, jobId, batchNumber: current.batches + 1 });
+    if (finishing) markSlotsReady(tx, freshConfig ?? null, current, now);
     tx.update(jobPath, {
       cursor: page.length > 0 ? (page[page.length - 1]?.path ?? current.cursor) : current.cursor,
       processed: fieldValue.increment(page.length),
@@ -119,9 +130,13 @@ export async function runMigrationBatch(
       batches: fieldValue.increment(1),
       updatedAt: now,
       lastError: null,
-      ...(walked ? { phase: 'settle', settleAfter: new Date(current.createdAt.getTime() + (deps.settleMs ?? SETTLE_MS)) } : {}),
+      ...(finishing
+        ? { status: 'done', finishedAt: now }
+        : walked
+          ? { phase: 'settle', settleAfter: new Date(current.createdAt.getTime() + (deps.settleMs ?? SETTLE_MS)) }
+          : {}),
     });
-    return { done: false, examined: page.length, migrated, raced: false };
+    return { done: finishing, examined: page.length, migrated, raced: false };
   });
 }
 
@@ -151,7 +166,7 @@ async function runSettleBatch(
   ]);
   const config = configDoc ? parseTenantConfig(configDoc.data) : null;
   return store.runTransaction(async (tx) => {
-    const [fresh, ...docs] = await tx.getAll([jobPath, ...page.map((doc) => doc.path)]);
+    const [fresh, freshConfig, ...docs] = await tx.getAll([jobPath, crmPaths.tenant(tenantId), ...page.map((doc) => doc.path)]);
     const current = fresh ? parseMigrationJob(fresh.data) : null;
     if (!current || current.status !== 'running') return { done: current?.status === 'done', examined: 0, migrated: 0, raced: true };
     const now = deps.now?.() ?? new Date();
@@ -167,6 +182,7 @@ async function runSettleBatch(
     const settleAfter = current.settleAfter ?? current.createdAt;
     const done = page.length === 0 && now.getTime() >= settleAfter.getTime();
     if (page.length === 0 && !done) return { done: false, examined: 0, migrated: 0, raced: false, waitMs: settleAfter.getTime() - now.getTime() };
+    if (done) markSlotsReady(tx, freshConfig ?? null, current, now);
     tx.update(jobPath, {
       processed: fieldValue.increment(page.length),
       migrated: fieldValue.increment(migrated),
@@ -179,49 +195,50 @@ async function runSettleBatch(
   });
 }
 
-/** The record after the job's steps, or null when it needs no write. */
+/**
+ * The record after the job's steps and with its index fields brought up to
+ * date, or null when it needs no write. A data change is stamped as a
+ * migration (new schemaVersion, `migration` marker); an index-only rewrite
+ * with `indexJob`, which trigger handlers also skip (record-model.ts).
+ */
 export function migrateRecord(
   record: StoredRecord & { migration?: MigrationMarker },
-  job: Pick<MigrationJob, 'steps' | 'fromVersion' | 'toVersion'>,
+  job: Pick<MigrationJob, 'steps' | 'fromVersion' | 'toVersion'> & Partial<Pick<MigrationJob, 'kind' | 'modules'>>,
   jobId: string,
   config: TenantConfig | null,
-): (StoredRecord & { migration: MigrationMarker }) | null {
-  const steps = stepsForRecord({
-    steps: job.steps,
-    module: record.module,
-    schemaVersion: record.schemaVersion,
-    fromVersion: job.fromVersion,
-    toVersion: job.toVersion,
-  });
-  if (steps.length === 0) return null;
-  const result = applyMigrations(record.data, steps);
-  if (!result.changed) return null;
-  const refs = { ...record.refs };
-  for (const { from, to } of result.moved) {
-    if (refs[from]) refs[to] = refs[from];
-  }
-  for (const key of Object.keys(refs)) if (!(key in result.data)) delete refs[key];
+): (StoredRecord & { migration?: MigrationMarker; indexJob?: string }) | null {
+  if (job.modules && !job.modules.includes(record.module)) return null;
   const module = config ? resolveModule(config, record.module) : null;
-  return {
-    ...record,
-    data: result.data,
-    refs,
-    display: module?.displayField ? displayValueOf(result.data[module.displayField]) : record.display,
-    tokens: module
-      ? buildRecordTokens({
-          module: record.module,
-          fields: module.fields,
-          data: result.data,
-          number: record.number,
-          ownerId: record.ownerId,
-          deleted: record.deleted,
-        })
-      : record.tokens,
-    // A new version makes a form opened before the migration reload instead of saving over it.
-    version: record.version + 1,
-    schemaVersion: job.toVersion,
-    migration: { jobId, version: job.toVersion },
-  };
+  const steps =
+    job.kind === 'reindex'
+      ? []
+      : stepsForRecord({ steps: job.steps, module: record.module, schemaVersion: record.schemaVersion, fromVersion: job.fromVersion, toVersion: job.toVersion });
+  const result = steps.length > 0 ? applyMigrations(record.data, steps) : null;
+  if (result?.changed) {
+    const refs = { ...record.refs };
+    for (const { from, to } of result.moved) {
+      if (refs[from]) refs[to] = refs[from];
+    }
+    for (const key of Object.keys(refs)) if (!(key in result.data)) delete refs[key];
+    const migrated = {
+      ...record,
+      data: result.data,
+      refs,
+      display: module?.displayField ? displayValueOf(result.data[module.displayField]) : record.display,
+      // A new version makes a form opened before the migration reload instead of saving over it.
+      version: record.version + 1,
+      schemaVersion: job.toVersion,
+      migration: { jobId, version: job.toVersion },
+    };
+    return module
+      ? withRecordIndex(migrated, recordIndexFields({ module, data: result.data, number: record.number, ownerId: record.ownerId, deleted: record.deleted }))
+      : migrated;
+  }
+  if (!module) return null;
+  const index = recordIndexFields({ module, data: record.data, number: record.number, ownerId: record.ownerId, deleted: record.deleted });
+  if (hasRecordIndex(record as unknown as Record<string, unknown>, index)) return null;
+  // Index fields only: data and version stay, so a form open on the record still saves.
+  return { ...withRecordIndex(record, index), indexJob: jobId };
 }
 
 export interface CompletionOutcome {
@@ -261,6 +278,28 @@ export async function runMigrationToCompletion(
     migrated += outcome.migrated;
     if (outcome.done) return { done: true, batches, examined, migrated };
   }
+}
+
+/**
+ * The job's index slots become `ready` (dashboards and sorts may use them),
+ * each only if the module still gives that field that slot: a later change
+ * that moved it started its own job, which will mark it.
+ */
+function markSlotsReady(tx: Transaction, configDoc: StoredDocument | null, job: MigrationJob, now: Date): void {
+  if (!configDoc || job.indexSlots.length === 0) return;
+  const config = parseTenantConfig(configDoc.data);
+  let changed = false;
+  const modules = config.modules.map((module) => {
+    const slots = (module.index_slots ?? []).map((slot) => {
+      const covered = job.indexSlots.some((done) => done.module === module.slug && done.field === slot.field && done.slot === slot.slot);
+      if (!covered || slot.state === 'ready') return slot;
+      changed = true;
+      return { ...slot, state: 'ready' as const };
+    });
+    return { ...module, index_slots: slots };
+  });
+  if (!changed) return;
+  tx.set(configDoc.path, configToWriteData({ ...config, modules, revision: config.revision + 1, updatedAt: now }));
 }
 
 /** Best effort: tells the console why a run stopped; the next run clears it. */

@@ -18,6 +18,7 @@ import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import { configAsTemplate } from '../config/config-service.js';
+import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from '../config/assign-index-slots.js';
 import { configToWriteData, parseTenantConfig, type ConfigStore } from '../config/config-store.js';
 import type { ModuleConfig, TenantConfig } from '../config/tenant-config.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
@@ -81,6 +82,8 @@ interface Plan {
   readonly next: Template;
   readonly merged: MergeUpgradeResult;
   readonly config: TenantConfig;
+  /** Index slots newly assigned in modules with records: the migration job fills them. */
+  readonly backfill: SlotToBackfill[];
   readonly steps: VersionedStep[];
   readonly errors: TemplateError[];
   readonly warnings: TemplateError[];
@@ -184,10 +187,13 @@ export class UpgradeService {
       const now = this.now();
       tx.set(crmPaths.tenant(caller.tenantId), configToWriteData(plan.config));
       writeAutomation(tx, { tenantId: caller.tenantId, state, merged: plan.merged, now, newId: () => store.newId() });
-      if (plan.steps.length === 0) return { config: plan.config, migration: null };
+      if (plan.steps.length === 0 && plan.backfill.length === 0) return { config: plan.config, migration: null };
       const jobId = store.newId();
       const job = {
         tenantId: caller.tenantId,
+        kind: 'upgrade' as const,
+        modules: null,
+        indexSlots: plan.backfill.map((slot) => ({ ...slot })),
         templateSlug: plan.next.slug,
         fromVersion: plan.base.version,
         toVersion: plan.next.version,
@@ -285,15 +291,31 @@ export class UpgradeService {
     });
     const problems = validation.ok ? [] : validation.errors;
     const isAutomation = (error: TemplateError): boolean => /^(workflow_schemas|dashboard_layout)/.test(error.path);
-    const config = validation.ok ? normalizeModules(draft, validation.template) : draft;
+    const normalized = validation.ok ? normalizeModules(draft, validation.template) : draft;
+    // The new version's dashboards may sum fields the old one did not: index them, keeping every
+    // slot the tenant has. New slots are filled by the upgrade's migration job (migrateRecord).
+    let indexed: { config: TenantConfig; backfill: SlotToBackfill[] } = { config: normalized, backfill: [] };
+    const slotErrors: TemplateError[] = [];
+    try {
+      indexed = assignIndexSlots({
+        previous: state.config,
+        next: { ...normalized, modules: indexDashboardFields(normalized.modules, next.dashboard_layout) },
+        hasRecords: () => true,
+      });
+    } catch (error) {
+      if (!(error instanceof CrmError)) throw error;
+      slotErrors.push({ path: 'field_schemas', message: error.message });
+    }
+    const config = indexed.config;
     return {
       state,
       base,
       next,
       merged,
       config,
+      backfill: indexed.backfill,
       steps,
-      errors: problems.filter((error) => !isAutomation(error)),
+      errors: [...problems.filter((error) => !isAutomation(error)), ...slotErrors],
       warnings: problems.filter(isAutomation),
     };
   }
@@ -377,7 +399,8 @@ async function loadTenantState(reader: ReadOps, tenantId: string): Promise<Tenan
 
 function tenantSide(state: TenantState): ConfigSide {
   return {
-    modules: state.config.modules as ModuleShape[],
+    // Index slots are the server's bookkeeping, not a template property to merge: reassigned after the merge.
+    modules: state.config.modules.map(({ index_slots: _slots, ...module }) => module) as ModuleShape[],
     workflows: state.workflows.flatMap((doc) =>
       typeof doc.data.module === 'string' && typeof doc.data.name === 'string'
         ? [{ id: doc.id, module: doc.data.module, definition: pick(doc.data, WORKFLOW_DEFINITION_KEYS) as { name: string } }]

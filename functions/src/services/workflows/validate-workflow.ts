@@ -27,7 +27,7 @@ export async function validateWorkflow({
   const issues: FieldIssue[] = [];
   const target = config.modules.find((candidate) => candidate.slug === module);
   if (!target) return [{ path: 'module', message: `there is no module "${module}" in this CRM` }];
-  const enabled = config.modules.map(({ fields: _fields, source: _source, ...definitionOnly }) => definitionOnly);
+  const enabled = config.modules.map(({ fields: _fields, source: _source, index_slots: _slots, ...definitionOnly }) => definitionOnly);
   const fieldSchemas = Object.fromEntries(config.modules.map((candidate) => [candidate.slug, candidate.fields]));
   const templateIssues = collectTemplateIssues({
     enabled_modules: enabled,

@@ -192,14 +192,16 @@ export class IndexPlanner {
    */
   findMissingAggregationIndex(q: PreparedQuery, field: string): MissingIndex | null {
     const canonical = canonicalFieldPath(field);
-    const explicit = q.orderBy.slice(0, q.explicitOrderCount);
-    if (explicit.some((o) => o.field === canonical)) return this.findMissingIndex(q);
+    // The index must hold the query's ordered fields (explicit, then inequality fields), then the aggregated one.
+    const ordered = q.orderBy.filter((o) => o.field !== DOCUMENT_ID_FIELD);
+    if (ordered.some((o) => o.field === canonical)) return this.findMissingIndex(q);
+    const name = q.orderBy.filter((o) => o.field === DOCUMENT_ID_FIELD);
     let first: MissingIndex | null = null;
     for (const direction of ['asc', 'desc'] as const) {
       const withField: PreparedQuery = {
         ...q,
-        orderBy: [...explicit, { field: canonical, segments: null, direction }, ...q.orderBy.slice(q.explicitOrderCount)],
-        explicitOrderCount: q.explicitOrderCount + 1,
+        orderBy: [...ordered, { field: canonical, segments: null, direction }, ...name],
+        explicitOrderCount: ordered.length + 1,
       };
       const missing = this.findMissingIndex(withField);
       if (!missing) return null;

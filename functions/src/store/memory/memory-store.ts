@@ -424,6 +424,12 @@ export class MemoryStore implements DocumentStore {
       return { alias, op: f.op, segments: f.op === 'count' ? null : parseFieldPath(f.field) };
     });
     const q = this.prepare(spec);
+    if (this.enforceIndexes) {
+      for (const alias of aliases) {
+        const f = fields[alias] as AggregateSpec[string];
+        if (f.op !== 'count') this.planner.checkAggregation(q, f.op, f.field);
+      }
+    }
     const countOnly = plans.every((p) => p.segments === null);
     let counted: number | null;
     let results: DocumentRow[];

@@ -7,7 +7,7 @@ import { crmPaths } from '../../paths.js';
 import type { ConfigStore } from '../../config/config-store.js';
 import { resolveModule } from '../../config/tenant-config.js';
 import { asStoredRecord, displayValueOf, recordToWriteData, type StoredRecord } from '../../records/record-model.js';
-import { buildRecordTokens } from '../../records/record-tokens.js';
+import { recordIndexFields, withRecordIndex } from '../../records/record-index.js';
 import type { ActionInput, ActionOutcome, WorkflowActionExecutor } from './workflow-action.js';
 
 type UpdateFieldActionDef = z.infer<typeof UpdateFieldActionSchema>;
@@ -83,16 +83,18 @@ export class UpdateFieldActionExecutor implements WorkflowActionExecutor<UpdateF
       if (value === null) delete data[action.field];
       else data[action.field] = value;
       const version = current.version + 1;
-      const updated: StoredRecord & { automation: AutomationMarker } = {
-        ...current,
-        data,
-        display: module.displayField ? displayValueOf(data[module.displayField]) : null,
-        tokens: buildRecordTokens({ module: module.slug, fields: module.fields, data, number: current.number, ownerId: current.ownerId, deleted: false }),
-        updatedBy: `${AUTOMATION_ACTOR_PREFIX}${input.workflow.id}`,
-        updatedAt: input.now,
-        version,
-        automation: { depth: input.run.depth + 1, workflowId: input.workflow.id, eventId: input.run.eventId, actionIndex: index, version },
-      };
+      const updated: StoredRecord & { automation: AutomationMarker } = withRecordIndex(
+        {
+          ...current,
+          data,
+          display: module.displayField ? displayValueOf(data[module.displayField]) : null,
+          updatedBy: `${AUTOMATION_ACTOR_PREFIX}${input.workflow.id}`,
+          updatedAt: input.now,
+          version,
+          automation: { depth: input.run.depth + 1, workflowId: input.workflow.id, eventId: input.run.eventId, actionIndex: index, version },
+        },
+        recordIndexFields({ module, data, number: current.number, ownerId: current.ownerId, deleted: false }),
+      );
       tx.set(path, recordToWriteData(updated));
       return { status: 'success' as const, message: `Set "${action.field}".` };
     });

@@ -8,7 +8,7 @@ import { toUserError, type UserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { keyFromLabel } from '../forms/derive-key';
-import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, sayServerIssue, type FieldFormValues } from './field-form-model';
+import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, isIndexableType, sayServerIssue, type FieldFormValues } from './field-form-model';
 
 /**
  * Add or edit one field. Validation is the template field schema's, run by
@@ -171,6 +171,13 @@ export function FieldEditor({
           <input type="checkbox" {...form.register('required')} data-testid="field-required" />
           <span>{t('admin.required')}</span>
         </label>
+        {isIndexableType(form.watch('type')) ? (
+          <label className="check-row">
+            <input type="checkbox" {...form.register('indexed')} data-testid="field-indexed" />
+            <span>{t('admin.indexed')}</span>
+            <span className="muted small">{t('admin.indexedHint')}</span>
+          </label>
+        ) : null}
       </div>
       {failure ? <ErrorBanner message={failure[0] ?? ''} details={failure.slice(1)} /> : null}
       <div className="form-actions">

@@ -9,6 +9,8 @@ export const FieldFormSchema = z.object({
   labelEs: z.string(),
   type: z.string(),
   required: z.boolean(),
+  /** Number, currency, date or datetime fields only: sums, averages and sorts across pages (index-slots.ts). */
+  indexed: z.boolean(),
   optionsText: z.string(),
   relatedModule: z.string(),
   displayField: z.string(),
@@ -23,6 +25,7 @@ export const EMPTY_FIELD_FORM: FieldFormValues = {
   labelEs: '',
   type: 'text',
   required: false,
+  indexed: false,
   optionsText: '',
   relatedModule: '',
   displayField: '',
@@ -51,6 +54,10 @@ function optionsFor(values: FieldFormValues): FieldDefinitionInput['options'] {
   }
 }
 
+export function isIndexableType(type: string): boolean {
+  return ['number', 'currency', 'date', 'datetime'].includes(type);
+}
+
 /** Inputs → the field definition the callables take (validated there by the template field schema). */
 export function toFieldDefinition(values: FieldFormValues): FieldDefinitionInput {
   const options = optionsFor(values);
@@ -59,6 +66,7 @@ export function toFieldDefinition(values: FieldFormValues): FieldDefinitionInput
     label: localized(values.label, values.labelEs),
     type: values.type as FieldType,
     required: values.required,
+    ...(values.indexed && isIndexableType(values.type) ? { indexed: true } : {}),
     ...(options !== undefined ? { options } : {}),
     ...(values.helpText.trim() !== '' ? { help_text: values.helpText.trim() } : {}),
   };
@@ -70,6 +78,7 @@ export function toFieldForm(field: {
   label: LocalizedText;
   type: string;
   required: boolean;
+  indexed?: boolean | undefined;
   options?: unknown;
   help_text?: LocalizedText | undefined;
 }): FieldFormValues {
@@ -83,6 +92,7 @@ export function toFieldForm(field: {
     labelEs: label.es ?? '',
     type: field.type,
     required: field.required,
+    indexed: field.indexed === true,
     optionsText: list.join('\n'),
     relatedModule: typeof relation.related_module === 'string' ? relation.related_module : '',
     displayField: typeof relation.display_field === 'string' ? relation.display_field : '',
@@ -98,6 +108,7 @@ export function inputForIssue(path: string, type: string): keyof FieldFormValues
     case 'key':
     case 'type':
     case 'required':
+    case 'indexed':
       return head;
     case 'label':
       return 'label';
@@ -170,6 +181,7 @@ export const FIELD_INPUT_NAMES: Record<keyof FieldFormValues, string> = {
   displayField: 'admin.displayField',
   currency: 'admin.currency',
   helpText: 'admin.helpText',
+  indexed: 'admin.indexed',
 };
 
 /**

@@ -10,7 +10,7 @@ import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, orderedFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
-import { EMPTY_FIELD_FORM, localized, toFieldDefinition, toFieldForm } from './field-form-model';
+import { EMPTY_FIELD_FORM, isIndexableType, localized, toFieldDefinition, toFieldForm } from './field-form-model';
 import { FieldEditor } from './field-editor';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; key: string } | null;
@@ -47,6 +47,16 @@ export function FieldsAdminPage() {
 function ModuleFields({ module }: { module: TModuleConfigView }) {
   const { t } = useTranslation();
   const label = useLabel();
+  // An indexed field's slot is `backfilling` while existing records get its value (a job with progress).
+  const indexBadge = (key: string) => {
+    const slot = module.index_slots.find((candidate) => candidate.field === key);
+    if (!slot) return null;
+    return slot.state === 'ready' ? (
+      <span className="badge badge-soft" data-testid={`indexed-${key}`}>{t('admin.indexed')}</span>
+    ) : (
+      <span className="badge badge-accent" data-testid={`indexing-${key}`} title={t('admin.indexingHint')}>{t('admin.indexing')}</span>
+    );
+  };
   const { tenantId } = useTenantSession();
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -100,6 +110,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
               <div className="field-badges">
                 <span className="badge">{field.type}</span>
                 {field.required ? <span className="badge badge-accent">{t('admin.required')}</span> : null}
+                {indexBadge(field.key)}
                 <span className="badge badge-soft">{field.custom ? t('admin.custom') : t('admin.system')}</span>
                 {field.active ? null : <span className="badge badge-danger">{t('admin.inactive')}</span>}
               </div>
@@ -160,6 +171,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
                 changes: {
                   label: localized(values.label, values.labelEs),
                   required: values.required,
+                  ...(isIndexableType(values.type) ? { indexed: values.indexed } : {}),
                   ...(definition.help_text !== undefined ? { help_text: definition.help_text } : {}),
                   ...(values.type === 'select' || values.type === 'multi_select' ? { options: definition.options } : {}),
                 },

@@ -134,6 +134,7 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
                       </option>
                     ))}
                   </select>
+                  <span className="muted small">{t('dashboards.indexedOnly')}</span>
                 </Labelled>
               ) : null}
             </>

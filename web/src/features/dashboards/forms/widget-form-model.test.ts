@@ -19,6 +19,7 @@ function buildModule(overrides: Partial<TModuleConfigView> = {}): TModuleConfigV
     record_prefix: 'DEA',
     display_field: 'name',
     status_field: 'stage',
+    index_slots: [{ field: 'amount', slot: 0, state: 'ready' }],
     ...overrides,
   } as TModuleConfigView;
 }
@@ -35,6 +36,8 @@ describe('widget form model', () => {
   it('offers only the fields each picker can use', () => {
     const choices = fieldChoices(buildModule());
     expect(choices.numeric.map((field) => field.key)).toEqual(['amount']);
+    // A number that is not indexed cannot be summed: the server would refuse it.
+    expect(fieldChoices(buildModule({ index_slots: [] })).numeric).toEqual([]);
     expect(choices.stage.map((field) => field.key)).toEqual(['stage']);
     expect(choices.axis.map((field) => field.key)).toEqual(['stage', 'close_on', 'hot']);
     expect(choices.filterable.map((field) => field.key)).not.toContain('notes');

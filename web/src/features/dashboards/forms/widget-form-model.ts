@@ -57,8 +57,10 @@ const isChoice = (field: Field) => field.type === 'select' || field.type === 'mu
 /** What each picker may offer for a module: the server would refuse the rest. */
 export function fieldChoices(module: TModuleConfigView | undefined) {
   const fields = (module?.fields ?? []).filter((field) => field.active !== false);
+  // Sums, averages and min/max read a field's index slot: only indexed fields can be aggregated.
+  const indexed = new Set((module?.index_slots ?? []).map((slot) => slot.field));
   return {
-    numeric: fields.filter(isNumeric),
+    numeric: fields.filter((field) => isNumeric(field) && indexed.has(field.key)),
     /** Chart axis: a choice field groups by value, a date field by day/week/month. */
     axis: fields.filter((field) => isChoice(field) || isDate(field)),
     stage: fields.filter((field) => field.type === 'select'),

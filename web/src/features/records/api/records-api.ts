@@ -19,28 +19,51 @@ export const recordsKey = (tenantId: string) => ['crm', tenantId, 'records'] as 
 const listKey = (tenantId: string, params: ListParams) => [...recordsKey(tenantId), 'list', params] as const;
 export const recordKey = (tenantId: string, recordId: string) => [...recordsKey(tenantId), 'one', recordId] as const;
 
+function listRequest(tenantId: string, params: ListParams) {
+  return {
+    tenantId,
+    module: params.module,
+    ...(params.filters.length > 0 ? { filters: [...params.filters] } : {}),
+    ...(params.search.trim() !== '' ? { search: params.search.trim() } : {}),
+    sort: params.sort,
+    direction: params.direction,
+    pageSize: params.pageSize ?? 100,
+    ...(params.deleted ? { deleted: true } : {}),
+  };
+}
+
+/** Where the next page starts, and how many documents the list has scanned so far (the server keeps counting). */
+interface PageParam {
+  readonly cursor: string;
+  readonly scannedBefore: number;
+}
+
 /** Cursor-paginated list: each page asks the server for the next cursor's worth. */
 export function useRecordList(tenantId: string, params: ListParams, enabled = true) {
   const { functions } = useBackend();
   return useInfiniteQuery({
     queryKey: listKey(tenantId, params),
     enabled,
-    initialPageParam: undefined as string | undefined,
+    initialPageParam: undefined as PageParam | undefined,
     queryFn: ({ pageParam }) =>
-      callCrm(functions, 'crmListRecords', {
-        tenantId,
-        module: params.module,
-        ...(params.filters.length > 0 ? { filters: [...params.filters] } : {}),
-        ...(params.search.trim() !== '' ? { search: params.search.trim() } : {}),
-        sort: params.sort,
-        direction: params.direction,
-        pageSize: params.pageSize ?? 100,
-        ...(params.deleted ? { deleted: true } : {}),
-        ...(pageParam ? { cursor: pageParam } : {}),
-      }),
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+      callCrm(functions, 'crmListRecords', { ...listRequest(tenantId, params), ...(pageParam ? { cursor: pageParam.cursor, scannedBefore: pageParam.scannedBefore } : {}) }),
+    getNextPageParam: (page): PageParam | undefined => (page.nextCursor ? { cursor: page.nextCursor, scannedBefore: page.plan.scanned } : undefined),
     // Keep showing the previous rows while a new filter loads: no flash of emptiness.
     placeholderData: (previous) => previous,
+  });
+}
+
+/**
+ * How the server would serve a list (index, or a bounded scan), asked before
+ * running it: the plan reads no record.
+ */
+export function useListPlan(tenantId: string, params: ListParams, enabled = true) {
+  const { functions } = useBackend();
+  return useQuery({
+    queryKey: [...listKey(tenantId, params), 'plan'],
+    enabled,
+    queryFn: async () => (await callCrm(functions, 'crmListRecords', { ...listRequest(tenantId, params), explain: true })).plan,
+    staleTime: Infinity,
   });
 }
 

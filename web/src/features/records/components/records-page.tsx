@@ -10,13 +10,13 @@ import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { eqFiltersFromSearch, paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
-import { useRecordList, type ListParams } from '../api/records-api';
+import { useListPlan, useRecordList, type ListParams } from '../api/records-api';
 import { useColumnChoice } from '../hooks/use-column-choice';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { ColumnChooser } from './column-chooser';
 import { FilterBar } from './filter-bar';
-import { RecordsTable, SERVER_SORT_COLUMNS } from './records-table';
+import { RecordsTable, serverSortOf } from './records-table';
 
 const KanbanBoard = lazy(async () => ({ default: (await import('./kanban-board')).KanbanBoard }));
 
@@ -55,21 +55,29 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
   const { columns, setColumns } = useColumnChoice(tenantId, module);
 
-  const serverSort = sorting[0] && sorting[0].id in SERVER_SORT_COLUMNS ? sorting[0] : undefined;
+  const serverSort = sorting[0] && serverSortOf(module, sorting[0].id) !== undefined ? sorting[0] : undefined;
   const params = useMemo<ListParams>(
     () => ({
       module: module.slug,
       filters,
       search: debouncedSearch,
-      sort: serverSort ? (SERVER_SORT_COLUMNS[serverSort.id] ?? 'created_at') : 'created_at',
+      sort: serverSort ? (serverSortOf(module, serverSort.id) ?? 'created_at') : 'created_at',
       direction: serverSort ? (serverSort.desc ? 'desc' : 'asc') : 'desc',
       deleted: trash,
     }),
-    [module.slug, filters, debouncedSearch, serverSort, trash],
+    [module, filters, debouncedSearch, serverSort, trash],
   );
-  const list = useRecordList(tenantId, params, view === 'table' && scopes.read !== 'none');
+  const tableShown = view === 'table' && scopes.read !== 'none';
+  // A filter no index serves is checked record by record: say so, and how far one load goes, before running it.
+  // When no index narrows the list at all (the whole module would be read), it runs only when asked.
+  const plan = useListPlan(tenantId, params, tableShown);
+  const paramsKey = JSON.stringify(params);
+  const [approvedScan, setApprovedScan] = useState<string | null>(null);
+  const awaitingScan = plan.data?.kind === 'scan' && plan.data.servedBy === null && approvedScan !== paramsKey;
+  const list = useRecordList(tenantId, params, tableShown && plan.data !== undefined && !awaitingScan);
   const records = useMemo(() => list.data?.pages.flatMap((page) => page.records) ?? [], [list.data]);
-  const scanLimited = list.data?.pages.at(-1)?.scanLimited ?? false;
+  const lastPage = list.data?.pages.at(-1);
+  const scanLimited = lastPage?.scanLimited ?? false;
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
@@ -81,6 +89,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
     [module],
   );
 
+  const scannedConditionLabel = (key: string) => {
+    if (key === 'search') return t('records.search');
+    const field = module.fields.find((candidate) => candidate.key === key);
+    return field ? label(field.label, key) : key;
+  };
   const title = label(module.label_plural ?? module.label, module.slug);
   if (scopes.read === 'none') return <ErrorBanner message={t('records.noAccess')} />;
   const filtered = filters.length > 0 || debouncedSearch.trim() !== '';
@@ -135,13 +148,32 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
         ) : null}
         {view === 'table' ? <ColumnChooser module={module} columns={columns} onChange={setColumns} /> : null}
       </div>
+      {view === 'table' && plan.data?.kind === 'scan' ? (
+        <div className="notice" data-testid="scan-notice">
+          <p>
+            {t('records.scanPlan', { conditions: plan.data.scannedConditions.map((key) => scannedConditionLabel(key)).join(', '), bound: plan.data.scanBound })}
+            {lastPage ? ` ${t('records.scannedSoFar', { count: lastPage.plan.scanned })}` : null}
+          </p>
+          {awaitingScan ? (
+            <button type="button" className="btn btn-primary btn-sm" onClick={() => setApprovedScan(paramsKey)} data-testid="scan-start">
+              {t('records.scanStart', { bound: plan.data.scanBound })}
+            </button>
+          ) : scanLimited && hasNextPage ? (
+            <button type="button" className="btn btn-sm" onClick={loadMore} disabled={isFetchingNextPage} data-testid="scan-continue">
+              {t('records.scanContinue', { bound: plan.data.scanBound })}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {view === 'board' ? (
         <Suspense fallback={<Spinner />}>
           <KanbanBoard module={module} filters={filters} search={debouncedSearch} />
         </Suspense>
+      ) : awaitingScan ? null : plan.isError ? (
+        <ErrorBanner message={toUserError(plan.error).message} onRetry={() => void plan.refetch()} />
       ) : list.isError ? (
         <ErrorBanner message={toUserError(list.error).message} onRetry={() => void list.refetch()} />
-      ) : list.isPending ? (
+      ) : list.isPending || plan.isPending ? (
         <div className="table-skeleton" aria-busy="true">
           <Spinner />
           {Array.from({ length: 8 }, (_, index) => (
@@ -162,7 +194,6 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
         />
       ) : (
         <>
-          {scanLimited ? <p className="notice">{t('records.scanLimited')}</p> : null}
           <RecordsTable
             tenantId={tenantId}
             module={module}
@@ -170,7 +201,8 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
             records={records}
             sorting={sorting}
             onSortingChange={setSorting}
-            hasMore={hasNextPage}
+            // A scan that stopped at its bound continues only when asked (the button above): each load is billed.
+            hasMore={hasNextPage && !scanLimited}
             loadingMore={isFetchingNextPage}
             onLoadMore={loadMore}
             relatedModuleOf={relatedModuleOf}

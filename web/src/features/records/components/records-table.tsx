@@ -37,6 +37,16 @@ const VirtualRow = memo(function VirtualRow({ row, index, start, template }: { r
 });
 
 export const SERVER_SORT_COLUMNS: Record<string, ServerSort> = { number: 'number', created_at: 'created_at', updated_at: 'updated_at' };
+
+/**
+ * How the server sorts a column across all pages: the system columns, and
+ * indexed fields whose index slot is filled. Other columns sort the loaded rows.
+ */
+export function serverSortOf(module: TModuleConfigView, columnId: string): ServerSort | undefined {
+  const system = SERVER_SORT_COLUMNS[columnId];
+  if (system) return system;
+  return module.index_slots.some((slot) => slot.field === columnId && slot.state === 'ready') ? columnId : undefined;
+}
 const ROW_HEIGHT = 44;
 
 interface RecordsTableProps {
@@ -120,7 +130,7 @@ export function RecordsTable(props: RecordsTableProps) {
     return defs;
   }, [columns, module, tenantId, label, language, t, relatedModuleOf]);
 
-  const serverSorted = sorting.length === 0 || (sorting[0] !== undefined && sorting[0].id in SERVER_SORT_COLUMNS);
+  const serverSorted = sorting.length === 0 || (sorting[0] !== undefined && serverSortOf(module, sorting[0].id) !== undefined);
   const table = useReactTable({
     data: records as TRecordView[],
     columns: columnDefs,
@@ -128,7 +138,7 @@ export function RecordsTable(props: RecordsTableProps) {
     onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
-    // Number / created / updated are sorted by the server across all pages; other columns sort the loaded rows.
+    // Number, created, updated and indexed fields are sorted by the server across all pages; other columns sort the loaded rows.
     manualSorting: serverSorted,
     enableSortingRemoval: false,
     getRowId: (record) => record.id,
@@ -167,7 +177,7 @@ export function RecordsTable(props: RecordsTableProps) {
                       type="button"
                       className="th-button"
                       onClick={header.column.getToggleSortingHandler()}
-                      title={header.column.id in SERVER_SORT_COLUMNS ? undefined : t('records.sortHint')}
+                      title={serverSortOf(module, header.column.id) !== undefined ? undefined : t('records.sortHint')}
                     >
                       {flexRender(header.column.columnDef.header, header.getContext())}
                       <span className="sort-mark" aria-hidden="true">
