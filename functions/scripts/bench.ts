@@ -208,6 +208,8 @@ async function featureBenches(): Promise<Record<string, unknown>> {
   for (const [file, exportName] of [
     ['bench-workflows', 'benchWorkflows'],
     ['bench-dashboards', 'benchDashboards'],
+    ['bench-cold-start', 'benchColdStart'],
+    ['bench-tenant-caches', 'benchTenantCaches'],
   ] as const) {
     if (!existsSync(new URL(`./${file}.ts`, import.meta.url))) continue;
     const module = (await import(`./${file}.js`)) as Record<string, () => Promise<unknown>>;

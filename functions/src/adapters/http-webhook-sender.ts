@@ -3,25 +3,10 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { blockedAddressReason, isBlockedHostName, parseIpv4, parseIpv6 } from '../../engine/workflows/blocked-address.js';
+import { blockedAddressReason, isBlockedHostName, parseIpv4, parseIpv6 } from '../engine/workflows/blocked-address.js';
+import type { WebhookDelivery, WebhookResult, WebhookSender } from '../services/workflows/webhook-sender.js';
 
-export interface WebhookDelivery {
-  readonly url: string;
-  readonly body: string;
-  readonly secret: string;
-  readonly eventId: string;
-  readonly attempt: number;
-}
-
-export type WebhookResult =
-  | { readonly ok: true; readonly status: number; readonly durationMs: number }
-  | { readonly ok: false; readonly retryable: boolean; readonly status: number | null; readonly error: string; readonly durationMs: number };
-
-export interface WebhookSender {
-  /** Why this URL may not be called (SSRF), or null. Resolves the host name. */
-  checkUrl(url: string): Promise<string | null>;
-  send(delivery: WebhookDelivery): Promise<WebhookResult>;
-}
+export type { WebhookDelivery, WebhookResult, WebhookSender };
 
 export type ResolveHost = (hostname: string) => Promise<string[]>;
 

@@ -1,6 +1,7 @@
 import type { DocumentData, DocumentStore } from '../../store/document-store.js';
 import { WorkflowDefinitionSchema, type WorkflowDefinition } from '../../engine/template/workflow-schema.js';
 import { workflowPaths } from './workflow-paths.js';
+import { log } from '../logging/log.js';
 
 /** A workflow as stored at `crm_tenants/{t}/workflows/{id}`: the template-shaped definition plus bookkeeping. */
 export interface StoredWorkflow {
@@ -56,7 +57,7 @@ export class WorkflowDefinitions {
       .map((doc) => {
         const parsed = parseStoredWorkflow(doc.id, doc.data);
         // Stored definitions are validated on save; one that no longer parses is left out, not fatal.
-        if (!parsed) (this.options.onInvalid ?? ((id) => console.error(`workflow ${tenantId}/${id} is not a valid definition; skipped`)))(doc.id);
+        if (!parsed) (this.options.onInvalid ?? ((id) => log.error('workflow definition is not valid; skipped', { tenantId, workflowId: id })))(doc.id);
         return parsed;
       })
       .filter((workflow): workflow is StoredWorkflow => workflow !== null)

@@ -15,6 +15,7 @@ import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import type { StoredWorkflow, WorkflowDefinitions } from './workflow-definitions.js';
 import { workflowPaths } from './workflow-paths.js';
+import { log } from '../logging/log.js';
 
 const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
 
@@ -112,7 +113,7 @@ export class WorkflowRunner {
       if (marker && marker.workflowId === workflow.id) {
         runs.push(await this.logSkipped(tenantId, workflow, current, runEvent, 'Not re-triggered by its own update_field.'));
       } else if (depth >= MAX_CHAIN_DEPTH) {
-        console.warn(`workflow chain stopped at depth ${depth} on ${change.path} (${workflow.id})`);
+        log.warn('workflow chain stopped at the depth limit', { depth, path: change.path, workflowId: workflow.id });
         runs.push(
           await this.logSkipped(tenantId, workflow, current, runEvent, `Automation chain stopped: depth limit ${MAX_CHAIN_DEPTH} reached (loop guard).`),
         );
