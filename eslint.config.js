@@ -2,6 +2,51 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Layer boundaries, enforced (CONVENTIONS.md "three rings"; bulletproof-react's
+ * restricted zones). The engine is pure: the SPA runs it too, so it may not
+ * reach the store, services, API, adapters, wiring, Firebase or Node. SPA
+ * features do not import each other (app -> features -> shared).
+ */
+const ENGINE_FORBIDDEN = [
+  {
+    group: ['**/store/**', '**/services/**', '**/api/**', '**/adapters/**', '**/wiring/**', '**/runtime/**', '**/index.js'],
+    message: 'engine/ is pure: it may not import the store, services, api, adapters, wiring or runtime.',
+  },
+  {
+    group: ['firebase', 'firebase/*', 'firebase-admin', 'firebase-admin/*', 'firebase-functions', 'firebase-functions/*', '@google-cloud/*', 'express'],
+    message: 'engine/ runs in the SPA too: no Firebase or server SDKs.',
+  },
+  { group: ['node:*'], message: 'engine/ runs in the SPA too: no Node built-ins.' },
+];
+
+const FEATURES = readdirSync(fileURLToPath(new globalThis.URL('./web/src/features', import.meta.url)), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/** One block per feature: any path into another feature (absolute-ish or relative at any depth) is refused. */
+const featureZones = FEATURES.map((feature) => {
+  const others = FEATURES.filter((other) => other !== feature);
+  return {
+    files: [`web/src/features/${feature}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: others.flatMap((other) => [`**/features/${other}`, `**/features/${other}/**`, `../${other}/**`, `../../${other}/**`, `../../../${other}/**`]),
+              message: `SPA features do not import each other: move what ${feature} needs from another feature into web/src/lib or web/src/components.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
 
 /** Two letters in a row, except the words that read the same in every language we ship. */
 // Also allowed: identifiers and example values typed as data (snake_case keys, URLs, JSON).
@@ -61,7 +106,31 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/scripts/**/*.mjs', 'web/*.config.ts', 'e2e/**/*.ts'],
+    files: ['functions/src/engine/**/*.ts'],
+    ignores: ['functions/src/engine/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ENGINE_FORBIDDEN }] },
+  },
+  {
+    // Services get adapters as ports from the wiring; they never pick one themselves.
+    files: ['functions/src/services/**/*.ts'],
+    ignores: ['functions/src/services/**/*.test.ts', 'functions/src/services/**/test-support/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/**', '**/wiring/**', '**/runtime/**', '**/api/**', 'firebase-admin', 'firebase-admin/*', '@google-cloud/*'],
+              message: 'services/ use ports: adapters are chosen in wiring/ and passed in (see wiring/instance-services.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...featureZones,
+  {
+    files: ['web/scripts/**/*.mjs', 'functions/scripts/**/*.mjs', 'web/*.config.ts', 'e2e/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

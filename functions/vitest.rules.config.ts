@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** The rules suite alone, for `npm run test:emulators` (needs the Firestore emulator). */
+/** The rules suites alone (Firestore and Storage), for `npm run test:emulators` (needs those emulators). */
 export default defineConfig({
   test: {
     include: ['src/rules/**/*.test.ts'],

@@ -15,7 +15,7 @@ import { buildPatient } from '../src/test-support/record-fixtures.js';
 import { createServices, type Services } from '../src/services/create-services.js';
 import { onRecordWritten } from '../src/services/records/on-record-written.js';
 import { StoreTaskScheduler } from '../src/services/workflows/store-task-scheduler.js';
-import { HttpWebhookSender } from '../src/services/workflows/webhook-sender.js';
+import { HttpWebhookSender } from '../src/adapters/http-webhook-sender.js';
 import { fieldValue } from '../src/store/document-store.js';
 import type { Caller } from '../src/services/caller.js';
 import type { TRecordResponse } from '../src/api/schemas.js';

@@ -210,6 +210,8 @@ async function featureBenches(): Promise<Record<string, unknown>> {
     ['bench-dashboards', 'benchDashboards'],
     ['bench-hardening', 'benchHardening'],
     ['bench-index-entries', 'benchIndexEntries'],
+    ['bench-cold-start', 'benchColdStart'],
+    ['bench-tenant-caches', 'benchTenantCaches'],
   ] as const) {
     if (!existsSync(new URL(`./${file}.ts`, import.meta.url))) continue;
     const module = (await import(`./${file}.js`)) as Record<string, () => Promise<unknown>>;

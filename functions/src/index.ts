@@ -1,98 +1,73 @@
 /**
- * Firebase wiring, and nothing else: each export adapts a Firebase request to
- * `handleCallable`, which validates, authorizes and calls one service. The
- * embedded runtime mounts these very function objects.
+ * Firebase wiring, and nothing else. Cloud Functions runs each export as its
+ * own service and names it in `FUNCTION_TARGET`: an instance loads only the
+ * definitions of its own kind (callable, trigger, task queue), so a callable
+ * never pays for the Firestore trigger's event decoding and vice versa. With
+ * no target (`firebase deploy` reading the definitions, the embedded runtime)
+ * every function is defined. Each handler then imports what a request needs
+ * on first use (wiring/*-functions.ts).
+ *
+ * Region and instance limits are deploy params (wiring/deploy-params.ts,
+ * values in functions/.env), read the same way at deploy and at run time.
  */
-import { onCall, type CallableRequest } from 'firebase-functions/v2/https';
-import { setGlobalOptions } from 'firebase-functions/v2';
-import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { onTaskDispatched } from 'firebase-functions/v2/tasks';
-import type { CallableName } from './api/crm-api.js';
-import { handleCallable } from './api/callable-handler.js';
-import { getInstanceServices } from './wiring/instance-services.js';
+import { setGlobalOptions } from 'firebase-functions/v2/options';
+import { maxInstancesParam, regionParam } from './wiring/deploy-params.js';
+import { definesKind } from './wiring/function-kinds.js';
 
-setGlobalOptions({ region: process.env.CRM_REGION ?? 'us-central1', maxInstances: 50 });
+setGlobalOptions({ region: regionParam, maxInstances: maxInstancesParam });
 
-function callable(name: CallableName) {
-  return onCall({ cors: true }, async (request: CallableRequest<unknown>) =>
-    handleCallable(await getInstanceServices(), name, {
-      data: request.data,
-      auth: request.auth
-        ? { uid: request.auth.uid, email: request.auth.token.email, token: request.auth.token }
-        : null,
-    }),
-  );
-}
+const callables = definesKind('callable') ? await import('./wiring/callable-functions.js') : undefined;
+const triggers = definesKind('trigger') ? await import('./wiring/trigger-functions.js') : undefined;
+const tasks = definesKind('task') ? await import('./wiring/task-functions.js') : undefined;
 
-export const crmListMyTenants = callable('crmListMyTenants');
-export const crmBootstrap = callable('crmBootstrap');
-export const crmListTemplates = callable('crmListTemplates');
-export const crmSelectTemplate = callable('crmSelectTemplate');
-export const crmUpdateTenantSettings = callable('crmUpdateTenantSettings');
-export const crmAddField = callable('crmAddField');
-export const crmUpdateField = callable('crmUpdateField');
-export const crmReorderFields = callable('crmReorderFields');
-export const crmDeactivateField = callable('crmDeactivateField');
-export const crmCreateModule = callable('crmCreateModule');
-export const crmCreateRecord = callable('crmCreateRecord');
-export const crmGetRecord = callable('crmGetRecord');
-export const crmUpdateRecord = callable('crmUpdateRecord');
-export const crmDeleteRecord = callable('crmDeleteRecord');
-export const crmRestoreRecord = callable('crmRestoreRecord');
-export const crmListRecords = callable('crmListRecords');
-export const crmListRecordHistory = callable('crmListRecordHistory');
-export const crmListDashboards = callable('crmListDashboards');
-export const crmGetDashboardData = callable('crmGetDashboardData');
-export const crmSaveDashboard = callable('crmSaveDashboard');
-export const crmDeleteDashboard = callable('crmDeleteDashboard');
-export const crmListWorkflows = callable('crmListWorkflows');
-export const crmSaveWorkflow = callable('crmSaveWorkflow');
-export const crmSetWorkflowActive = callable('crmSetWorkflowActive');
-export const crmReorderWorkflows = callable('crmReorderWorkflows');
-export const crmDeleteWorkflow = callable('crmDeleteWorkflow');
-export const crmListWorkflowRuns = callable('crmListWorkflowRuns');
-export const crmTestWorkflow = callable('crmTestWorkflow');
-export const crmListOutbox = callable('crmListOutbox');
-export const crmListTasks = callable('crmListTasks');
-export const crmSetTaskStatus = callable('crmSetTaskStatus');
-export const crmRevealWebhookSecret = callable('crmRevealWebhookSecret');
+export const crmListMyTenants = callables?.callable('crmListMyTenants');
+export const crmBootstrap = callables?.callable('crmBootstrap');
+export const crmListTemplates = callables?.callable('crmListTemplates');
+export const crmSelectTemplate = callables?.callable('crmSelectTemplate');
+export const crmUpdateTenantSettings = callables?.callable('crmUpdateTenantSettings');
+export const crmAddField = callables?.callable('crmAddField');
+export const crmUpdateField = callables?.callable('crmUpdateField');
+export const crmReorderFields = callables?.callable('crmReorderFields');
+export const crmDeactivateField = callables?.callable('crmDeactivateField');
+export const crmCreateModule = callables?.callable('crmCreateModule');
+export const crmCreateRecord = callables?.callable('crmCreateRecord');
+export const crmGetRecord = callables?.callable('crmGetRecord');
+export const crmUpdateRecord = callables?.callable('crmUpdateRecord');
+export const crmDeleteRecord = callables?.callable('crmDeleteRecord');
+export const crmRestoreRecord = callables?.callable('crmRestoreRecord');
+export const crmListRecords = callables?.callable('crmListRecords');
+export const crmListRecordHistory = callables?.callable('crmListRecordHistory');
+export const crmListDashboards = callables?.callable('crmListDashboards');
+export const crmGetDashboardData = callables?.callable('crmGetDashboardData');
+export const crmSaveDashboard = callables?.callable('crmSaveDashboard');
+export const crmDeleteDashboard = callables?.callable('crmDeleteDashboard');
+export const crmListWorkflows = callables?.callable('crmListWorkflows');
+export const crmSaveWorkflow = callables?.callable('crmSaveWorkflow');
+export const crmSetWorkflowActive = callables?.callable('crmSetWorkflowActive');
+export const crmReorderWorkflows = callables?.callable('crmReorderWorkflows');
+export const crmDeleteWorkflow = callables?.callable('crmDeleteWorkflow');
+export const crmListWorkflowRuns = callables?.callable('crmListWorkflowRuns');
+export const crmTestWorkflow = callables?.callable('crmTestWorkflow');
+export const crmListOutbox = callables?.callable('crmListOutbox');
+export const crmListTasks = callables?.callable('crmListTasks');
+export const crmSetTaskStatus = callables?.callable('crmSetTaskStatus');
+export const crmRevealWebhookSecret = callables?.callable('crmRevealWebhookSecret');
+export const crmConsoleListTemplates = callables?.callable('crmConsoleListTemplates');
+export const crmConsoleGetTemplate = callables?.callable('crmConsoleGetTemplate');
+export const crmConsoleSaveDraft = callables?.callable('crmConsoleSaveDraft');
+export const crmConsoleCloneTemplate = callables?.callable('crmConsoleCloneTemplate');
+export const crmConsolePublishDraft = callables?.callable('crmConsolePublishDraft');
+export const crmConsoleSetTemplateActive = callables?.callable('crmConsoleSetTemplateActive');
+export const crmConsoleDeleteTemplate = callables?.callable('crmConsoleDeleteTemplate');
+export const crmConsoleMigrationStatus = callables?.callable('crmConsoleMigrationStatus');
+export const crmUpgradeStatus = callables?.callable('crmUpgradeStatus');
+export const crmPreviewUpgrade = callables?.callable('crmPreviewUpgrade');
+export const crmApplyUpgrade = callables?.callable('crmApplyUpgrade');
+export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
 
-/** Record trigger: display-value refresh and workflows (services/records/on-record-written.ts). */
-export const crmOnRecordWritten = onDocumentWritten('crm_tenants/{tenantId}/records/{recordId}', async (event) => {
-  const [{ onRecordWritten }, { toDocumentChange }] = await Promise.all([
-    import('./services/records/on-record-written.js'),
-    import('./api/workflow-wiring.js'),
-  ]);
-  await onRecordWritten(await getInstanceServices(), toDocumentChange(event));
-});
-
-/** Scheduled workflows and webhook deliveries; retries and backoff are Cloud Tasks' (maxAttempts matches CloudTasksScheduler). */
-export const crmRunWorkflowTask = onTaskDispatched(
-  { retryConfig: { maxAttempts: 5, minBackoffSeconds: 10, maxBackoffSeconds: 600, maxDoublings: 5 }, rateLimits: { maxConcurrentDispatches: 50 } },
-  async (request) => {
-    const { toTaskEnvelope } = await import('./api/workflow-wiring.js');
-    const services = await getInstanceServices();
-    await services.workflows.handleTask(toTaskEnvelope(request.data), { attempt: request.retryCount, maxAttempts: 5 });
-  },
-);
-export const crmConsoleListTemplates = callable('crmConsoleListTemplates');
-export const crmConsoleGetTemplate = callable('crmConsoleGetTemplate');
-export const crmConsoleSaveDraft = callable('crmConsoleSaveDraft');
-export const crmConsoleCloneTemplate = callable('crmConsoleCloneTemplate');
-export const crmConsolePublishDraft = callable('crmConsolePublishDraft');
-export const crmConsoleSetTemplateActive = callable('crmConsoleSetTemplateActive');
-export const crmConsoleDeleteTemplate = callable('crmConsoleDeleteTemplate');
-export const crmConsoleMigrationStatus = callable('crmConsoleMigrationStatus');
-export const crmUpgradeStatus = callable('crmUpgradeStatus');
-export const crmPreviewUpgrade = callable('crmPreviewUpgrade');
-export const crmApplyUpgrade = callable('crmApplyUpgrade');
-export const crmMigrationProgress = callable('crmMigrationProgress');
-
-/** Template-upgrade data migrations, one slice per task; a crash is retried and resumes from the job's cursor. */
-export const crmRunMigrationTask = onTaskDispatched(
-  { retryConfig: { maxAttempts: 20, minBackoffSeconds: 10, maxBackoffSeconds: 300 }, rateLimits: { maxConcurrentDispatches: 10 }, timeoutSeconds: 540 },
-  async (request) => {
-    const { runMigrationTask } = await import('./services/template-lifecycle/migration-task.js');
-    await runMigrationTask((await getInstanceServices()).store, request.data);
-  },
-);
+/** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
+export const crmOnRecordWritten = triggers?.crmOnRecordWritten;
+/** Scheduled workflows and webhook deliveries. */
+export const crmRunWorkflowTask = tasks?.crmRunWorkflowTask;
+/** Template-upgrade data migrations, one slice per task. */
+export const crmRunMigrationTask = tasks?.crmRunMigrationTask;

@@ -1,4 +1,4 @@
-import { logger } from 'firebase-functions/v2';
+import { logger } from 'firebase-functions/logger';
 import type { HttpsError } from 'firebase-functions/v2/https';
 import type { Services } from '../services/create-services.js';
 import { invokeCallable, type CallableName, type CallableRequest } from './crm-api.js';

@@ -1,9 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toDocumentChange, toTaskEnvelope } from './workflow-wiring.js';
-import { defaultTaskScheduler } from '../services/workflows/default-task-scheduler.js';
-import { CloudTasksScheduler } from '../services/workflows/cloud-tasks-scheduler.js';
-import { StoreTaskScheduler } from '../services/workflows/store-task-scheduler.js';
-import { MemoryStore } from '../store/memory/memory-store.js';
 
 function buildSnapshot(data: Record<string, unknown> | null) {
   return { exists: data !== null, data: () => data ?? undefined };
@@ -34,29 +30,5 @@ describe('toDocumentChange', () => {
   it('refuses a malformed task payload', () => {
     expect(() => toTaskEnvelope({ name: 1 })).toThrow(/malformed/);
     expect(toTaskEnvelope({ name: 'n', notBefore: '2026-03-01T08:00:00Z', payload: { kind: 'scheduled' } }).name).toBe('n');
-  });
-});
-
-describe('defaultTaskScheduler', () => {
-  const saved = { ...process.env };
-  afterEach(() => {
-    for (const key of ['K_SERVICE', 'FUNCTION_TARGET', 'CRM_STORE', 'CRM_TASKS']) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  });
-
-  it('uses Cloud Tasks in a deployed function and the store queue in the embedded runtime and tests', () => {
-    const store = new MemoryStore();
-    delete process.env.K_SERVICE;
-    delete process.env.FUNCTION_TARGET;
-    delete process.env.CRM_TASKS;
-    expect(defaultTaskScheduler(store)).toBeInstanceOf(StoreTaskScheduler);
-    process.env.K_SERVICE = 'crmonrecordwritten';
-    expect(defaultTaskScheduler(store)).toBeInstanceOf(CloudTasksScheduler);
-    process.env.CRM_STORE = 'memory';
-    expect(defaultTaskScheduler(store)).toBeInstanceOf(StoreTaskScheduler);
-    process.env.CRM_TASKS = 'cloud';
-    expect(defaultTaskScheduler(store)).toBeInstanceOf(CloudTasksScheduler);
   });
 });

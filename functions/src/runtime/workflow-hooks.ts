@@ -26,10 +26,10 @@ export interface WorkflowHooks {
 export async function connectWorkflowHooks(services: Services, store: DocumentStore): Promise<WorkflowHooks> {
   const [handler, startTaskRunner] = await Promise.all([
     importOptional('../services/records/on-record-written.js', 'onRecordWritten') as Promise<RecordWrittenHandler | null>,
-    importOptional('../services/workflows/local-task-runner.js', 'startLocalTaskRunner') as Promise<LocalTaskRunner | null>,
+    importOptional('../adapters/local-task-runner.js', 'startLocalTaskRunner') as Promise<LocalTaskRunner | null>,
   ]);
   if (!handler) console.log('  (workflows: services/records/on-record-written.ts not found; record changes run no workflows)');
-  if (!startTaskRunner) console.log('  (workflows: services/workflows/local-task-runner.ts not found; scheduled actions do not run)');
+  if (!startTaskRunner) console.log('  (workflows: adapters/local-task-runner.ts not found; scheduled actions do not run)');
 
   const unsubscribe = handler
     ? store.onChange(

@@ -3,6 +3,7 @@ import { ConfigService } from './config/config-service.js';
 import { ConfigStore } from './config/config-store.js';
 import { DashboardsService } from './dashboards/dashboards-service.js';
 import type { IdentityPort } from './identity/identity-port.js';
+import type { MigrationDriver } from './template-lifecycle/migration-driver.js';
 import { OsFirestoreIdentity } from './identity/os-firestore-identity.js';
 import { NumberAllocator } from './records/number-allocator.js';
 import { RecordsService } from './records/records-service.js';
@@ -16,6 +17,8 @@ export interface ServiceOptions {
   readonly configCacheMs?: number;
   /** Workflow ports (task scheduler, mailer, webhook sender) and time zone; defaults suit production and the embedded runtime. */
   readonly workflows?: Partial<Omit<WorkflowServiceOptions, 'store' | 'configs' | 'records' | 'now'>>;
+  /** Who runs template migrations (the wiring passes the Cloud Tasks driver when deployed); default: in-process. */
+  readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
 }
 
 /** The services of one instance, sharing its caches. Built lazily by the wiring, never at module scope. */
@@ -41,6 +44,10 @@ export function createServices(options: ServiceOptions) {
     records,
     dashboards: new DashboardsService({ store, configs, ...(options.now ? { now: options.now } : {}) }),
     workflows: new WorkflowService({ store, configs, records, ...options.workflows, ...(options.now ? { now: options.now } : {}) }),
+    /** Adapters chosen by the wiring that features build lazily (template lifecycle). */
+    ports: { ...(options.migrationDriver ? { migrationDriver: options.migrationDriver } : {}) } as {
+      readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
+    },
   };
   return services;
 }

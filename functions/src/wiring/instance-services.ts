@@ -1,9 +1,13 @@
 import type { DocumentStore } from '../store/document-store.js';
 import type { Services } from '../services/create-services.js';
+import type { TaskScheduler } from '../services/workflows/task-scheduler.js';
+import { instanceConfig, type InstanceConfig } from './instance-config.js';
 
 /**
  * The services of this process, built on first use so that a cold start loads
- * no Firestore client until a request needs one.
+ * no Firestore client until a request needs one. This is where adapters are
+ * chosen (from `instance-config.ts`, the one reader of the environment) and
+ * handed to the services as ports.
  *
  * `CRM_STORE=memory` (set only by the embedded runtime and tests) selects the
  * persisted `MemoryStore` under `CRM_DATA_DIR`; anything else is Firestore.
@@ -11,17 +15,50 @@ import type { Services } from '../services/create-services.js';
 let instance: Promise<Services> | undefined;
 
 export function getInstanceServices(): Promise<Services> {
-  instance ??= buildServices();
+  instance ??= buildServices(instanceConfig()).catch((error: unknown) => {
+    // A failed start (bad configuration, unreachable store) is retried by the next request.
+    instance = undefined;
+    throw error;
+  });
   return instance;
 }
 
-async function buildServices(): Promise<Services> {
-  const [{ createServices }, store] = await Promise.all([import('../services/create-services.js'), buildStore()]);
-  return createServices({ store });
+async function buildServices(config: InstanceConfig): Promise<Services> {
+  const [{ createServices }, { HttpWebhookSender }, store] = await Promise.all([
+    import('../services/create-services.js'),
+    import('../adapters/http-webhook-sender.js'),
+    buildStore(config),
+  ]);
+  const [scheduler, migrationDriver] = await Promise.all([buildScheduler(config, store), buildMigrationDriver(config)]);
+  return createServices({
+    store,
+    workflows: { timeZone: config.timeZone, webhookSender: new HttpWebhookSender(), ...(scheduler ? { scheduler } : {}) },
+    ...(migrationDriver ? { migrationDriver } : {}),
+  });
 }
 
-async function buildStore(): Promise<DocumentStore> {
-  if (process.env.CRM_STORE === 'memory') {
+/** Cloud Tasks when deployed against Firestore; otherwise the services' store-backed queue. */
+async function buildScheduler(config: InstanceConfig, store: DocumentStore): Promise<TaskScheduler | null> {
+  if (config.tasks !== 'cloud') return null;
+  const { CloudTasksScheduler } = await import('../adapters/cloud-tasks-scheduler.js');
+  return new CloudTasksScheduler({ store, region: config.region });
+}
+
+async function buildMigrationDriver(config: InstanceConfig): Promise<Services['ports']['migrationDriver'] | null> {
+  if (config.migrations === 'task-queue') {
+    const { TaskQueueMigrationDriver } = await import('../adapters/task-queue-migration-driver.js');
+    return () => new TaskQueueMigrationDriver({ region: config.region });
+  }
+  if (config.store === 'memory') {
+    // One process owns the embedded store: no other instance can race a migration, so no settle delay.
+    const { InlineMigrationDriver } = await import('../services/template-lifecycle/migration-driver.js');
+    return (store) => new InlineMigrationDriver(store, { settleMs: 0 });
+  }
+  return null;
+}
+
+async function buildStore(config: InstanceConfig): Promise<DocumentStore> {
+  if (config.store === 'memory') {
     const { openEmbeddedStore } = await import('./embedded-store.js');
     return openEmbeddedStore();
   }

@@ -1,20 +1,40 @@
+import { LRUCache } from 'lru-cache';
 import type { DocumentStore, WriteData } from '../../store/document-store.js';
+import { CACHE_BUDGET_BYTES, estimateHeapBytes } from '../caching/cache-budgets.js';
 import { CrmError, CRM_ERROR_CODES } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import { TenantConfigSchema, type TenantConfig } from './tenant-config.js';
+
+interface CachedConfig {
+  readonly config: TenantConfig | null;
+  readonly expiresAt: number;
+  readonly bytes: number;
+}
 
 /**
  * Reads tenant configurations through a per-instance cache. A write on this
  * instance invalidates at once; other instances see it within `ttlMs`, which
  * is the price of serving bootstrap and record writes without a config read.
+ * The cache is bounded by estimated heap size (least recently used out
+ * first): 10,000 tenants on one instance must not grow it without limit.
  */
 export class ConfigStore {
-  private readonly cache = new Map<string, { config: TenantConfig | null; expiresAt: number }>();
+  private readonly cache: LRUCache<string, CachedConfig>;
 
   constructor(
     private readonly store: DocumentStore,
-    private readonly options: { ttlMs?: number; now?: () => number } = {},
-  ) {}
+    private readonly options: { ttlMs?: number; now?: () => number; maxBytes?: number } = {},
+  ) {
+    this.cache = new LRUCache<string, CachedConfig>({
+      maxSize: options.maxBytes ?? CACHE_BUDGET_BYTES.tenantConfigs,
+      sizeCalculation: (entry) => entry.bytes,
+    });
+  }
+
+  /** What the cache holds now (bench and tests). */
+  stats(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.calculatedSize };
+  }
 
   async load(tenantId: string): Promise<TenantConfig | null> {
     const now = this.now();
@@ -22,7 +42,7 @@ export class ConfigStore {
     if (cached && cached.expiresAt > now) return cached.config;
     const doc = await this.store.get(crmPaths.tenant(tenantId));
     const config = doc ? parseTenantConfig(doc.data) : null;
-    this.cache.set(tenantId, { config, expiresAt: now + (this.options.ttlMs ?? 60_000) });
+    this.cache.set(tenantId, { config, expiresAt: now + (this.options.ttlMs ?? 60_000), bytes: estimateHeapBytes(doc?.data ?? null) });
     return config;
   }
 
@@ -36,7 +56,7 @@ export class ConfigStore {
 
   /** Call after a committed write so this instance never serves its own stale config. */
   remember(config: TenantConfig): void {
-    this.cache.set(config.tenantId, { config, expiresAt: this.now() + (this.options.ttlMs ?? 60_000) });
+    this.cache.set(config.tenantId, { config, expiresAt: this.now() + (this.options.ttlMs ?? 60_000), bytes: estimateHeapBytes(config) });
   }
 
   invalidate(tenantId: string): void {

@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { DocumentStore } from '../../store/document-store.js';
+import { CACHE_MAX_ENTRIES } from '../caching/cache-budgets.js';
 import { crmPaths } from '../paths.js';
 
 interface Block {
@@ -20,7 +22,8 @@ interface Block {
  * leaves the rest unused, and numbers from different instances interleave.
  */
 export class NumberAllocator {
-  private readonly blocks = new Map<string, Block>();
+  // Bounded: evicting a block only leaves its unused numbers as a gap (numbers are gap-tolerant).
+  private readonly blocks = new LRUCache<string, Block>({ max: CACHE_MAX_ENTRIES.numberBlocks });
   private readonly leases = new Map<string, Promise<void>>();
 
   constructor(

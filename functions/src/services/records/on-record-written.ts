@@ -1,31 +1,46 @@
 import type { DocumentChange } from '../../store/document-store.js';
 import type { Services } from '../create-services.js';
+import { isTransientError } from '../logging/is-transient-error.js';
+import { log } from '../logging/log.js';
 import { writeRecordHistory } from './record-history.js';
 import { refreshReferrers } from './refresh-referrers.js';
-import type { RecordChangeResult } from '../workflows/workflow-runner.js';
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
  * store's change feed in the embedded runtime): refreshes denormalized display
- * values, keeps the record's history and runs the tenant's workflows. All are
- * idempotent per change, and none can affect the write that caused it or each
- * other: a history or workflow failure is logged here (workflows also in their
- * run log), never thrown at the refresh.
+ * values, keeps the record's history and runs the tenant's workflows.
+ *
+ * The trigger is deployed with `retry: true`, so a throw here means "deliver
+ * this event again". Every part is idempotent per event id (history entries
+ * and workflow runs are keyed by it; the display refresh re-reads the record),
+ * so all three always run, and then the first transient failure (contention,
+ * an unavailable backend) is rethrown for a retry. A permanent failure (a
+ * definition that no longer validates, a bug) would fail the same way for the
+ * days Cloud Functions retries, so it is logged and the event is done.
  */
-export async function onRecordWritten(
-  services: Services,
-  change: DocumentChange,
-): Promise<{ updated: number }> {
-  const [refs] = await Promise.all([
+export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
+  const [refs, history, workflows] = await Promise.allSettled([
     refreshReferrers(services, change),
-    writeRecordHistory(services.store, change).catch((error: unknown): null => {
-      console.error(`history failed for ${change.kind} ${change.path} (event ${change.eventId}):`, error);
-      return null;
-    }),
-    services.workflows.onRecordWritten(change).catch((error: unknown): RecordChangeResult | null => {
-      console.error(`workflows failed for ${change.kind} ${change.path} (event ${change.eventId}):`, error);
-      return null;
-    }),
+    writeRecordHistory(services.store, change),
+    services.workflows.onRecordWritten(change),
   ]);
-  return refs;
+  const failures = (
+    [
+      ['display refresh', refs],
+      ['history', history],
+      ['workflows', workflows],
+    ] as const
+  ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
+  const transient = failures.filter((failure) => isTransientError(failure.error));
+  for (const failure of failures) {
+    const retried = transient.includes(failure);
+    log[retried ? 'warn' : 'error'](`record trigger: ${failure.part} failed${retried ? '; the event will be retried' : ''}`, {
+      eventId: change.eventId,
+      kind: change.kind,
+      path: change.path,
+      error: failure.error,
+    });
+  }
+  if (transient[0]) throw transient[0].error;
+  return refs.status === 'fulfilled' ? refs.value : { updated: 0 };
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
 import { compareVersions, type FieldDefinition } from '../../engine/template/template-schema.js';
 import { validateRecordData } from '../../engine/fields/validate-record-data.js';
+import { fileStorageFolder, isInFileFolder } from '../../engine/fields/file-storage-path.js';
 import { canActOnRecord, resolveAccessScope, type RecordAction } from '../../engine/permissions/evaluate-permission.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput, type FieldIssue } from '../errors.js';
@@ -36,7 +37,7 @@ export class RecordsService {
   async create(caller: Caller, moduleSlug: string, input: Record<string, unknown>): Promise<RecordView> {
     const { config, module } = await this.moduleFor(caller, moduleSlug);
     requireScope(caller, config, module, 'create');
-    const data = validateData(module, input, 'create');
+    const data = validateData(module, input, 'create', caller.tenantId);
     const refs = await resolveRelationships(this.deps.store, caller.tenantId, module, data, Object.keys(data));
     const seq = await this.deps.numbers.allocate(caller.tenantId, module.slug);
     const now = this.now();
@@ -119,7 +120,7 @@ export class RecordsService {
           { messageKey: 'errors.record.changedElsewhere', params: { number: current.number } },
         );
       }
-      const validated = validateData(module, changes, 'update');
+      const validated = validateData(module, changes, 'update', caller.tenantId);
       const changedKeys = Object.keys(validated).filter((key) => !sameValue(current.data[key], validated[key]));
       const data = { ...current.data };
       for (const key of changedKeys) {
@@ -255,11 +256,21 @@ function canRead(caller: Caller, config: TenantConfig, record: StoredRecord): bo
   return canActOnRecord({ actor: caller, matrix: config.permissions, module: record.module, action: 'read', ownerId: record.ownerId });
 }
 
-function validateData(module: ResolvedModule, input: Record<string, unknown>, mode: 'create' | 'update'): Record<string, unknown> {
+function validateData(module: ResolvedModule, input: Record<string, unknown>, mode: 'create' | 'update', tenantId: string): Record<string, unknown> {
   const result = validateRecordData({ fields: [...module.fields], data: input, mode });
   if (!result.ok) throw invalidInput(
       result.errors.map((error) => ({ path: `data.${error.field}`, message: error.message, messageKey: error.messageKey, params: error.params })),
     );
+  // A stored file must be this tenant's upload for this module (storage.rules confine uploads to that folder).
+  const misplaced = module.fields.filter((field) => {
+    const path = field.type === 'file' ? (result.value[field.key] as { path?: unknown } | null | undefined)?.path : undefined;
+    return typeof path === 'string' && !isInFileFolder(path, tenantId, module.slug);
+  });
+  if (misplaced.length > 0) {
+    throw invalidInput(
+      misplaced.map((field) => ({ path: `data.${field.key}`, message: `files must be uploaded to ${fileStorageFolder(tenantId, module.slug)}` })),
+    );
+  }
   return result.value;
 }
 

@@ -11,7 +11,8 @@ const PAGE = 200;
 /**
  * Keeps the denormalized display values of records that point at the changed
  * one up to date, so lists never need a read per relationship. Idempotent:
- * re-running it on the same change writes nothing new.
+ * re-running it on the same change writes nothing new. The event only says
+ * whether a displayed value changed; the value written is re-read (below).
  */
 export async function refreshReferrers(services: Services, change: DocumentChange): Promise<{ updated: number }> {
   const match = RECORD_PATH.exec(change.path);
@@ -29,27 +30,36 @@ export async function refreshReferrers(services: Services, change: DocumentChang
   let updated = 0;
   let cursor: string | null = null;
   for (;;) {
-    const referrers = await services.store.query({
-      collection: crmPaths.records(tenantId),
-      where: [{ field: 'links', op: 'array-contains', value: referenceToken(recordId) }],
-      orderBy: [{ field: '__name__' }],
-      ...(cursor ? { startAfter: [cursor] } : {}),
-      limit: PAGE,
-    });
-    const batch = services.store.batch();
-    let writes = 0;
-    for (const doc of referrers) {
-      const referrer = asStoredRecord(doc.data);
-      const patch = refreshedRefs(config, referrer, recordId, after);
-      if (patch) {
-        batch.update(doc.path, patch);
-        writes += 1;
+    // Triggers arrive out of order and concurrently, so the event's `after` may
+    // already be stale: each page re-reads the renamed record in the same
+    // transaction that writes its referrers. A newer rename that commits in
+    // between aborts and retries the page, so the last writer always shows the
+    // current name, whatever order the events came in.
+    const page = await services.store.runTransaction(async (tx) => {
+      const [current] = await tx.getAll([change.path]);
+      const referrers = await tx.query({
+        collection: crmPaths.records(tenantId),
+        where: [{ field: 'links', op: 'array-contains', value: referenceToken(recordId) }],
+        orderBy: [{ field: '__name__' }],
+        ...(cursor ? { startAfter: [cursor] } : {}),
+        limit: PAGE,
+      });
+      // Deleted since: the delete's own event decides what referrers show.
+      if (!current) return { writes: 0, size: 0, last: null };
+      const target = asStoredRecord(current.data);
+      let writes = 0;
+      for (const doc of referrers) {
+        const patch = refreshedRefs(config, asStoredRecord(doc.data), recordId, target);
+        if (patch) {
+          tx.update(doc.path, patch);
+          writes += 1;
+        }
       }
-    }
-    if (writes > 0) await batch.commit();
-    updated += writes;
-    if (referrers.length < PAGE) return { updated };
-    cursor = referrers[referrers.length - 1]?.path ?? null;
+      return { writes, size: referrers.length, last: referrers[referrers.length - 1]?.path ?? null };
+    });
+    updated += page.writes;
+    if (page.size < PAGE || page.last === null) return { updated };
+    cursor = page.last;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Services } from '../create-services.js';
-import { InlineMigrationDriver, TaskQueueMigrationDriver, type MigrationDriver } from './migration-driver.js';
+import { InlineMigrationDriver, type MigrationDriver } from './migration-driver.js';
 import { TemplateConsole } from './template-console.js';
 import { UpgradeService } from './upgrade-service.js';
 
@@ -17,9 +17,9 @@ const instances = new WeakMap<Services, TemplateLifecycle>();
  * rather than inside it so this feature plugs in without touching the core
  * wiring.
  *
- * Who drives migrations: in Cloud Functions (`K_SERVICE` set, Firestore
- * store) a Cloud Task per slice; everywhere else (embedded runtime, tests) an
- * in-process background loop. Tests that drive batches themselves call
+ * Who drives migrations: the driver the wiring passed to `createServices`
+ * (deployed: a Cloud Task per slice, adapters/task-queue-migration-driver.ts);
+ * otherwise (embedded runtime, tests) an in-process background loop. Tests that drive batches themselves call
  * `configureTemplateLifecycle(services, { driver })` first.
  */
 export function templateLifecycleFor(services: Services): TemplateLifecycle {
@@ -47,8 +47,6 @@ function buildLifecycle(services: Services, driver: MigrationDriver): TemplateLi
 }
 
 function defaultDriver(services: Services): MigrationDriver {
-  const inCloudFunctions = process.env.K_SERVICE !== undefined && process.env.CRM_STORE !== 'memory' && process.env.FUNCTIONS_EMULATOR !== 'true';
-  if (inCloudFunctions) return new TaskQueueMigrationDriver();
   // The embedded MemoryStore belongs to this one process: no other instance can create records with a stale config.
-  return new InlineMigrationDriver(services.store, process.env.CRM_STORE === 'memory' ? { settleMs: 0 } : {});
+  return services.ports.migrationDriver?.(services.store) ?? new InlineMigrationDriver(services.store);
 }

@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { DocumentStore } from '../../store/document-store.js';
+import { CACHE_BUDGET_BYTES, estimateHeapBytes } from '../caching/cache-budgets.js';
 import { validateTemplate, type Template } from '../../engine/template/template-schema.js';
 import { crmPaths } from '../paths.js';
 
@@ -19,7 +21,8 @@ export interface TemplateSummary {
  * version once read is cached for the life of the instance.
  */
 export class TemplateCatalog {
-  private readonly versions = new Map<string, Template>();
+  // Bounded too: a console that publishes many versions must not grow it for ever.
+  private readonly versions = new LRUCache<string, Template>({ maxSize: CACHE_BUDGET_BYTES.templateVersions, sizeCalculation: (template) => estimateHeapBytes(template) });
 
   constructor(private readonly store: DocumentStore) {}
 

@@ -7,6 +7,8 @@ import { crmPaths } from '../paths.js';
 import { asStoredRecord } from '../records/record-model.js';
 import type { RecordSnapshot } from './actions/workflow-action.js';
 import { OS_PATHS } from './workflow-paths.js';
+import { LRUCache } from 'lru-cache';
+import { CACHE_MAX_ENTRIES } from '../caching/cache-budgets.js';
 
 export function snapshotOf(id: string, data: DocumentData): RecordSnapshot {
   const record = asStoredRecord(data);
@@ -77,8 +79,8 @@ export interface LoadedContext {
  * placeholder asks for them).
  */
 export class RunContextLoader {
-  private readonly tenantNames = new Map<string, { value: string | null; expiresAt: number }>();
-  private readonly owners = new Map<string, { value: Record<string, unknown>; expiresAt: number }>();
+  private readonly tenantNames = new LRUCache<string, { value: string | null; expiresAt: number }>({ max: CACHE_MAX_ENTRIES.tenantNames });
+  private readonly owners = new LRUCache<string, { value: Record<string, unknown>; expiresAt: number }>({ max: CACHE_MAX_ENTRIES.ownerProfiles });
 
   constructor(
     private readonly store: DocumentStore,

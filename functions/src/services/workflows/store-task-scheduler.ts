@@ -8,6 +8,7 @@ import {
   type WorkflowTaskPayload,
 } from './task-scheduler.js';
 import { workflowPaths } from './workflow-paths.js';
+import { log } from '../logging/log.js';
 
 export interface StoreTaskSchedulerOptions {
   readonly now?: () => Date;
@@ -49,6 +50,8 @@ export class StoreTaskScheduler implements TaskScheduler {
     const plan = planEnqueue({ name, runAt, now: this.now(), maxDelayMs: this.options.maxDelayMs ?? Number.POSITIVE_INFINITY });
     const envelope: TaskEnvelope = { name, notBefore: runAt.toISOString(), payload };
     await this.store.set(workflowPaths.queuedTask(plan.name), {
+      // The logical name, so cancel() finds the hop parked under `${name}-h…` too.
+      taskName: name,
       scheduleAt: plan.scheduleAt,
       hop: plan.hop,
       attempts: 0,
@@ -57,8 +60,12 @@ export class StoreTaskScheduler implements TaskScheduler {
     } satisfies WriteData);
   }
 
+  /** Deletes the task and any hop or copy queued under the same logical name. */
   async cancel(name: string): Promise<void> {
-    await this.store.delete(workflowPaths.queuedTask(name));
+    const copies = await this.store.query({ collection: workflowPaths.taskQueue, where: [{ field: 'taskName', op: '==', value: name }] });
+    const batch = this.store.batch();
+    for (const path of new Set([workflowPaths.queuedTask(name), ...copies.map((doc) => doc.path)])) batch.delete(path);
+    await batch.commit();
   }
 
   /** Tasks still queued, soonest first (tests and the runtime's status page). */
@@ -102,11 +109,11 @@ export class StoreTaskScheduler implements TaskScheduler {
           } catch (error) {
             if (attempts + 1 >= this.maxAttempts) {
               failed += 1;
-              console.error(`task ${doc.id} failed after ${attempts + 1} attempts:`, error instanceof Error ? error.message : error);
+              log.error('task failed after its last attempt', { task: doc.id, attempts: attempts + 1, error });
               await this.deleteIfUnchanged(doc.path, doc.data.scheduleAt as Date);
             } else {
               retried += 1;
-              if (!(error instanceof RetryTaskError)) console.error(`task ${doc.id} failed; retrying:`, error);
+              if (!(error instanceof RetryTaskError)) log.warn('task failed; retrying with backoff', { task: doc.id, error });
               await this.store.update(doc.path, { attempts: attempts + 1, scheduleAt: new Date(now.getTime() + this.backoffMs(attempts)) });
             }
           }

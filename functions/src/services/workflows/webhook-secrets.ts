@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { CACHE_MAX_ENTRIES } from '../caching/cache-budgets.js';
 import { isStoreError, type DocumentStore } from '../../store/document-store.js';
 import { workflowPaths } from './workflow-paths.js';
 
@@ -10,7 +12,7 @@ export const DEFAULT_SECRET_REF = 'default';
  * first use; admins read them to verify signatures on their side.
  */
 export class WebhookSecrets {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new LRUCache<string, string>({ max: CACHE_MAX_ENTRIES.webhookSecrets });
 
   constructor(private readonly store: DocumentStore) {}
 

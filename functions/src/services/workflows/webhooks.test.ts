@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildPatient } from '../../test-support/record-fixtures.js';
 import type { TWorkflowResponse } from '../../api/workflow-schemas.js';
 import { buildWorkflowEnv, type WorkflowEnv } from './test-support/build-workflow-env.js';
-import { HttpWebhookSender } from './webhook-sender.js';
+import { HttpWebhookSender } from '../../adapters/http-webhook-sender.js';
 
 type Hit = { headers: IncomingHttpHeaders; body: string };
 type Behaviour = 'ok' | 'fail' | 'hang';

@@ -1,6 +1,9 @@
 import type { DocumentData, DocumentStore } from '../../store/document-store.js';
 import { WorkflowDefinitionSchema, type WorkflowDefinition } from '../../engine/template/workflow-schema.js';
 import { workflowPaths } from './workflow-paths.js';
+import { log } from '../logging/log.js';
+import { LRUCache } from 'lru-cache';
+import { CACHE_BUDGET_BYTES, estimateHeapBytes } from '../caching/cache-budgets.js';
 
 /** A workflow as stored at `crm_tenants/{t}/workflows/{id}`: the template-shaped definition plus bookkeeping. */
 export interface StoredWorkflow {
@@ -39,12 +42,20 @@ export function byExecutionOrder(a: StoredWorkflow, b: StoredWorkflow): number {
  * workflows); other instances see an admin's edit within `ttlMs`.
  */
 export class WorkflowDefinitions {
-  private readonly cache = new Map<string, { revision: number; workflows: StoredWorkflow[]; expiresAt: number }>();
+  /** Bounded by estimated heap size, least recently used out first (10,000 tenants per instance). */
+  private readonly cache: LRUCache<string, { revision: number; workflows: StoredWorkflow[]; expiresAt: number; bytes: number }>;
 
   constructor(
     private readonly store: DocumentStore,
-    private readonly options: { ttlMs?: number; now?: () => number; onInvalid?: (id: string) => void } = {},
-  ) {}
+    private readonly options: { ttlMs?: number; now?: () => number; onInvalid?: (id: string) => void; maxBytes?: number } = {},
+  ) {
+    this.cache = new LRUCache({ maxSize: options.maxBytes ?? CACHE_BUDGET_BYTES.workflowDefinitions, sizeCalculation: (entry) => entry.bytes });
+  }
+
+  /** What the cache holds now (bench and tests). */
+  stats(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.calculatedSize };
+  }
 
   /** Every parseable workflow of the tenant, active or not, in execution order. */
   async forTenant(tenantId: string, revision: number): Promise<StoredWorkflow[]> {
@@ -56,12 +67,12 @@ export class WorkflowDefinitions {
       .map((doc) => {
         const parsed = parseStoredWorkflow(doc.id, doc.data);
         // Stored definitions are validated on save; one that no longer parses is left out, not fatal.
-        if (!parsed) (this.options.onInvalid ?? ((id) => console.error(`workflow ${tenantId}/${id} is not a valid definition; skipped`)))(doc.id);
+        if (!parsed) (this.options.onInvalid ?? ((id) => log.error('workflow definition is not valid; skipped', { tenantId, workflowId: id })))(doc.id);
         return parsed;
       })
       .filter((workflow): workflow is StoredWorkflow => workflow !== null)
       .sort(byExecutionOrder);
-    this.cache.set(tenantId, { revision, workflows, expiresAt: now + (this.options.ttlMs ?? 60_000) });
+    this.cache.set(tenantId, { revision, workflows, expiresAt: now + (this.options.ttlMs ?? 60_000), bytes: estimateHeapBytes(docs.map((doc) => doc.data)) });
     return workflows;
   }
 

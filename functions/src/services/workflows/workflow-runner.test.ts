@@ -257,6 +257,27 @@ describe('idempotency and loops', () => {
     expect(record?.data.version).toBe(2);
   });
 
+  it('a redelivery that finds the run still leased asks for a retry; after the lease it takes the run over', async () => {
+    await save('patients', { trigger_type: 'record_created', actions: [{ type: 'create_task', title: 'Once' }] });
+    await env.create('patients', buildPatient());
+    const created = env.changes.find((change) => change.kind === 'created');
+    if (!created) throw new Error('no create event');
+    await env.settle();
+    // The first delivery died mid-run: its log says running, under a live lease, and no task exists.
+    const [log] = (await env.logs()).filter((entry) => entry.eventId === created.eventId);
+    const logPath = `crm_tenants/acme/workflow_logs/${String(log?.id)}`;
+    await env.store.update(logPath, { status: 'running', leaseUntil: new Date(env.clock.now.getTime() + 60_000) });
+    for (const task of await env.store.query({ collection: 'crm_tenants/acme/tasks' })) await env.store.delete(task.path);
+
+    // A retried trigger must not treat it as done (the run would be lost): the error is transient, so it is rethrown.
+    await expect(onRecordWritten(env.services, { ...created })).rejects.toMatchObject({ code: 'unavailable' });
+    // Once the lease has expired, the next delivery takes the run over and finishes it.
+    await env.store.update(logPath, { leaseUntil: new Date(0) });
+    await onRecordWritten(env.services, { ...created });
+    expect(await env.store.query({ collection: 'crm_tenants/acme/tasks' })).toHaveLength(1);
+    expect((await env.store.get(logPath))?.data.status).toBe('success');
+  });
+
   it('a template-upgrade migration rewriting a record runs no update workflows', async () => {
     await save('patients', { trigger_type: 'record_updated', actions: [email('updated')] });
     const patient = await env.create('patients', buildPatient());

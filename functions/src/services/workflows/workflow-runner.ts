@@ -1,4 +1,4 @@
-import { isStoreError, type DocumentChange, type DocumentStore, type StoreValue } from '../../store/document-store.js';
+import { isStoreError, StoreError, type DocumentChange, type DocumentStore, type StoreValue } from '../../store/document-store.js';
 import type { WorkflowAction, WorkflowActionType } from '../../engine/template/workflow-schema.js';
 import { explainCondition, type ConditionExplanation, type RecordValues } from '../../engine/workflows/evaluate-condition.js';
 import { classifyRecordEvent, matchesTrigger, type RecordEvent, type RecordEventKind } from '../../engine/workflows/match-trigger.js';
@@ -15,6 +15,7 @@ import type { WebhookSender } from './webhook-sender.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
 import type { StoredWorkflow, WorkflowDefinitions } from './workflow-definitions.js';
 import { workflowPaths } from './workflow-paths.js';
+import { log } from '../logging/log.js';
 
 const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
 
@@ -112,7 +113,7 @@ export class WorkflowRunner {
       if (marker && marker.workflowId === workflow.id) {
         runs.push(await this.logSkipped(tenantId, workflow, current, runEvent, 'Not re-triggered by its own update_field.'));
       } else if (depth >= MAX_CHAIN_DEPTH) {
-        console.warn(`workflow chain stopped at depth ${depth} on ${change.path} (${workflow.id})`);
+        log.warn('workflow chain stopped at the depth limit', { depth, path: change.path, workflowId: workflow.id });
         runs.push(
           await this.logSkipped(tenantId, workflow, current, runEvent, `Automation chain stopped: depth limit ${MAX_CHAIN_DEPTH} reached (loop guard).`),
         );
@@ -354,8 +355,9 @@ export class WorkflowRunner {
 
   /**
    * Creates the run's log document — the idempotency key. Returns false when
-   * another delivery of the event already ran (or is running) it; a run whose
-   * lease expired (crashed instance) is taken over.
+   * another delivery of the event already ran it; a run whose lease expired
+   * (crashed instance) is taken over; one still leased throws a transient
+   * error so the (retried) trigger or task comes back later.
    */
   private async claim(path: string, data: Record<string, StoreValue>): Promise<boolean> {
     try {
@@ -364,14 +366,23 @@ export class WorkflowRunner {
     } catch (error) {
       if (!isStoreError(error, 'already-exists')) throw error;
     }
-    return this.deps.store.runTransaction(async (tx) => {
+    const outcome = await this.deps.store.runTransaction(async (tx) => {
       const doc = await tx.get(path);
       const lease = doc?.data.leaseUntil;
-      const stale = doc?.data.status === 'running' && lease instanceof Date && lease.getTime() < this.deps.now().getTime();
-      if (!stale) return false;
+      const running = doc?.data.status === 'running';
+      const stale = running && lease instanceof Date && lease.getTime() < this.deps.now().getTime();
+      if (running && !stale) return 'busy' as const;
+      if (!stale) return 'done' as const;
       tx.update(path, { leaseUntil: new Date(this.deps.now().getTime() + RUN_LEASE_MS), takenOverAt: this.deps.now() });
-      return true;
+      return 'claimed' as const;
     });
+    // Another delivery holds a live lease: it may be running now, or it may have died mid-run (the
+    // retried trigger's own first attempt). Answering "done" would lose the run in the second case,
+    // so ask for a retry: a later delivery finds it finished, or takes over the expired lease.
+    if (outcome === 'busy') {
+      throw new StoreError('unavailable', `Workflow run ${path} is in progress in another delivery of the same event; retry after its lease.`);
+    }
+    return outcome === 'claimed';
   }
 
   private async logSkipped(tenantId: string, workflow: StoredWorkflow, record: RecordSnapshot, event: RunEvent, reason: string): Promise<RunSummary> {

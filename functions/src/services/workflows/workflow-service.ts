@@ -18,8 +18,7 @@ import { handleWorkflowTask, type TaskResult } from './run-workflow-task.js';
 import { StoreTaskScheduler, type DueTasksResult } from './store-task-scheduler.js';
 import type { TaskAttempt, TaskEnvelope, TaskScheduler } from './task-scheduler.js';
 import { validateWorkflow } from './validate-workflow.js';
-import { defaultTaskScheduler } from './default-task-scheduler.js';
-import { HttpWebhookSender, type WebhookSender } from './webhook-sender.js';
+import { webhooksNotWired, type WebhookSender } from './webhook-sender.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { byExecutionOrder, parseStoredWorkflow, WorkflowDefinitions, type StoredWorkflow } from './workflow-definitions.js';
 import { workflowPaths } from './workflow-paths.js';
@@ -30,10 +29,12 @@ export interface WorkflowServiceOptions {
   readonly configs: ConfigStore;
   readonly records: RecordsService;
   readonly now?: () => Date;
+  /** Default: the store-backed queue (tests, the embedded runtime); the wiring passes Cloud Tasks when deployed. */
   readonly scheduler?: TaskScheduler;
   readonly mailer?: Mailer;
+  /** An adapter (adapters/http-webhook-sender.ts) passed by the wiring; without one, webhook URLs are refused. */
   readonly webhookSender?: WebhookSender;
-  /** The tenants' time zone for "today", date reminders and task due dates. Default `CRM_TIME_ZONE` or UTC. */
+  /** The tenants' default time zone for "today", date reminders and task due dates (the wiring passes `CRM_TIME_ZONE`). Default UTC. */
   readonly timeZone?: string;
   readonly definitionCacheMs?: number;
 }
@@ -65,9 +66,9 @@ export class WorkflowService {
     this.store = store;
     this.now = options.now ?? (() => new Date());
     const nowMs = () => this.now().getTime();
-    this.scheduler = options.scheduler ?? defaultTaskScheduler(store, this.now);
+    this.scheduler = options.scheduler ?? new StoreTaskScheduler(store, { now: this.now });
     this.definitions = new WorkflowDefinitions(store, { ttlMs: options.definitionCacheMs ?? 60_000, now: nowMs });
-    this.sender = options.webhookSender ?? new HttpWebhookSender({ now: this.now });
+    this.sender = options.webhookSender ?? webhooksNotWired;
     this.secrets = new WebhookSecrets(store);
     const mailer = options.mailer ?? new StoreMailer(store, { now: this.now });
     const executors = new Map<WorkflowActionType, WorkflowActionExecutor>([
@@ -91,7 +92,7 @@ export class WorkflowService {
   }
 
   get timeZone(): string {
-    return this.options.timeZone ?? process.env.CRM_TIME_ZONE ?? 'UTC';
+    return this.options.timeZone ?? 'UTC';
   }
 
   /** The record trigger's entry (production and embedded change feed alike). */

@@ -1,6 +1,6 @@
 /**
  * Runs the DocumentStore contract against FirestoreStore on the official
- * emulator. The Firestore emulator needs Java 21, which our machines lack,
+ * emulator (or a real project, from `npm run smoke`). The Firestore emulator needs Java 21, which our machines lack,
  * so without FIRESTORE_EMULATOR_HOST this file registers one visibly skipped
  * test instead of silently passing. The SDK is imported inside the factory
  * so a skipped run never loads it.
@@ -9,9 +9,11 @@ import { describe, it } from 'vitest';
 import { describeStoreContract } from '../contract/store-contract.js';
 
 const host = process.env['FIRESTORE_EMULATOR_HOST'];
+/** Set by `npm run smoke -- --project <id>` (scripts/smoke.ts) to run the suite against a real project with ADC. */
+const smokeProject = process.env['CRM_SMOKE_PROJECT'];
 
-if (host) {
-  describeStoreContract(`FirestoreStore (emulator at ${host})`, async () => {
+if (host || smokeProject) {
+  describeStoreContract(`FirestoreStore (${host ? `emulator at ${host}` : `project ${smokeProject}`})`, async () => {
     const [{ Firestore }, { FirestoreStore }] = await Promise.all([
       import('@google-cloud/firestore'),
       import('./firestore-store.js'),

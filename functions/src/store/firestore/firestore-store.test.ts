@@ -3,7 +3,7 @@
  * conversion and the QuerySpec -> SDK query translation (compared with the
  * SDK's own Query.isEqual; building a query opens no connection).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError, isStoreError } from '../document-store.js';
 import { FirestoreStore, fromSdk, mapFirestoreError } from './firestore-store.js';
 
@@ -74,6 +74,100 @@ describe('FirestoreStore (no emulator)', () => {
       await expect(store.set('c/d', { bad: undefined } as never)).rejects.toThrow(/undefined/);
       await expect(store.get('c')).rejects.toThrow(/not a document path/);
       expect(store.newId()).toMatch(/^[A-Za-z0-9]{20}$/);
+    } finally {
+      await db.terminate();
+    }
+  });
+});
+
+/**
+ * The SDK's own retry loop (Firestore#runTransaction) with the RPC-issuing
+ * Transaction methods stubbed: what it retries depends only on the error the
+ * callback rejects with, which is what these tests pin down.
+ */
+describe('FirestoreStore transactions under the SDK retry loop', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  async function stubbedDb(readErrors: ReadonlyArray<{ code: number; message: string } | null>) {
+    const sdk = await import('@google-cloud/firestore');
+    const db = new sdk.Firestore({ projectId: 'demo-unit', host: '127.0.0.1', port: 9, ssl: false });
+    let reads = 0;
+    const missing = { exists: false };
+    vi.spyOn(sdk.Transaction.prototype, 'getAll').mockImplementation(async () => {
+      const error = readErrors[Math.min(reads, readErrors.length - 1)];
+      reads += 1;
+      if (error) throw Object.assign(new Error(error.message), { code: error.code });
+      return [missing] as never;
+    });
+    // commit() and rollback() are the SDK's internal RPCs (not in its typings); the retry loop calls them.
+    const internals = sdk.Transaction.prototype as unknown as { commit(): Promise<void>; rollback(): Promise<void> };
+    const commit = vi.spyOn(internals, 'commit').mockResolvedValue(undefined);
+    vi.spyOn(internals, 'rollback').mockResolvedValue(undefined);
+    return { db, reads: () => reads, commit };
+  }
+
+  it('retries the whole transaction when a read is ABORTED by lock contention', async () => {
+    const { db, reads, commit } = await stubbedDb([{ code: 10, message: 'Aborted due to cross-transaction contention.' }, null]);
+    try {
+      const store = new FirestoreStore(db);
+      let attempts = 0;
+      const result = await store.runTransaction(async (tx) => {
+        attempts += 1;
+        const doc = await tx.get('c/d');
+        tx.set('c/d', { n: 1 });
+        return doc;
+      });
+      expect(result).toBeNull();
+      expect(attempts).toBe(2);
+      expect(reads()).toBe(2);
+      expect(commit).toHaveBeenCalledTimes(1);
+    } finally {
+      await db.terminate();
+    }
+  });
+
+  it('gives up after maxTransactionAttempts with a StoreError "aborted"', async () => {
+    const { db, reads, commit } = await stubbedDb([{ code: 10, message: 'contention' }]);
+    try {
+      const store = new FirestoreStore(db, { maxTransactionAttempts: 2 });
+      const failure = await store.runTransaction((tx) => tx.get('c/d')).catch((error: unknown) => error);
+      expect(isStoreError(failure, 'aborted')).toBe(true);
+      expect(reads()).toBe(2);
+      expect(commit).not.toHaveBeenCalled();
+    } finally {
+      await db.terminate();
+    }
+  });
+
+  it('does not retry an error a retry cannot cure (a missing index), and maps it outside', async () => {
+    const { db, reads } = await stubbedDb([{ code: 9, message: 'The query requires an index.' }, null]);
+    try {
+      const store = new FirestoreStore(db);
+      const failure = await store.runTransaction((tx) => tx.get('c/d')).catch((error: unknown) => error);
+      expect(isStoreError(failure, 'failed-precondition')).toBe(true);
+      expect(reads()).toBe(1);
+    } finally {
+      await db.terminate();
+    }
+  });
+
+  it('does not retry a StoreError the callback raises itself (a version conflict is the user\'s to resolve)', async () => {
+    const { db, reads } = await stubbedDb([null]);
+    try {
+      const store = new FirestoreStore(db);
+      let attempts = 0;
+      const failure = await store
+        .runTransaction(async (tx) => {
+          attempts += 1;
+          await tx.get('c/d');
+          throw new StoreError('aborted', 'stale version');
+        })
+        .catch((error: unknown) => error);
+      expect(isStoreError(failure, 'aborted')).toBe(true);
+      expect(attempts).toBe(1);
+      expect(reads()).toBe(1);
     } finally {
       await db.terminate();
     }

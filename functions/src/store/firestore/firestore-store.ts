@@ -245,14 +245,16 @@ class FirestoreTransaction implements Transaction {
     for (const p of paths) parseDocumentPath(p);
     this.store.meter.documentsRequested(paths.length);
     const refs = paths.map((p) => this.db.doc(p));
-    const snaps = await mapped(() => this.tx.getAll(...refs));
+    // Not mapped here: the SDK retries the whole transaction only when it sees
+    // its own ABORTED error; runTransaction maps whatever finally escapes.
+    const snaps = await this.tx.getAll(...refs);
     return snaps.map(toStored);
   }
 
   async query(spec: QuerySpec): Promise<StoredDocument[]> {
     this.beforeRead();
     const q = this.store.buildQuery(spec, this.sdk);
-    const snap = await mapped(() => this.tx.get(q));
+    const snap = await this.tx.get(q); // unmapped, see getAll
     this.store.meter.queryReturned(snap.size);
     return snap.docs.map((d) => toStored(d) as StoredDocument);
   }
@@ -426,6 +428,11 @@ export class FirestoreStore implements DocumentStore {
     this.meter.committed(writes, deletes);
   }
 
+  /**
+   * SDK errors raised inside `fn` (a read aborted by lock contention) reach
+   * the SDK unchanged, so its retry loop recognises ABORTED and runs `fn`
+   * again; they become StoreErrors only once they escape the SDK.
+   */
   async runTransaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const sdk = await loadSdk();
     let committedOps: readonly WriteOp[] = [];

@@ -6,7 +6,7 @@ import { onRecordWritten } from '../../records/on-record-written.js';
 import { invokeCallable, type CallableName } from '../../../api/crm-api.js';
 import { toHttpsError } from '../../../api/to-https-error.js';
 import { StoreTaskScheduler } from '../store-task-scheduler.js';
-import { HttpWebhookSender, type HttpWebhookSenderOptions } from '../webhook-sender.js';
+import { HttpWebhookSender, type HttpWebhookSenderOptions } from '../../../adapters/http-webhook-sender.js';
 import type { TRecordResponse } from '../../../api/schemas.js';
 
 export interface WorkflowEnvOptions {

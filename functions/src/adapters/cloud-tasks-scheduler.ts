@@ -1,13 +1,24 @@
+import { fieldValue, type DocumentStore } from '../store/document-store.js';
 import {
   CLOUD_TASKS_MAX_DELAY_MS,
   planEnqueue,
   type TaskEnvelope,
   type TaskScheduler,
   type WorkflowTaskPayload,
-} from './task-scheduler.js';
+} from '../services/workflows/task-scheduler.js';
 
 /** The task-queue function that runs workflow tasks (exported from index.ts). */
 export const WORKFLOW_TASK_FUNCTION = 'crmRunWorkflowTask';
+
+/**
+ * Where the ids of every Cloud Task issued for one logical name are kept
+ * (`crm_task_names/{name}`): the name itself, its `-r` copies and its `-h`
+ * hops. Cloud Tasks cannot list tasks by prefix, so without it a cancel could
+ * only delete the plain name. `expireAt` lets a TTL policy drop entries of
+ * tasks that ran (firestore.indexes.json).
+ */
+export const TASK_NAMES_COLLECTION = 'crm_task_names';
+const REGISTRY_TTL_MS = 2 * 86_400_000;
 
 /** The part of firebase-admin's TaskQueue this adapter uses (injectable for tests). */
 export interface TaskQueueLike {
@@ -32,7 +43,15 @@ export class CloudTasksScheduler implements TaskScheduler {
   private queue: Promise<TaskQueueLike> | undefined;
 
   constructor(
-    private readonly options: { functionName?: string; region?: string; maxAttempts?: number; now?: () => Date; queue?: TaskQueueLike } = {},
+    private readonly options: {
+      functionName?: string;
+      region?: string;
+      maxAttempts?: number;
+      now?: () => Date;
+      queue?: TaskQueueLike;
+      /** Where issued ids are registered so `cancel` reaches every copy; without it, only the plain name is cancelled. */
+      store?: DocumentStore;
+    } = {},
   ) {
     // Must match retryConfig.maxAttempts of crmRunWorkflowTask in index.ts.
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -43,12 +62,14 @@ export class CloudTasksScheduler implements TaskScheduler {
     const plan = planEnqueue({ name, runAt, now: this.now(), maxDelayMs: CLOUD_TASKS_MAX_DELAY_MS - 3_600_000 });
     const envelope: TaskEnvelope = { name, notBefore: runAt.toISOString(), payload };
     try {
+      await this.register(name, plan.name, plan.scheduleAt);
       await queue.enqueue(envelope, { id: plan.name, scheduleTime: plan.scheduleAt });
     } catch (error) {
       if (!isCode(error, 'functions/task-already-exists')) throw error;
       if (plan.hop) return; // the same hop within the same hour: already parked
       const copy = `${plan.name}-r${Math.floor(this.now().getTime() / 3_600_000)}`;
       try {
+        await this.register(name, copy, plan.scheduleAt);
         await queue.enqueue(envelope, { id: copy, scheduleTime: plan.scheduleAt });
       } catch (copyError) {
         if (!isCode(copyError, 'functions/task-already-exists')) throw copyError;
@@ -56,14 +77,31 @@ export class CloudTasksScheduler implements TaskScheduler {
     }
   }
 
+  /** Deletes every task issued under `name` (copies and hops included), then forgets them. */
   async cancel(name: string): Promise<void> {
     const queue = await this.taskQueue();
-    try {
-      await queue.delete(name);
-    } catch (error) {
-      // Already ran or never existed: the goal (no pending task) is met.
-      if (!isCode(error, 'functions/not-found')) throw error;
+    const registry = this.options.store ? await this.options.store.get(registryPath(name)) : null;
+    const registered = Array.isArray(registry?.data.ids) ? registry.data.ids.filter((id): id is string => typeof id === 'string') : [];
+    for (const id of new Set([name, ...registered])) {
+      try {
+        await queue.delete(id);
+      } catch (error) {
+        // Already ran or never existed: the goal (no pending task) is met.
+        if (!isCode(error, 'functions/not-found')) throw error;
+      }
     }
+    // Only after every delete succeeded: a failed cancel is retried with the ids still known.
+    if (registry) await this.options.store?.delete(registryPath(name));
+  }
+
+  /** Recorded before the enqueue, so a crash in between leaves an id to cancel rather than a task nobody knows. */
+  private async register(name: string, id: string, scheduleAt: Date): Promise<void> {
+    if (!this.options.store) return;
+    await this.options.store.set(
+      registryPath(name),
+      { ids: fieldValue.arrayUnion(id), expireAt: new Date(scheduleAt.getTime() + REGISTRY_TTL_MS) },
+      { merge: true },
+    );
   }
 
   private taskQueue(): Promise<TaskQueueLike> {
@@ -74,7 +112,8 @@ export class CloudTasksScheduler implements TaskScheduler {
         import('firebase-admin/functions'),
       ]);
       if (getApps().length === 0) initializeApp();
-      const region = this.options.region ?? process.env.CRM_REGION ?? 'us-central1';
+      // Tests inject a queue; a real one needs the region the functions were deployed to (instance-config).
+      const region = this.options.region ?? 'us-central1';
       const fn = this.options.functionName ?? WORKFLOW_TASK_FUNCTION;
       return getFunctions().taskQueue<TaskEnvelope>(`locations/${region}/functions/${fn}`) as unknown as TaskQueueLike;
     })();
@@ -84,6 +123,10 @@ export class CloudTasksScheduler implements TaskScheduler {
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
+}
+
+function registryPath(name: string): string {
+  return `${TASK_NAMES_COLLECTION}/${name}`;
 }
 
 function isCode(error: unknown, code: string): boolean {

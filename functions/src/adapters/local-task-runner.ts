@@ -1,5 +1,6 @@
-import type { Services } from '../create-services.js';
-import { StoreTaskScheduler } from './store-task-scheduler.js';
+import { log } from '../services/logging/log.js';
+import type { Services } from '../services/create-services.js';
+import { StoreTaskScheduler } from '../services/workflows/store-task-scheduler.js';
 
 /**
  * The embedded runtime's stand-in for Cloud Tasks dispatch: polls the store's
@@ -16,7 +17,7 @@ export function startLocalTaskRunner(services: Services, { intervalMs = 5_000 }:
   let running: Promise<unknown> = Promise.resolve();
   const tick = (): void => {
     running = services.workflows.runDueTasks(new Date()).catch((error: unknown) => {
-      console.error('local task runner:', error);
+      log.error('local task runner: a poll failed; the next poll retries', { error });
     });
   };
   const timer = setInterval(() => {

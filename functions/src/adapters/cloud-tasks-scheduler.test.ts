@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CloudTasksScheduler, type TaskQueueLike } from './cloud-tasks-scheduler.js';
-import { CLOUD_TASKS_MAX_DELAY_MS, type TaskEnvelope, type WorkflowTaskPayload } from './task-scheduler.js';
+import { MemoryStore } from '../store/memory/memory-store.js';
+import { CloudTasksScheduler, TASK_NAMES_COLLECTION, type TaskQueueLike } from './cloud-tasks-scheduler.js';
+import { CLOUD_TASKS_MAX_DELAY_MS, type TaskEnvelope, type WorkflowTaskPayload } from '../services/workflows/task-scheduler.js';
 
 const NOW = new Date('2026-03-01T08:00:00.000Z');
 const DAY = 86_400_000;
@@ -58,5 +59,44 @@ describe('CloudTasksScheduler', () => {
     await scheduler.cancel('task-c'); // not found: fine
     await scheduler.enqueue('task-c', runAt, PAYLOAD);
     expect([...live.keys()]).toEqual([expect.stringMatching(/^task-c-r\d+$/)]);
+  });
+
+  it('cancels every copy of a name: the plain task, its -r copy and its far-future hop', async () => {
+    const { queue, live } = buildFakeQueue();
+    const store = new MemoryStore();
+    let now = NOW;
+    const scheduler = new CloudTasksScheduler({ queue, store, now: () => now });
+    const near = new Date(NOW.getTime() + DAY);
+    await scheduler.enqueue('task-d', near, PAYLOAD);
+    await scheduler.enqueue('task-d', near, PAYLOAD); // a redelivery: adds the -r copy
+    const far = new Date(NOW.getTime() + 45 * DAY);
+    await scheduler.enqueue('task-e', far, PAYLOAD);
+    now = new Date(NOW.getTime() + 2 * 3_600_000);
+    await scheduler.enqueue('task-e', far, PAYLOAD); // re-planned two hours later: a second hop name
+    expect(live.size).toBe(4);
+
+    await scheduler.cancel('task-d');
+    await scheduler.cancel('task-e');
+    expect([...live.keys()]).toEqual([]);
+    expect(await store.listDocumentIds(TASK_NAMES_COLLECTION)).toEqual([]);
+  });
+
+  it('keeps the registry when a delete fails, so a retried cancel still reaches every copy', async () => {
+    const { queue, live } = buildFakeQueue();
+    const store = new MemoryStore();
+    const failing: TaskQueueLike = {
+      enqueue: (envelope, options) => queue.enqueue(envelope, options),
+      delete: async (id) => {
+        if (id.includes('-h')) throw Object.assign(new Error('unavailable'), { code: 'functions/internal-error' });
+        return queue.delete(id);
+      },
+    };
+    const scheduler = new CloudTasksScheduler({ queue: failing, store, now: () => NOW });
+    await scheduler.enqueue('task-f', new Date(NOW.getTime() + 45 * DAY), PAYLOAD);
+    await expect(scheduler.cancel('task-f')).rejects.toThrow('unavailable');
+    expect(await store.listDocumentIds(TASK_NAMES_COLLECTION)).toEqual(['task-f']);
+    const retried = new CloudTasksScheduler({ queue, store, now: () => NOW });
+    await retried.cancel('task-f');
+    expect(live.size).toBe(0);
   });
 });
