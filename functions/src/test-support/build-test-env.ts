@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { HttpsError } from 'firebase-functions/v2/https';
-import { MemoryStore } from '../store/memory/memory-store.js';
+import { MemoryStore, type MemoryStoreOptions } from '../store/memory/memory-store.js';
 import { loadIndexConfig } from '../store/memory/load-index-config.js';
 import { createServices, type Services } from '../services/create-services.js';
 import { loadTemplateFiles } from '../services/templates/load-template-files.js';
@@ -29,8 +29,8 @@ export const SUPER_ADMIN = buildUser('root', { platform_role: 'super_admin' });
  * `globex`) each with an owner, an admin and a member, and `call()` which runs
  * a callable exactly as the deployed function does (errors as HttpsError).
  */
-export async function buildTestEnv(options: { now?: () => Date } = {}) {
-  const store = new MemoryStore({ indexes: await loadIndexConfig() });
+export async function buildTestEnv(options: { now?: () => Date; changeFeed?: MemoryStoreOptions['changeFeed'] } = {}) {
+  const store = new MemoryStore({ indexes: await loadIndexConfig(), ...(options.changeFeed ? { changeFeed: options.changeFeed } : {}) });
   const services = createServices({ store, ...(options.now ? { now: options.now } : {}) });
   await seedTemplates(store, await loadTemplateFiles(TEMPLATES_DIR));
   const users = {

@@ -1,5 +1,6 @@
 import type { HttpsError } from 'firebase-functions/v2/https';
 import type { DocumentChange } from '../../../store/document-store.js';
+import type { MemoryStoreOptions } from '../../../store/memory/memory-store.js';
 import { buildTestEnv, type TestUser } from '../../../test-support/build-test-env.js';
 import { createServices } from '../../create-services.js';
 import { onRecordWritten } from '../../records/on-record-written.js';
@@ -17,6 +18,8 @@ export interface WorkflowEnvOptions {
   /** Emulate Cloud Tasks' 30-day horizon in the store queue (exercises hop tasks). */
   readonly maxDelayMs?: number;
   readonly webhook?: HttpWebhookSenderOptions;
+  /** How the record trigger receives changes (default: in order, once; see MemoryStoreOptions). */
+  readonly changeFeed?: MemoryStoreOptions['changeFeed'];
 }
 
 /**
@@ -28,7 +31,7 @@ export interface WorkflowEnvOptions {
 export async function buildWorkflowEnv(options: WorkflowEnvOptions = {}) {
   const clock = { now: new Date(options.start ?? '2026-03-01T08:00:00.000Z') };
   const now = () => new Date(clock.now.getTime());
-  const base = await buildTestEnv({ now });
+  const base = await buildTestEnv({ now, ...(options.changeFeed ? { changeFeed: options.changeFeed } : {}) });
   const { store, users } = base;
   const scheduler = new StoreTaskScheduler(store, {
     now,
