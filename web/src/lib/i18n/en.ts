@@ -82,6 +82,7 @@ export const en = {
     count: '{{count}} shown',
     more: 'more available',
     scanPlan: 'No index can answer {{conditions}}: each load checks up to {{bound}} records one by one.',
+    scannedSoFar_one: '{{count}} record scanned so far.',
     scannedSoFar: '{{count}} records scanned so far.',
     scanStart: 'Scan up to {{bound}} records',
     scanContinue: 'Scan the next {{bound}} records',

@@ -83,6 +83,7 @@ export const es: Messages = {
     count: '{{count}} mostrados',
     more: 'hay más',
     scanPlan: 'Ningún índice puede responder {{conditions}}: cada carga revisa hasta {{bound}} registros uno a uno.',
+    scannedSoFar_one: '{{count}} registro revisado hasta ahora.',
     scannedSoFar: '{{count}} registros revisados hasta ahora.',
     scanStart: 'Revisar hasta {{bound}} registros',
     scanContinue: 'Revisar los siguientes {{bound}} registros',
