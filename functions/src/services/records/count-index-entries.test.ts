@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countFields, countIndexEntries, documentBytes } from './count-index-entries.js';
+import { IndexEntryCounter } from '../../store/memory/document-limits.js';
 import { loadIndexConfig } from '../../store/memory/load-index-config.js';
 import { loadTemplateFiles } from '../templates/load-template-files.js';
 import { TEMPLATES_DIR } from '../../test-support/build-test-env.js';
@@ -19,6 +20,16 @@ describe('countIndexEntries', () => {
       { collectionGroup: 'things', fieldPath: 'tags', indexes: [{ arrayConfig: 'CONTAINS' as const, queryScope: 'COLLECTION' as const }] },
     ],
   };
+
+  it('agrees with the count MemoryStore enforces the 40,000-entry limit with', () => {
+    const counter = new IndexEntryCounter(config);
+    const docs = [
+      { name: 'x', meta: { a: 1, b: 2 }, notes: { long: 'y' }, tags: ['a', 'b', 'b'], at: new Date(0) },
+      { tags: [], at: 1, list: [1, 2, 2, 'x'], deep: { deeper: { list: ['p', 'q'] } } },
+      { name: null, flag: true, tags: ['only'] },
+    ];
+    for (const doc of docs) expect(counter.count('things', doc)).toBe(countIndexEntries(doc, config, 'things').total);
+  });
 
   it('counts asc and desc per scalar leaf, array-contains per distinct element, and one composite entry per element', () => {
     const counted = countIndexEntries({ name: 'x', meta: { a: 1, b: 2 }, notes: { long: 'y' }, tags: ['a', 'b', 'b'], at: new Date(0) }, config, 'things');

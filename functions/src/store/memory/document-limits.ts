@@ -7,8 +7,8 @@
  *   contents), plus 32.
  * - Fields (20,000): every field at every depth of nested maps.
  * - Index entries (40,000): single-field indexes — ascending and descending
- *   for each non-array value at every depth, one array-contains entry per
- *   distinct array element — unless a `fieldOverrides` entry of the
+ *   for each value at every depth (arrays too, as whole values), plus one
+ *   array-contains entry per distinct array element — unless a `fieldOverrides` entry of the
  *   collection group replaces a field's indexes (its map subfields inherit
  *   it); plus, for each composite index of the collection group, the product
  *   of its fields' entry counts (array-contains: distinct elements).
@@ -103,11 +103,13 @@ export class IndexEntryCounter {
         n += this.singleField(collectionId, value, path, indexes);
         continue;
       }
+      // An array is indexed whole (ascending, descending: it can be ordered by) and per distinct element.
+      const ordered = indexes === null ? 2 : indexes.filter((i) => i.order !== undefined).length;
       if (Array.isArray(value)) {
         const contains = indexes === null ? 1 : indexes.filter((i) => i.arrayConfig === 'CONTAINS').length;
-        n += contains * distinctCount(value);
+        n += contains * distinctCount(value) + ordered;
       } else {
-        n += indexes === null ? 2 : indexes.filter((i) => i.order !== undefined).length;
+        n += ordered;
       }
     }
     return n;
