@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from './demo/demo-accounts.js';
+import { signInDemoUser } from './test-support/sign-in-demo-user.js';
 import { storeFilePath } from './runtime-constants.js';
 import { startEmbeddedStack, type EmbeddedStack } from './start-embedded-stack.js';
 
@@ -28,16 +28,6 @@ interface Ack {
 let host: EmbeddedStack;
 const cleanup: string[] = [];
 
-async function signIn(authEmulatorUrl: string, email: string): Promise<string> {
-  const response = await fetch(`${authEmulatorUrl}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD, returnSecureToken: true }),
-  });
-  const body = (await response.json()) as { idToken?: string };
-  if (!body.idToken) throw new Error(`sign-in of ${email} failed`);
-  return body.idToken;
-}
 
 /** The callable's result, or null when the call failed in any way (refused, connection reset by the kill). */
 async function call(stack: EmbeddedStack, token: string, name: string, data: unknown): Promise<Record<string, unknown> | null> {
@@ -101,7 +91,7 @@ describe('the embedded runtime under SIGKILL', () => {
     let stack = await startEmbeddedStack(options);
     let killedMidBurst = 0;
     for (let burst = 0; burst < BURSTS; burst++) {
-      const token = await signIn(host.authEmulatorUrl, 'admin@demo.crm');
+      const token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
       // A fresh runtime answers its first call slowly (module loading, token keys, config): warm it so kills land mid-burst.
       await call(stack, token, 'crmBootstrap', { tenantId: TENANT });
       // The kill lands after a random number of this burst's answers (0 to all), so it falls mid-burst
@@ -152,7 +142,7 @@ describe('the embedded runtime under SIGKILL', () => {
       await stack.stop();
 
       stack = await startEmbeddedStack(options);
-      const after = await signIn(host.authEmulatorUrl, 'admin@demo.crm');
+      const after = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
       const records = await listAll(stack, after);
       const byId = new Map(records.map((r) => [r.id, r]));
       for (const ack of created.values()) {
@@ -171,7 +161,7 @@ describe('the embedded runtime under SIGKILL', () => {
     }
 
     // Every acknowledged create reached the record trigger: its history has the creation (redelivered after a kill if need be).
-    const token = await signIn(host.authEmulatorUrl, 'admin@demo.crm');
+    const token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
     for (const ack of created.values()) {
       let kinds: string[] = [];
       for (let attempt = 0; attempt < 100 && !kinds.includes('created'); attempt++) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPatient } from '../test-support/record-fixtures.js';
-import { DEMO_PASSWORD } from './demo/demo-accounts.js';
+import { signInDemoUser } from './test-support/sign-in-demo-user.js';
 import { startEmbeddedStack, type EmbeddedStack } from './start-embedded-stack.js';
 
 /**
@@ -30,15 +30,9 @@ async function tempDir(prefix: string): Promise<string> {
 async function tokenFor(email: string): Promise<string> {
   const cached = tokens.get(email);
   if (cached) return cached;
-  const response = await fetch(`${stack.authEmulatorUrl}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD, returnSecureToken: true }),
-  });
-  const body = (await response.json()) as { idToken?: string };
-  if (!body.idToken) throw new Error(`sign-in of ${email} failed`);
-  tokens.set(email, body.idToken);
-  return body.idToken;
+  const token = await signInDemoUser(stack.authEmulatorUrl, email);
+  tokens.set(email, token);
+  return token;
 }
 
 interface Reply {

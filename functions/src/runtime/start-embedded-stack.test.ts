@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirInUseError } from './data-dir-lock.js';
-import { DEMO_PASSWORD } from './demo/demo-accounts.js';
+import { signInDemoUser } from './test-support/sign-in-demo-user.js';
 import { PortInUseError } from './ports.js';
 import { startEmbeddedStack, type EmbeddedStack } from './start-embedded-stack.js';
 
@@ -21,19 +21,6 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-async function signIn(authEmulatorUrl: string, email: string): Promise<string> {
-  const response = await fetch(
-    `${authEmulatorUrl}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: DEMO_PASSWORD, returnSecureToken: true }),
-    },
-  );
-  const body = (await response.json()) as { idToken?: string };
-  if (!body.idToken) throw new Error(`sign-in of ${email} failed: ${JSON.stringify(body)}`);
-  return body.idToken;
-}
 
 interface CallableReply {
   readonly status: number;
@@ -71,7 +58,7 @@ afterAll(async () => {
 
 describe('startEmbeddedStack', () => {
   it('answers a callable through the callable protocol with an Auth-emulator ID token', async () => {
-    const token = await signIn(stack.authEmulatorUrl, 'owner@demo.crm');
+    const token = await signInDemoUser(stack.authEmulatorUrl, 'owner@demo.crm');
     const reply = await call(stack, 'crmBootstrap', { tenantId: 'demo-hospital' }, token);
     expect(reply.status).toBe(200);
     expect(reply.result).toMatchObject({
@@ -83,15 +70,15 @@ describe('startEmbeddedStack', () => {
   });
 
   it('verifies custom claims: the super admin enters a tenant it is no member of', async () => {
-    const token = await signIn(stack.authEmulatorUrl, 'superadmin@demo.crm');
+    const token = await signInDemoUser(stack.authEmulatorUrl, 'superadmin@demo.crm');
     const reply = await call(stack, 'crmBootstrap', { tenantId: 'demo-corporate' }, token);
     expect(reply.result).toMatchObject({ user: { platformRole: 'super_admin', role: null } });
   });
 
   it('seeds a fresh tenant without a template and refuses outsiders', async () => {
-    const newAdmin = await signIn(stack.authEmulatorUrl, 'newadmin@demo.crm');
+    const newAdmin = await signInDemoUser(stack.authEmulatorUrl, 'newadmin@demo.crm');
     expect((await call(stack, 'crmBootstrap', { tenantId: 'demo-fresh' }, newAdmin)).result).toMatchObject({ templateSelected: false, config: null });
-    const member = await signIn(stack.authEmulatorUrl, 'member@demo.crm');
+    const member = await signInDemoUser(stack.authEmulatorUrl, 'member@demo.crm');
     expect((await call(stack, 'crmBootstrap', { tenantId: 'demo-fresh' }, member)).error?.status).toBe('PERMISSION_DENIED');
   });
 
@@ -145,7 +132,7 @@ describe('startEmbeddedStack', () => {
     let second: EmbeddedStack | null = null;
     try {
       expect(first.seed?.seededNow).toBe(true);
-      const token = await signIn(first.authEmulatorUrl, 'admin@demo.crm');
+      const token = await signInDemoUser(first.authEmulatorUrl, 'admin@demo.crm');
       const patientsBefore = await countRecords(first, token, 'demo-hospital', 'patients');
       const created = await call(first, 'crmCreateRecord', {
         tenantId: 'demo-hospital',
@@ -159,7 +146,7 @@ describe('startEmbeddedStack', () => {
 
       second = await startEmbeddedStack(options);
       expect(second.seed?.seededNow).toBe(false);
-      const again = await signIn(second.authEmulatorUrl, 'admin@demo.crm');
+      const again = await signInDemoUser(second.authEmulatorUrl, 'admin@demo.crm');
       expect(await countRecords(second, again, 'demo-hospital', 'patients')).toBe(patientsBefore);
       const fetched = await call(second, 'crmGetRecord', { tenantId: 'demo-hospital', recordId }, again);
       expect(fetched.result?.record).toMatchObject({ data: { full_name: 'Dr. Restart Survivor' } });

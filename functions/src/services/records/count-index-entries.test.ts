@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countFields, countIndexEntries, documentBytes } from './count-index-entries.js';
 import { IndexEntryCounter } from '../../store/memory/document-limits.js';
+import type { DocumentData } from '../../store/document-store.js';
 import { loadIndexConfig } from '../../store/memory/load-index-config.js';
 import { loadTemplateFiles } from '../templates/load-template-files.js';
 import { TEMPLATES_DIR } from '../../test-support/build-test-env.js';
@@ -23,7 +24,7 @@ describe('countIndexEntries', () => {
 
   it('agrees with the count MemoryStore enforces the 40,000-entry limit with', () => {
     const counter = new IndexEntryCounter(config);
-    const docs = [
+    const docs: DocumentData[] = [
       { name: 'x', meta: { a: 1, b: 2 }, notes: { long: 'y' }, tags: ['a', 'b', 'b'], at: new Date(0) },
       { tags: [], at: 1, list: [1, 2, 2, 'x'], deep: { deeper: { list: ['p', 'q'] } } },
       { name: null, flag: true, tags: ['only'] },
