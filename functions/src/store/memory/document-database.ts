@@ -38,15 +38,23 @@ const MEMO_LIMIT = 200_000;
 
 /** Runs in the checkpoint worker (plain CommonJS: it must load without the TypeScript loader). */
 const CHECKPOINT_WORKER = `
+const { statSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 parentPort.on('message', () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    // Under a steady stream of writes a passive checkpoint never gets to restart the WAL, which then
+    // only grows: past the limit, wait for a gap between write transactions and truncate it.
+    if (statSync(workerData.file + '-wal').size > workerData.walLimit) db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {}
   parentPort.postMessage('done');
 });
 `;
+/** WAL size past which the checkpoint worker truncates it. */
+const WAL_LIMIT_BYTES = 128 * 2 ** 20;
 
 export interface DocumentRow {
   readonly rowid: number;
@@ -214,7 +222,7 @@ export class DocumentDatabase {
   /** A worker thread with its own connection checkpoints the WAL; SQLite's automatic checkpoints would block the event loop. */
   private startCheckpointer(file: string): void {
     try {
-      const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+      const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, walLimit: WAL_LIMIT_BYTES, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
       worker.unref();
       worker.on('message', () => {
         this.checkpointing = false;
@@ -252,7 +260,6 @@ export class DocumentDatabase {
     if (!this.groupOpen || !this.db.open) return;
     this.groupOpen = false;
     this.db.exec('COMMIT');
-    this.requestCheckpoint();
   }
 
   /** Collection ids with at least one durable subscription: their changes are journaled. */
@@ -557,6 +564,7 @@ export class DocumentDatabase {
     this.durable ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.durable = null;
       this.endGroup();
+      this.requestCheckpoint();
       return this.sync();
     });
     return this.durable;
