@@ -18,7 +18,7 @@
  * Everything else is synchronous: a commit is applied and visible at once,
  * atomic on Node's single thread.
  */
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -38,22 +38,20 @@ const MEMO_LIMIT = 200_000;
 
 /** Runs in the checkpoint worker (plain CommonJS: it must load without the TypeScript loader). */
 const CHECKPOINT_WORKER = `
-const { statSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 parentPort.on('message', () => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-    // Under a steady stream of writes a passive checkpoint never gets to restart the WAL, which then
-    // only grows: past the limit, wait for a gap between write transactions and truncate it.
-    if (statSync(workerData.file + '-wal').size > workerData.walLimit) db.pragma('wal_checkpoint(TRUNCATE)');
-  } catch {}
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   parentPort.postMessage('done');
 });
 `;
-/** WAL size past which the checkpoint worker truncates it. */
+/**
+ * WAL size past which the writer itself truncates it after a commit: under a steady stream of writes
+ * a passive checkpoint never gets to restart the WAL, which would only grow. The worker has copied
+ * most frames by then, so the truncating checkpoint is short.
+ */
 const WAL_LIMIT_BYTES = 128 * 2 ** 20;
 
 export interface DocumentRow {
@@ -222,7 +220,7 @@ export class DocumentDatabase {
   /** A worker thread with its own connection checkpoints the WAL; SQLite's automatic checkpoints would block the event loop. */
   private startCheckpointer(file: string): void {
     try {
-      const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, walLimit: WAL_LIMIT_BYTES, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+      const worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
       worker.unref();
       worker.on('message', () => {
         this.checkpointing = false;
@@ -564,10 +562,20 @@ export class DocumentDatabase {
     this.durable ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.durable = null;
       this.endGroup();
+      this.boundWal();
       this.requestCheckpoint();
       return this.sync();
     });
     return this.durable;
+  }
+
+  private boundWal(): void {
+    if (this.walFd === null || !this.db.open || fstatSync(this.walFd).size <= WAL_LIMIT_BYTES) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy (the worker is mid-checkpoint): try again after a later commit.
+    }
   }
 
   private sync(): Promise<void> {
