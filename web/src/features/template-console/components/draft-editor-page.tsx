@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { Tabs } from '../../../components/tabs';
 import { validateTemplate } from '@crm/engine/template/template-schema.js';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -143,23 +144,16 @@ function DraftEditor({ draft }: { draft: DraftView }) {
         />
       ) : null}
 
-      <div className="segmented console-views" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={view === 'form'}
-          className={view === 'form' ? 'active' : undefined}
-          disabled={jsonPending}
-          title={jsonPending ? t('templateConsole.jsonPending') : undefined}
-          onClick={() => setView('form')}
-          data-testid="view-form"
-        >
-          {t('templateConsole.formView')}
-        </button>
-        <button type="button" role="tab" aria-selected={view === 'json'} className={view === 'json' ? 'active' : undefined} onClick={() => setView('json')} data-testid="view-json">
-          {t('templateConsole.jsonView')}
-        </button>
-      </div>
+      <Tabs
+        className="console-views"
+        label={t('templateConsole.formView')}
+        selected={view}
+        onSelect={(id) => setView(id === 'json' ? 'json' : 'form')}
+        tabs={[
+          { id: 'form', label: t('templateConsole.formView'), testId: 'view-form', disabled: jsonPending, title: jsonPending ? t('templateConsole.jsonPending') : undefined },
+          { id: 'json', label: t('templateConsole.jsonView'), testId: 'view-json' },
+        ]}
+      />
 
       <div className="console-editor">
         <div className="console-editor-main">
