@@ -241,6 +241,7 @@ describe('CRM Pro in the browser', () => {
 
     // Delete moves it to the trash; the trash lists it and Restore brings it back.
     await page.getByTestId('delete-record').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByText('No vehicle yet.').waitFor();
     await page.getByTestId('trash-toggle').click();
     await page.getByTestId('record-link').first().click();
