@@ -213,6 +213,7 @@ describe('CRM Pro in the browser', () => {
     // Deactivate: kept data, gone from forms and views.
     await page.goto(`${base}/admin/fields/patients`);
     await page.getByTestId('deactivate-insurance_tier').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByTestId('field-row-insurance_tier').getByText('inactive').waitFor();
     await page.goto(`${base}/m/patients`);
     await page.getByTestId('record-link').first().click();

@@ -162,7 +162,8 @@ describe('dashboards in the browser', () => {
     await page.waitForURL(/\/t\/demo-corporate\/dashboard\/[^/]+$/);
     await dashboardRendered(page, 1);
     await expect.poll(() => page.getByTestId('dashboard-title').textContent()).toBe('Admins desk');
-    expect(await page.getByTestId('pipeline-pipeline-1').locator('button').count()).toBeGreaterThan(1);
+    // Polled: the figures of a just-saved widget arrive after the page has drawn it.
+    await expect.poll(() => page.getByTestId('pipeline-pipeline-1').locator('button').count()).toBeGreaterThan(1);
     const adminsDesk = page.url().split('/').pop();
     const landing = async (email: string) => {
       const answer = await session.call(email, 'crmListDashboards', { tenantId: 'demo-corporate' });

@@ -83,6 +83,16 @@ describe('the interface on a phone, at 390×844', () => {
     expect(Math.abs((firstCell?.x ?? -100) - (tableBox?.x ?? 0))).toBeLessThan(3);
     await screenshot(page, 'kit-phone-table');
 
+    // Language and theme sit behind one menu on a phone (arrows and Enter work: it is the kit's menu).
+    await page.getByTestId('display-menu').click();
+    await page.getByTestId('display-language-es').click();
+    await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+    await page.getByTestId('display-menu').click();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
     // The form is one column.
     await page.getByTestId('new-record').click();
     await page.getByTestId('record-form').waitFor();

@@ -13,7 +13,7 @@ export interface MenuEntry {
 export function Menu({ label, children, entries, testId }: { label: string; children?: ReactNode; entries: readonly MenuEntry[]; testId?: string }) {
   return (
     <MenuProvider placement="bottom-end">
-      <MenuButton className="btn btn-ghost btn-sm" aria-label={children ? undefined : label} data-testid={testId}>
+      <MenuButton className="btn btn-ghost btn-sm" aria-label={label} data-testid={testId}>
         {children ?? label}
       </MenuButton>
       <AriakitMenu className="menu" gutter={6}>

@@ -21,11 +21,23 @@ export function applyTheme(choice: ThemeChoice): void {
   else document.documentElement.dataset.theme = choice;
 }
 
+/** The choice after `choice` in the cycle system → light → dark. */
+export function nextTheme(choice: ThemeChoice): ThemeChoice {
+  return ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length] ?? 'system';
+}
+
+/** Applies a choice and keeps it in this browser. */
+export function chooseTheme(choice: ThemeChoice): void {
+  applyTheme(choice);
+  if (choice === 'system') globalThis.localStorage?.removeItem(STORAGE_KEY);
+  else globalThis.localStorage?.setItem(STORAGE_KEY, choice);
+}
+
 /** Cycles system → light → dark; the choice is kept in this browser. */
 export function ThemeToggle() {
   const { t } = useTranslation();
   const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
-  const nextChoice = ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length] ?? 'system';
+  const nextChoice = nextTheme(choice);
   return (
     <button
       type="button"
@@ -35,9 +47,7 @@ export function ThemeToggle() {
       title={t('kit.theme.switch', { current: t(`kit.theme.${choice}`), next: t(`kit.theme.${nextChoice}`) })}
       onClick={() => {
         setChoice(nextChoice);
-        applyTheme(nextChoice);
-        if (nextChoice === 'system') globalThis.localStorage?.removeItem(STORAGE_KEY);
-        else globalThis.localStorage?.setItem(STORAGE_KEY, nextChoice);
+        chooseTheme(nextChoice);
       }}
     >
       <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" aria-hidden="true">

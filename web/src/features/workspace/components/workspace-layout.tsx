@@ -2,6 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Drawer } from '../../../components/dialog';
+import { DisplayMenu } from '../../../components/display-menu';
 import { LanguageSelect } from '../../../components/language-select';
 import { ModuleIcon } from '../../../components/module-icon';
 import { ThemeToggle } from '../../../components/theme-toggle';
@@ -155,6 +156,7 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
             ) : null}
             <LanguageSelect />
             <ThemeToggle />
+            <DisplayMenu />
             <div className="topbar-user">
               <span className="user-avatar" aria-hidden="true">
                 {(user.email ?? '?').slice(0, 1).toUpperCase()}
