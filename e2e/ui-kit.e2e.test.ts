@@ -221,3 +221,38 @@ describe('records in Spanish', () => {
     expect(column).not.toBe('');
   });
 });
+
+describe('forms and failures', () => {
+  it('the relationship picker is named by its label and works from the keyboard', async () => {
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/demo-hospital/m/appointments/new`);
+    // Found by its role and its label's text: the <label for> names the combobox input.
+    const patient = page.getByRole('combobox', { name: /^Patient/ });
+    await patient.waitFor();
+    await patient.focus();
+    await patient.pressSequentially('a');
+    const options = page.getByRole('listbox').getByRole('option');
+    await options.first().waitFor();
+    await expectAccessible(page, 'relationship picker open');
+    // The arrow moves the highlight (the first match is highlighted as you type); Enter picks the highlighted one.
+    await page.keyboard.press('ArrowDown');
+    const active = page.getByRole('listbox').locator('[data-active-item]');
+    const chosen = ((await active.locator('span').first().textContent()) ?? '').trim();
+    expect(chosen).not.toBe('');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('input-patient').textContent()).toContain(chosen);
+  });
+
+  it('a request that cannot reach the server says the connection failed and offers a retry that works', async () => {
+    const page = await session.signIn('owner@demo.crm');
+    await page.route('**/crmListRecords', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${session.stack.url}/t/demo-corporate/m/leads`);
+    const banner = page.locator('.error-banner');
+    await banner.waitFor({ timeout: 40_000 });
+    expect(await banner.textContent()).toMatch(/cannot be reached|connection/i);
+    expect(await banner.textContent()).not.toMatch(/on our side/);
+    await page.unroute('**/crmListRecords');
+    await banner.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('records-table').waitFor();
+  });
+});
