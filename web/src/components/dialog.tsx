@@ -1,5 +1,5 @@
 import { Dialog as AriakitDialog, DialogDescription, DialogHeading } from '@ariakit/react';
-import { useRef, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -116,5 +116,49 @@ export function Drawer({ open, onClose, label, children }: { open: boolean; onCl
     <AriakitDialog open={open} onClose={onClose} className="drawer" aria-label={label} backdrop={<div className="dialog-backdrop" />} unmountOnHide data-testid="nav-drawer">
       {children}
     </AriakitDialog>
+  );
+}
+
+/** A button that asks first, in an AlertDialog: for actions without an undo (deactivate, delete for good). */
+export function ConfirmButton({
+  children,
+  className,
+  disabled,
+  testId,
+  title,
+  description,
+  confirmLabel,
+  onConfirm,
+  skipConfirm = false,
+}: {
+  children: ReactNode;
+  className: string;
+  disabled?: boolean;
+  testId?: string;
+  title: ReactNode;
+  description?: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => void;
+  /** Acts at once (e.g. re-activating, which needs no second thought). */
+  skipConfirm?: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className={className} disabled={disabled} data-testid={testId} onClick={() => (skipConfirm ? onConfirm() : setOpen(true))}>
+        {children}
+      </button>
+      <AlertDialog
+        open={open}
+        title={title}
+        description={description}
+        confirmLabel={confirmLabel}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => {
+          setOpen(false);
+          onConfirm();
+        }}
+      />
+    </>
   );
 }

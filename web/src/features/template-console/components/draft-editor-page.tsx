@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { ConfirmButton } from '../../../components/dialog';
 import { Tabs } from '../../../components/tabs';
 import { validateTemplate } from '@crm/engine/template/template-schema.js';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
@@ -115,17 +116,16 @@ function DraftEditor({ draft }: { draft: DraftView }) {
           </div>
         </div>
         <div className="page-actions">
-          <button
-            type="button"
+          <ConfirmButton
             className="btn btn-danger-ghost"
             disabled={remove.isPending}
-            onClick={() => {
-              if (!window.confirm(t('templateConsole.deleteDraftConfirm'))) return;
-              remove.mutate({ draftId: draft.draftId }, { onSuccess: () => void navigate(paths.console()) });
-            }}
+            title={t('templateConsole.deleteDraft')}
+            description={t('templateConsole.deleteDraftConfirm')}
+            confirmLabel={t('templateConsole.deleteDraft')}
+            onConfirm={() => remove.mutate({ draftId: draft.draftId }, { onSuccess: () => void navigate(paths.console()) })}
           >
             {t('templateConsole.deleteDraft')}
-          </button>
+          </ConfirmButton>
           <button type="button" className="btn btn-ghost" onClick={onSave} disabled={save.isPending || !dirty || jsonPending} title={jsonPending ? t('templateConsole.jsonPending') : undefined} data-testid="save-draft">
             {save.isPending ? t('templateConsole.saving') : t('templateConsole.save')}
           </button>
