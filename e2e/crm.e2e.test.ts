@@ -216,6 +216,7 @@ describe('CRM Pro in the browser', () => {
     // Deactivate: kept data, gone from forms and views.
     await page.goto(`${base}/admin/fields/patients`);
     await page.getByTestId('deactivate-insurance_tier').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByTestId('field-row-insurance_tier').getByText('inactive').waitFor();
     await page.goto(`${base}/m/patients`);
     await page.getByTestId('record-link').first().click();
@@ -252,6 +253,7 @@ describe('CRM Pro in the browser', () => {
 
     // Delete moves it to the trash; the trash lists it and Restore brings it back.
     await page.getByTestId('delete-record').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByText('No vehicles yet.').waitFor();
     await page.getByTestId('trash-toggle').click();
     await page.getByTestId('record-link').first().click();

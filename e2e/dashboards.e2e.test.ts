@@ -5,7 +5,7 @@
  * filtered list, and a member sees "hidden" where the matrix forbids a module.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshot, SCREENSHOT_DIR } from './support/browser.js';
 import { useBrowserSession } from './support/browser-session.js';
@@ -26,6 +26,21 @@ async function dashboardRendered(page: Page, widgets: number): Promise<void> {
   await expect.poll(() => page.locator('[data-testid=dashboard-grid] .dash-widget').count()).toBe(widgets);
   await expect.poll(() => page.locator('.dash-widget .spinner, .dash-widget-body:empty').count()).toBe(0);
   await expect.poll(() => page.getByText('Figures appear once the dashboard is saved.').count()).toBe(0);
+}
+
+/** A locator's box once two reads in a row agree: after a transition, not during it. */
+async function stableBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last: { x: number; y: number; width: number; height: number } | null = null;
+  await expect
+    .poll(async () => {
+      const box = await locator.boundingBox();
+      const still = last !== null && box !== null && Math.abs(box.x - last.x) < 0.5 && Math.abs(box.y - last.y) < 0.5;
+      last = box;
+      return still;
+    })
+    .toBe(true);
+  if (!last) throw new Error('not laid out');
+  return last;
 }
 
 async function metricValue(page: Page, widgetId: string): Promise<number> {
@@ -129,8 +144,8 @@ describe('dashboards in the browser', () => {
     await page.mouse.move(handle.x + 20 + column * 3, handle.y + handle.height / 2, { steps: 10 });
     await page.mouse.up();
     await expect.poll(async () => ((await widget.getAttribute('data-position')) ?? '').split(',')[0]).toBe('3');
-    const corner = await widget.locator('.react-resizable-handle').boundingBox();
-    if (!corner) throw new Error('resize handle not laid out');
+    // The grid animates a moved widget into place (a CSS transition): read the corner once it stands still.
+    const corner = await stableBox(widget.locator('.react-resizable-handle'));
     await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
     await page.mouse.down();
     await page.mouse.move(corner.x + column * 2 + 10, corner.y + 72 + 10, { steps: 10 });
@@ -162,7 +177,7 @@ describe('dashboards in the browser', () => {
     await page.waitForURL(/\/t\/demo-corporate\/dashboard\/[^/]+$/);
     await dashboardRendered(page, 1);
     await expect.poll(() => page.getByTestId('dashboard-title').textContent()).toBe('Admins desk');
-    // Polled: the grid can be laid out a moment before the pipeline's figures arrive.
+    // Polled: the figures of a just-saved widget arrive after the page has drawn it.
     await expect.poll(() => page.getByTestId('pipeline-pipeline-1').locator('button').count()).toBeGreaterThan(1);
     const adminsDesk = page.url().split('/').pop();
     const landing = async (email: string) => {

@@ -159,6 +159,7 @@ describe('template lifecycle in the browser', () => {
     await page.goto(`${session.stack.url}/console/templates/jewellery`);
     await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Active');
     await page.getByTestId('toggle-active').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await expect.poll(() => page.getByTestId('template-active').textContent()).toBe('Inactive');
     await screenshot(page, 'console-09-deactivated');
 
@@ -176,6 +177,7 @@ describe('template lifecycle in the browser', () => {
     expect(await page.getByTestId('draft-version').inputValue()).toBe('1.0.0');
     await expect.poll(() => page.getByTestId('draft-status').textContent()).toBe('Valid');
     await page.getByRole('button', { name: 'Delete draft' }).click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByTestId('console-templates').waitFor();
 
     // The console edits every language of a template and follows the user's own: here in Spanish.

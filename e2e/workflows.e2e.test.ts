@@ -158,7 +158,8 @@ describe('workflows in the browser', () => {
     await expect.poll(() => page.getByTestId('workflow-title').textContent()).toBe('Completed: ask for feedback');
     expect(page.url()).toMatch(/\/admin\/workflows\/appointments\/w\/[^/]+$/);
     await screenshot(page, 'wf-08-new-workflow-saved');
-    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('delete-workflow').click();
+    await page.getByRole('alertdialog').getByTestId('alert-dialog-confirm').click();
     await page.getByTestId('workflow-list').waitFor();
     await expect.poll(() => page.getByTestId('workflow-row').count()).toBe(3);
   });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startEmbeddedStack, type EmbeddedStack, type EmbeddedStackOptions } from '../../functions/src/runtime/start-embedded-stack.js';
+import { expectAccessible } from './axe.js';
 import { collectPageErrors, launchChromium, screenshot } from './browser.js';
 import { callCallable, idTokenFor, type CallResult } from './crm-rest.js';
 
@@ -42,6 +43,8 @@ export interface BrowserSessionOptions {
 
 export interface SignInOptions {
   readonly password?: string;
+  /** Browser context options for this page only (a phone viewport, a locale). */
+  readonly context?: BrowserContextOptions;
 }
 
 export interface BrowserSession {
@@ -51,7 +54,7 @@ export interface BrowserSession {
   /** One list per page opened; a test asserts `pageErrors.flat()` is empty. */
   readonly pageErrors: string[][];
   /** A fresh context and page, its errors collected; nothing else (no sign-in). */
-  newPage(): Promise<Page>;
+  newPage(context?: BrowserContextOptions): Promise<Page>;
   /** A fresh page signed in through the sign-in form; dialogs are accepted. */
   signIn(email: string, options?: SignInOptions): Promise<Page>;
   /** An ID token of a demo login, for calling the callables directly. */
@@ -70,6 +73,8 @@ export function useBrowserSession(options: BrowserSessionOptions): BrowserSessio
   const contexts: BrowserContext[] = [];
   const pageErrors: string[][] = [];
   let lastPage: Page | null = null;
+  /** Pages opened since the last test ended: checked for accessibility when it ends. */
+  const pagesOfTest: Page[] = [];
 
   const started = <T>(value: T | undefined, name: string): T => {
     if (value === undefined) throw new Error(`The browser session's ${name} is not ready: use it inside a test or hook.`);
@@ -87,24 +92,26 @@ export function useBrowserSession(options: BrowserSessionOptions): BrowserSessio
       return started(dataDir, 'data folder');
     },
     pageErrors,
-    async newPage() {
-      const context = await session.browser.newContext({ ...DEFAULT_CONTEXT, ...options.context });
+    async newPage(contextOptions) {
+      const context = await session.browser.newContext({ ...DEFAULT_CONTEXT, ...options.context, ...contextOptions });
       contexts.push(context);
       const page = await context.newPage();
       lastPage = page;
+      pagesOfTest.push(page);
       pageErrors.push(collectPageErrors(page));
       return page;
     },
     async signIn(email, signInOptions = {}) {
-      const page = await session.newPage();
+      const page = await session.newPage(signInOptions.context);
       page.setDefaultTimeout(20_000);
       // Confirmations (delete, deactivate) are answered yes; the test asserts what follows.
       page.on('dialog', (dialog) => void dialog.accept());
       await page.goto(session.stack.url);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(signInOptions.password ?? DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByText('Sign in to CRM Pro').waitFor({ state: 'detached' });
+      // By input type, not label: the form may be in any language (a context's locale picks it).
+      await page.locator('input[type=email]').fill(email);
+      await page.locator('input[type=password]').fill(signInOptions.password ?? DEMO_PASSWORD);
+      await page.locator('.auth-card button[type=submit]').click();
+      await page.locator('input[type=password]').waitFor({ state: 'detached' });
       return page;
     },
     idToken(email, password = DEMO_PASSWORD) {
@@ -129,9 +136,14 @@ export function useBrowserSession(options: BrowserSessionOptions): BrowserSessio
 
   afterEach(async (context) => {
     // A failing journey leaves a picture of where it stopped.
-    if (context.task.result?.state === 'fail' && lastPage) {
-      await screenshot(lastPage, `${options.failureShotPrefix}${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    if (context.task.result?.state === 'fail') {
+      pagesOfTest.splice(0);
+      if (lastPage) await screenshot(lastPage, `${options.failureShotPrefix}${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+      return;
     }
+    // Every page the test left open is checked with axe as it ended: 0 serious / critical violations.
+    const open = pagesOfTest.splice(0).filter((page) => !page.isClosed());
+    for (const page of open) await expectAccessible(page, context.task.name);
   });
 
   afterAll(async () => {

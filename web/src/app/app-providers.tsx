@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { i18n } from 'i18next';
+import { ToastProvider } from '../components/toast';
 import { BackendProvider, type CrmBackend } from '../lib/firebase/backend-context';
 
 function createQueryClient(): QueryClient {
@@ -27,7 +28,9 @@ export function AppProviders({ backend, i18n, children }: { backend: CrmBackend;
   return (
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={client}>
-        <BackendProvider value={backend}>{children}</BackendProvider>
+        <BackendProvider value={backend}>
+          <ToastProvider>{children}</ToastProvider>
+        </BackendProvider>
       </QueryClientProvider>
     </I18nextProvider>
   );

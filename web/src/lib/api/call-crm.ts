@@ -1,6 +1,7 @@
 import { httpsCallable, type Functions } from 'firebase/functions';
 import type { z } from 'zod';
 import * as api from '@crm/api';
+import { ConnectionError, isTransportFailure } from './connection-error';
 import { ClientValidationError } from './to-user-error';
 
 /**
@@ -46,7 +47,9 @@ export function createCaller<T extends CallableTable>(table: T) {
     const spec = table[name] as T[N];
     const checked = spec.request.safeParse(request);
     if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-    const result = await httpsCallable(functions, name)(checked.data);
+    const result = await httpsCallable(functions, name)(checked.data).catch((error: unknown) => {
+      throw isTransportFailure(error) ? new ConnectionError(error) : error;
+    });
     return spec.response.parse(result.data) as CallableResponse<T, N>;
   };
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
+import { AlertDialog } from '../../../components/dialog';
 import { PlusIcon } from '../../../components/module-icon';
 import { ModulePicker } from '../../../components/module-picker';
 import { EmptyState, ErrorBanner } from '../../../components/status-views';
@@ -64,6 +65,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
   const update = useConfigMutation(tenantId, 'crmUpdateField');
   const reorder = useConfigMutation(tenantId, 'crmReorderFields');
   const deactivate = useConfigMutation(tenantId, 'crmDeactivateField');
+  const [confirming, setConfirming] = useState<{ key: string; name: string } | null>(null);
   const fields = orderedFields(module);
   const failure = reorder.error ?? deactivate.error ?? update.error;
 
@@ -83,6 +85,17 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
 
   return (
     <div className="admin-layout">
+      <AlertDialog
+        open={confirming !== null}
+        title={t('admin.deactivate')}
+        description={confirming ? t('admin.deactivateConfirm', { field: confirming.name }) : ''}
+        confirmLabel={t('admin.deactivate')}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          if (confirming) deactivate.mutate({ module: module.slug, key: confirming.key });
+          setConfirming(null);
+        }}
+      />
       <section className="card">
         <div className="card-head">
           <h2 className="card-title">{label(module.label_plural ?? module.label, module.slug)}</h2>
@@ -123,11 +136,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
                     type="button"
                     className="btn btn-link btn-sm danger"
                     data-testid={`deactivate-${field.key}`}
-                    onClick={() => {
-                      if (window.confirm(t('admin.deactivateConfirm', { field: label(field.label, field.key) }))) {
-                        deactivate.mutate({ module: module.slug, key: field.key });
-                      }
-                    }}
+                    onClick={() => setConfirming({ key: field.key, name: label(field.label, field.key) })}
                   >
                     {t('admin.deactivate')}
                   </button>

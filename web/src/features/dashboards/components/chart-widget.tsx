@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieCh
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import type { WidgetData } from '../api/dashboards-api';
-import { formatBucket, formatCompact, formatFigure } from '../forms/format-figure';
+import { figureScale, formatBucket, formatCompact, formatFigure } from '../forms/format-figure';
 
 type ChartData = Extract<WidgetData, { type: 'chart'; status: 'ok' }>;
 type Field = TModuleConfigView['fields'][number];
@@ -18,7 +18,8 @@ export function ChartWidget({ data, valueField }: { data: ChartData; valueField:
     name: data.groupBy === 'value' ? point.label : formatBucket(point.key, data.groupBy, language),
     value: point.value ?? 0,
   }));
-  const figure = (value: number) => formatFigure(value, { aggregation: data.aggregation, field: valueField, language });
+  const scale = figureScale(rows.map((row) => row.value));
+  const figure = (value: number) => formatFigure(value, { aggregation: data.aggregation, field: valueField, language, scale });
   const tooltip = (value: unknown) => figure(Number(value));
   const seriesName = t(`dashboards.agg.${data.aggregation}`);
 

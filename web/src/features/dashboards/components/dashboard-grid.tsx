@@ -4,6 +4,7 @@ import 'react-grid-layout/css/styles.css';
 import { useTranslation } from 'react-i18next';
 import { GRID_COLUMNS, type Widget } from '@crm/engine/template/dashboard-schema.js';
 import { useLabel } from '../../../lib/i18n/use-label';
+import { reflowColumns, reflowWidgets } from '../forms/reflow-widgets';
 import type { WidgetData } from '../api/dashboards-api';
 import { WidgetBody } from './widget-view';
 
@@ -33,6 +34,57 @@ export function DashboardGrid({ widgets, data, editing, onLayoutChange, onConfig
     () => widgets.map((widget) => ({ i: widget.id, ...widget.position, minW: 2, minH: 2, maxH: 24 })),
     [widgets],
   );
+  const columns = reflowColumns(width);
+  const widgetView = (widget: Widget) => (
+    <>
+      <div className="dash-widget-head">
+        <h2 className={`dash-widget-title${editing ? ' dash-widget-drag' : ''}`}>{label(widget.title, widget.id)}</h2>
+        {editing ? (
+          <div className="dash-widget-tools">
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => onConfigure?.(widget.id)} data-testid={`configure-${widget.id}`}>
+              {t('dashboards.configure')}
+            </button>
+            <button
+              type="button"
+              className="icon-btn"
+              onClick={() => onRemove?.(widget.id)}
+              aria-label={t('dashboards.removeWidget')}
+              title={t('dashboards.removeWidget')}
+              data-testid={`remove-${widget.id}`}
+            >
+              ×
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <div className="dash-widget-body">
+        <WidgetBody widget={widget} data={data.get(widget.id)} interactive={!editing} />
+      </div>
+    </>
+  );
+  // On a narrow screen the arranged grid would cut widgets; show them in reading order instead (editing keeps the grid).
+  if (mounted && columns !== 12 && !editing) {
+    const byId = new Map(widgets.map((widget) => [widget.id, widget]));
+    return (
+      <div ref={containerRef} className={`dash-grid dash-reflow dash-reflow-${columns}`} data-testid="dashboard-grid">
+        {reflowWidgets(widgets, columns).map(({ id, span, rows }) => {
+          const widget = byId.get(id);
+          if (!widget) return null;
+          return (
+            <div
+              key={id}
+              className={`dash-widget dash-widget-${widget.type}`}
+              data-testid={`widget-${id}`}
+              data-position={`${widget.position.x},${widget.position.y},${widget.position.w},${widget.position.h}`}
+              style={{ gridColumn: `span ${span}`, minHeight: rows * ROW_HEIGHT + (rows - 1) * MARGIN[1] }}
+            >
+              {widgetView(widget)}
+            </div>
+          );
+        })}
+      </div>
+    );
+  }
   return (
     <div ref={containerRef} className={`dash-grid${editing ? ' is-editing' : ''}`} data-testid="dashboard-grid">
       {mounted ? (
@@ -51,29 +103,7 @@ export function DashboardGrid({ widgets, data, editing, onLayoutChange, onConfig
               data-testid={`widget-${widget.id}`}
               data-position={`${widget.position.x},${widget.position.y},${widget.position.w},${widget.position.h}`}
             >
-              <div className="dash-widget-head">
-                <h2 className={`dash-widget-title${editing ? ' dash-widget-drag' : ''}`}>{label(widget.title, widget.id)}</h2>
-                {editing ? (
-                  <div className="dash-widget-tools">
-                    <button type="button" className="btn btn-ghost btn-sm" onClick={() => onConfigure?.(widget.id)} data-testid={`configure-${widget.id}`}>
-                      {t('dashboards.configure')}
-                    </button>
-                    <button
-                      type="button"
-                      className="icon-btn"
-                      onClick={() => onRemove?.(widget.id)}
-                      aria-label={t('dashboards.removeWidget')}
-                      title={t('dashboards.removeWidget')}
-                      data-testid={`remove-${widget.id}`}
-                    >
-                      ×
-                    </button>
-                  </div>
-                ) : null}
-              </div>
-              <div className="dash-widget-body">
-                <WidgetBody widget={widget} data={data.get(widget.id)} interactive={!editing} />
-              </div>
+              {widgetView(widget)}
             </div>
           ))}
         </GridLayout>

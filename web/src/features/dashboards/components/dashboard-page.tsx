@@ -5,6 +5,7 @@ import type { Layout } from 'react-grid-layout';
 import type { Widget, WidgetType } from '@crm/engine/template/dashboard-schema.js';
 import { WIDGET_TYPES } from '@crm/engine/template/dashboard-schema.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
+import { AlertDialog } from '../../../components/dialog';
 import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -56,6 +57,7 @@ export function DashboardPage() {
   const [edit, setEdit] = useState<EditState | null>(null);
   const [widgetDraft, setWidgetDraft] = useState<{ draft: WidgetDraft; isNew: boolean } | null>(null);
   const [addType, setAddType] = useState<WidgetType>('metric_card');
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const dataById = useMemo(() => {
     const map = new Map<string, WidgetData>();
@@ -116,7 +118,8 @@ export function DashboardPage() {
     );
   };
   const deleteDashboard = () => {
-    if (!selected || !window.confirm(t('dashboards.deleteConfirm', { name: label(selected.name, selected.key) }))) return;
+    setConfirmDelete(false);
+    if (!selected) return;
     remove.mutate(selected.id, { onSuccess: () => void navigate(paths.dashboard(tenantId), { replace: true }) });
   };
   const readableModules = orderedModules(session.config).filter((module) => permissionsFor(session, module.slug).read !== 'none');
@@ -145,6 +148,14 @@ export function DashboardPage() {
 
   return (
     <div className="page dash-page">
+      <AlertDialog
+        open={confirmDelete && selected !== undefined}
+        title={t('dashboards.deleteDashboard')}
+        description={selected ? t('dashboards.deleteConfirm', { name: label(selected.name, selected.key) }) : ''}
+        confirmLabel={t('dashboards.deleteDashboard')}
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={deleteDashboard}
+      />
       <div className="page-header">
         <div className="page-title">
           <span className="page-icon">
@@ -241,7 +252,7 @@ export function DashboardPage() {
             </div>
             <span className="muted small dash-hint">{t('dashboards.editHint')}</span>
             {edit.dashboardId ? (
-              <button type="button" className="btn btn-danger-ghost btn-sm" onClick={deleteDashboard} disabled={remove.isPending} data-testid="delete-dashboard">
+              <button type="button" className="btn btn-danger-ghost btn-sm" onClick={() => setConfirmDelete(true)} disabled={remove.isPending} data-testid="delete-dashboard">
                 {t('dashboards.deleteDashboard')}
               </button>
             ) : null}

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Widget, WidgetType } from '@crm/engine/template/dashboard-schema.js';
 import { WIDGET_TYPES } from '@crm/engine/template/dashboard-schema.js';
+import { Dialog } from '../../../components/dialog';
 import { choiceLabel } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { findModule, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
@@ -80,195 +81,201 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
   const dateAxis = isDateAxis(module, draft.xAxis);
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <form className="modal dash-editor" role="dialog" aria-modal="true" aria-labelledby="widget-editor-title" onSubmit={submit} data-testid="widget-editor">
-        <h2 id="widget-editor-title">{isNew ? t('dashboards.addWidget') : t('dashboards.editWidget')}</h2>
-        <div className="dash-form-grid">
-          <Labelled text={t('dashboards.widgetType')}>
-            <select value={draft.type} onChange={(event) => changeType(event.target.value as WidgetType)} data-testid="widget-type">
-              {WIDGET_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`dashboards.type.${type}`)}
-                </option>
-              ))}
-            </select>
-          </Labelled>
-          <Labelled text={t('dashboards.module')}>
-            <select value={draft.module} onChange={(event) => changeModule(event.target.value)} data-testid="widget-module">
-              {modules.map((candidate) => (
-                <option key={candidate.slug} value={candidate.slug}>
-                  {label(candidate.label_plural ?? candidate.label, candidate.slug)}
-                </option>
-              ))}
-            </select>
-          </Labelled>
-          <Labelled text={t('dashboards.widgetTitle')}>
-            <input value={draft.titleEn} placeholder={defaultTitle()} onChange={(event) => set({ titleEn: event.target.value })} data-testid="widget-title" />
-          </Labelled>
-          <Labelled text={t('dashboards.widgetTitleEs')}>
-            <input value={draft.titleEs} onChange={(event) => set({ titleEs: event.target.value })} data-testid="widget-title-es" />
-          </Labelled>
-
-          {draft.type === 'metric_card' || draft.type === 'chart' ? (
-            <>
-              <Labelled text={draft.type === 'chart' ? t('dashboards.series') : t('dashboards.aggregation')}>
-                <select
-                  value={aggregations.includes(draft.aggregation as never) ? draft.aggregation : 'count'}
-                  onChange={(event) => set({ aggregation: event.target.value as WidgetDraft['aggregation'], field: draft.field || (choices.numeric[0]?.key ?? '') })}
-                  data-testid="widget-aggregation"
-                >
-                  {aggregations.map((aggregation) => (
-                    <option key={aggregation} value={aggregation}>
-                      {t(`dashboards.agg.${aggregation}`)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-              {draft.aggregation !== 'count' ? (
-                <Labelled text={t('dashboards.field')}>
-                  <select value={draft.field} onChange={(event) => set({ field: event.target.value })} data-testid="widget-field">
-                    <option value="">{t('records.selectPlaceholder')}</option>
-                    {choices.numeric.map((field) => (
-                      <option key={field.key} value={field.key}>
-                        {fieldName(field.key)}
-                      </option>
-                    ))}
-                  </select>
-                  <span className="muted small">{t('dashboards.indexedOnly')}</span>
-                </Labelled>
-              ) : null}
-            </>
-          ) : null}
-
-          {draft.type === 'chart' ? (
-            <>
-              <Labelled text={t('dashboards.chartType')}>
-                <select value={draft.chartType} onChange={(event) => set({ chartType: event.target.value as WidgetDraft['chartType'] })} data-testid="widget-chart-type">
-                  {(['bar', 'line', 'pie', 'donut'] as const).map((type) => (
-                    <option key={type} value={type}>
-                      {t(`dashboards.chart.${type}`)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-              <Labelled text={t('dashboards.groupBy')}>
-                <select value={draft.xAxis} onChange={(event) => set({ xAxis: event.target.value })} data-testid="widget-x-axis">
-                  {choices.axis.map((field) => (
-                    <option key={field.key} value={field.key}>
-                      {fieldName(field.key)}
-                    </option>
-                  ))}
-                  {SYSTEM_DATE_KEYS.map((key) => (
-                    <option key={key} value={key}>
-                      {fieldName(key)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-              {dateAxis ? (
-                <Labelled text={t('dashboards.groupByDate')}>
-                  <select value={draft.groupBy || 'day'} onChange={(event) => set({ groupBy: event.target.value as WidgetDraft['groupBy'] })} data-testid="widget-group-by">
-                    {(['day', 'week', 'month'] as const).map((grouping) => (
-                      <option key={grouping} value={grouping}>
-                        {t(`dashboards.grouping.${grouping}`)}
-                      </option>
-                    ))}
-                  </select>
-                </Labelled>
-              ) : null}
-              <Labelled text={t('dashboards.dateRange')}>
-                <select value={draft.dateRange} onChange={(event) => set({ dateRange: event.target.value as WidgetDraft['dateRange'] })} data-testid="widget-date-range">
-                  <option value="">{t('dashboards.anyTime')}</option>
-                  {RELATIVE_DATES.map((word) => (
-                    <option key={word} value={word}>
-                      {t(`dashboards.range.${word}`)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-            </>
-          ) : null}
-
-          {draft.type === 'pipeline' ? (
-            <>
-              <Labelled text={t('dashboards.stageField')}>
-                <select value={draft.stageField} onChange={(event) => set({ stageField: event.target.value })} data-testid="widget-stage-field">
-                  {choices.stage.map((field) => (
-                    <option key={field.key} value={field.key}>
-                      {fieldName(field.key)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-              <Labelled text={t('dashboards.valueField')}>
-                <select value={draft.valueField} onChange={(event) => set({ valueField: event.target.value })} data-testid="widget-value-field">
-                  <option value="">{t('dashboards.none_')}</option>
-                  {choices.numeric.map((field) => (
-                    <option key={field.key} value={field.key}>
-                      {fieldName(field.key)}
-                    </option>
-                  ))}
-                </select>
-              </Labelled>
-            </>
-          ) : null}
-
-          {draft.type === 'recent_records' ? (
-            <Labelled text={t('dashboards.limit')}>
-              <input type="number" min={1} max={50} value={draft.limit} onChange={(event) => set({ limit: Number(event.target.value) || 1 })} data-testid="widget-limit" />
-            </Labelled>
-          ) : null}
-        </div>
-
-        {draft.type === 'recent_records' ? (
-          <fieldset className="dash-fieldset">
-            <legend>{t('dashboards.fields')}</legend>
-            <div className="dash-checks">
-              {[...SYSTEM_LIST_KEYS, ...choices.listable.map((field) => field.key)].map((key) => (
-                <label key={key} className="check-row">
-                  <input
-                    type="checkbox"
-                    checked={draft.fields.includes(key)}
-                    onChange={(event) => set({ fields: event.target.checked ? [...draft.fields, key] : draft.fields.filter((item) => item !== key) })}
-                  />
-                  {fieldName(key)}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        ) : null}
-
-        <FilterEditor
-          rows={draft.filters}
-          onChange={(filters) => set({ filters })}
-          fields={[...choices.filterable.map((field) => field.key), ...SYSTEM_DATE_KEYS]}
-          fieldName={fieldName}
-          kindOf={(key) => filterKind(module, key)}
-          optionsOf={(key) => {
-            const field = module?.fields.find((candidate) => candidate.key === key);
-            const options = field && Array.isArray(field.options) ? field.options : [];
-            return options.map((option) => {
-              const value = typeof option === 'string' ? option : option.value;
-              return { value, label: field ? choiceLabel(field, value, i18n.language) : value };
-            });
-          }}
-        />
-
-        {error ? (
-          <p className="form-error" role="alert" data-testid="widget-error">
-            {error}
-          </p>
-        ) : null}
-        <div className="modal-actions">
+    <Dialog
+      open
+      onClose={onCancel}
+      onSubmit={submit}
+      className="dash-editor"
+      testId="widget-editor"
+      title={isNew ? t('dashboards.addWidget') : t('dashboards.editWidget')}
+      footer={
+        <>
           <button type="button" className="btn btn-ghost" onClick={onCancel}>
             {t('app.cancel')}
           </button>
           <button type="submit" className="btn btn-primary" data-testid="widget-apply">
             {isNew ? t('dashboards.addWidget') : t('app.save')}
           </button>
-        </div>
-      </form>
-    </div>
+        </>
+      }
+    >
+      <div className="dash-form-grid">
+        <Labelled text={t('dashboards.widgetType')}>
+          <select value={draft.type} onChange={(event) => changeType(event.target.value as WidgetType)} data-testid="widget-type">
+            {WIDGET_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(`dashboards.type.${type}`)}
+              </option>
+            ))}
+          </select>
+        </Labelled>
+        <Labelled text={t('dashboards.module')}>
+          <select value={draft.module} onChange={(event) => changeModule(event.target.value)} data-testid="widget-module">
+            {modules.map((candidate) => (
+              <option key={candidate.slug} value={candidate.slug}>
+                {label(candidate.label_plural ?? candidate.label, candidate.slug)}
+              </option>
+            ))}
+          </select>
+        </Labelled>
+        <Labelled text={t('dashboards.widgetTitle')}>
+          <input value={draft.titleEn} placeholder={defaultTitle()} onChange={(event) => set({ titleEn: event.target.value })} data-testid="widget-title" />
+        </Labelled>
+        <Labelled text={t('dashboards.widgetTitleEs')}>
+          <input value={draft.titleEs} onChange={(event) => set({ titleEs: event.target.value })} data-testid="widget-title-es" />
+        </Labelled>
+
+        {draft.type === 'metric_card' || draft.type === 'chart' ? (
+          <>
+            <Labelled text={draft.type === 'chart' ? t('dashboards.series') : t('dashboards.aggregation')}>
+              <select
+                value={aggregations.includes(draft.aggregation as never) ? draft.aggregation : 'count'}
+                onChange={(event) => set({ aggregation: event.target.value as WidgetDraft['aggregation'], field: draft.field || (choices.numeric[0]?.key ?? '') })}
+                data-testid="widget-aggregation"
+              >
+                {aggregations.map((aggregation) => (
+                  <option key={aggregation} value={aggregation}>
+                    {t(`dashboards.agg.${aggregation}`)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+            {draft.aggregation !== 'count' ? (
+              <Labelled text={t('dashboards.field')}>
+                <select value={draft.field} onChange={(event) => set({ field: event.target.value })} data-testid="widget-field">
+                  <option value="">{t('records.selectPlaceholder')}</option>
+                  {choices.numeric.map((field) => (
+                    <option key={field.key} value={field.key}>
+                      {fieldName(field.key)}
+                    </option>
+                  ))}
+                </select>
+                <span className="muted small">{t('dashboards.indexedOnly')}</span>
+              </Labelled>
+            ) : null}
+          </>
+        ) : null}
+
+        {draft.type === 'chart' ? (
+          <>
+            <Labelled text={t('dashboards.chartType')}>
+              <select value={draft.chartType} onChange={(event) => set({ chartType: event.target.value as WidgetDraft['chartType'] })} data-testid="widget-chart-type">
+                {(['bar', 'line', 'pie', 'donut'] as const).map((type) => (
+                  <option key={type} value={type}>
+                    {t(`dashboards.chart.${type}`)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+            <Labelled text={t('dashboards.groupBy')}>
+              <select value={draft.xAxis} onChange={(event) => set({ xAxis: event.target.value })} data-testid="widget-x-axis">
+                {choices.axis.map((field) => (
+                  <option key={field.key} value={field.key}>
+                    {fieldName(field.key)}
+                  </option>
+                ))}
+                {SYSTEM_DATE_KEYS.map((key) => (
+                  <option key={key} value={key}>
+                    {fieldName(key)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+            {dateAxis ? (
+              <Labelled text={t('dashboards.groupByDate')}>
+                <select value={draft.groupBy || 'day'} onChange={(event) => set({ groupBy: event.target.value as WidgetDraft['groupBy'] })} data-testid="widget-group-by">
+                  {(['day', 'week', 'month'] as const).map((grouping) => (
+                    <option key={grouping} value={grouping}>
+                      {t(`dashboards.grouping.${grouping}`)}
+                    </option>
+                  ))}
+                </select>
+              </Labelled>
+            ) : null}
+            <Labelled text={t('dashboards.dateRange')}>
+              <select value={draft.dateRange} onChange={(event) => set({ dateRange: event.target.value as WidgetDraft['dateRange'] })} data-testid="widget-date-range">
+                <option value="">{t('dashboards.anyTime')}</option>
+                {RELATIVE_DATES.map((word) => (
+                  <option key={word} value={word}>
+                    {t(`dashboards.range.${word}`)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+          </>
+        ) : null}
+
+        {draft.type === 'pipeline' ? (
+          <>
+            <Labelled text={t('dashboards.stageField')}>
+              <select value={draft.stageField} onChange={(event) => set({ stageField: event.target.value })} data-testid="widget-stage-field">
+                {choices.stage.map((field) => (
+                  <option key={field.key} value={field.key}>
+                    {fieldName(field.key)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+            <Labelled text={t('dashboards.valueField')}>
+              <select value={draft.valueField} onChange={(event) => set({ valueField: event.target.value })} data-testid="widget-value-field">
+                <option value="">{t('dashboards.none_')}</option>
+                {choices.numeric.map((field) => (
+                  <option key={field.key} value={field.key}>
+                    {fieldName(field.key)}
+                  </option>
+                ))}
+              </select>
+            </Labelled>
+          </>
+        ) : null}
+
+        {draft.type === 'recent_records' ? (
+          <Labelled text={t('dashboards.limit')}>
+            <input type="number" min={1} max={50} value={draft.limit} onChange={(event) => set({ limit: Number(event.target.value) || 1 })} data-testid="widget-limit" />
+          </Labelled>
+        ) : null}
+      </div>
+
+      {draft.type === 'recent_records' ? (
+        <fieldset className="dash-fieldset">
+          <legend>{t('dashboards.fields')}</legend>
+          <div className="dash-checks">
+            {[...SYSTEM_LIST_KEYS, ...choices.listable.map((field) => field.key)].map((key) => (
+              <label key={key} className="check-row">
+                <input
+                  type="checkbox"
+                  checked={draft.fields.includes(key)}
+                  onChange={(event) => set({ fields: event.target.checked ? [...draft.fields, key] : draft.fields.filter((item) => item !== key) })}
+                />
+                {fieldName(key)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+
+      <FilterEditor
+        rows={draft.filters}
+        onChange={(filters) => set({ filters })}
+        fields={[...choices.filterable.map((field) => field.key), ...SYSTEM_DATE_KEYS]}
+        fieldName={fieldName}
+        kindOf={(key) => filterKind(module, key)}
+        optionsOf={(key) => {
+          const field = module?.fields.find((candidate) => candidate.key === key);
+          const options = field && Array.isArray(field.options) ? field.options : [];
+          return options.map((option) => {
+            const value = typeof option === 'string' ? option : option.value;
+            return { value, label: field ? choiceLabel(field, value, i18n.language) : value };
+          });
+        }}
+      />
+
+      {error ? (
+        <p className="form-error" role="alert" data-testid="widget-error">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
   );
 }
 

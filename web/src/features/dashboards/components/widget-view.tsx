@@ -9,7 +9,7 @@ import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import type { WidgetData } from '../api/dashboards-api';
-import { formatChange, formatFigure } from '../forms/format-figure';
+import { figureScale, formatChange, formatFigure } from '../forms/format-figure';
 import { ChartWidget } from './chart-widget';
 
 type Module = TModuleConfigView;
@@ -153,6 +153,7 @@ function PipelineBody({ widgetId, data, module, interactive }: { widgetId: strin
   const language = i18n.language;
   const valueField = module?.fields.find((field) => field.key === data.valueField);
   const most = Math.max(1, ...data.stages.map((stage) => stage.count));
+  const sumScale = figureScale(data.stages.map((stage) => stage.sum));
   return (
     <ol className="dash-pipeline" data-testid={`pipeline-${widgetId}`}>
       {data.stages.map((stage) => (
@@ -172,7 +173,7 @@ function PipelineBody({ widgetId, data, module, interactive }: { widgetId: strin
             <span className="dash-stage-bar" aria-hidden="true">
               <span style={{ width: `${Math.max(4, (stage.count / most) * 100)}%` }} />
             </span>
-            {stage.sum !== null ? <span className="dash-stage-sum">{formatFigure(stage.sum, { aggregation: 'sum', field: valueField, language })}</span> : null}
+            {stage.sum !== null ? <span className="dash-stage-sum">{formatFigure(stage.sum, { aggregation: 'sum', field: valueField, language, scale: sumScale })}</span> : null}
           </button>
         </li>
       ))}

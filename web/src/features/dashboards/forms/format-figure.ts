@@ -6,15 +6,20 @@ import { formatCurrency, formatNumber } from '../../../lib/format/format-value';
 
 type Field = TModuleConfigView['fields'][number];
 
-/** A dashboard figure as text: counts as whole numbers, money in the field's currency, averages to two decimals. */
-export function formatFigure(value: number | null, options: { aggregation: string; field: Field | undefined; language: string }): string {
+/**
+ * A dashboard figure as text: counts as whole numbers, money in the field's
+ * currency, averages to two decimals. `scale` is the largest figure the same
+ * widget shows (default: this one), so every amount in a widget gets the same
+ * precision — never "$606,500" beside "$27,000.00".
+ */
+export function formatFigure(value: number | null, options: { aggregation: string; field: Field | undefined; language: string; scale?: number }): string {
   if (value === null) return '—';
   const { aggregation, field, language } = options;
   if (aggregation === 'count') return formatNumber(Math.round(value), language);
   const rounded = aggregation === 'avg' ? Math.round(value * 100) / 100 : value;
   if (field?.type === 'currency') {
     // Cents do not help at a glance once a figure runs into six digits, and they make it too wide for a card.
-    if (Math.abs(rounded) >= 100_000) return wholeCurrency(rounded, currencyCodeFor(field), language);
+    if (Math.abs(options.scale ?? rounded) >= 100_000) return wholeCurrency(rounded, currencyCodeFor(field), language);
     return formatCurrency(rounded, currencyCodeFor(field), language);
   }
   return formatNumber(rounded, language);
@@ -52,4 +57,9 @@ export function formatChange(change: number, percent: number | null, language: s
   const sign = change > 0 ? '+' : change < 0 ? '−' : '';
   if (percent !== null) return `${sign}${formatNumber(Math.round(Math.abs(percent) * 10) / 10, language)}%`;
   return `${sign}${formatNumber(Math.abs(Math.round(change * 100) / 100), language)}`;
+}
+
+/** The `scale` for `formatFigure`: the largest absolute figure among those a widget shows together. */
+export function figureScale(values: ReadonlyArray<number | null>): number {
+  return values.reduce<number>((most, value) => (value === null ? most : Math.max(most, Math.abs(value))), 0);
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordFilter } from '@crm/api';
+import { FieldInput } from '../../../components/field-input';
 import { PlusIcon } from '../../../components/module-icon';
+import { Popover } from '../../../components/popover';
 import { formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields } from '../../../lib/tenant/tenant-session';
@@ -45,21 +47,25 @@ export function FilterBar({
         );
       })}
       {filters.length < MAX_FILTERS ? (
-        <div className="popover-anchor">
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen((value) => !value)} data-testid="add-filter">
-            <PlusIcon /> {t('records.addFilter')}
-          </button>
-          {open ? (
-            <FilterBuilder
-              fields={fields}
-              onAdd={(filter) => {
-                onChange([...filters, filter]);
-                setOpen(false);
-              }}
-              onCancel={() => setOpen(false)}
-            />
-          ) : null}
-        </div>
+        <Popover
+          open={open}
+          onOpenChange={setOpen}
+          title={t('records.addFilter')}
+          trigger={
+            <button type="button" className="btn btn-ghost btn-sm" data-testid="add-filter">
+              <PlusIcon /> {t('records.addFilter')}
+            </button>
+          }
+        >
+          <FilterBuilder
+            fields={fields}
+            onAdd={(filter) => {
+              onChange([...filters, filter]);
+              setOpen(false);
+            }}
+            onCancel={() => setOpen(false)}
+          />
+        </Popover>
       ) : null}
       {filters.length > 0 ? (
         <button type="button" className="btn btn-link btn-sm" onClick={() => onChange([])}>
@@ -79,7 +85,7 @@ function FilterBuilder({
   onAdd: (filter: TRecordFilter) => void;
   onCancel: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const label = useLabel();
   const [fieldKey, setFieldKey] = useState(fields[0]?.key ?? '');
   const field = fields.find((candidate) => candidate.key === fieldKey);
@@ -97,7 +103,7 @@ function FilterBuilder({
 
   return (
     <form
-      className="popover filter-builder"
+      className="filter-builder"
       onSubmit={(event) => {
         event.preventDefault();
         if (field && value !== null) onAdd({ field: field.key, op, value });
@@ -117,35 +123,18 @@ function FilterBuilder({
           </option>
         ))}
       </select>
-      {field && (field.type === 'select' || field.type === 'multi_select') && Array.isArray(field.options) ? (
-        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label={t('records.filterValue')} data-testid="filter-value">
-          <option value="">{t('records.selectPlaceholder')}</option>
-          {field.options.map((option) => {
-            const optionValue = typeof option === 'string' ? option : option.value;
-            return (
-              <option key={optionValue} value={optionValue}>
-                {formatFieldValue({ ...field, type: 'select' }, optionValue, i18n.language)}
-              </option>
-            );
-          })}
-        </select>
-      ) : field?.type === 'checkbox' ? (
-        <select value={input} onChange={(event) => setInput(event.target.value)} aria-label={t('records.filterValue')} data-testid="filter-value">
-          <option value="">{t('records.selectPlaceholder')}</option>
-          <option value="true">{t('records.yes')}</option>
-          <option value="false">{t('records.no')}</option>
-        </select>
-      ) : (
-        <input
-          aria-label={t('records.filterValue')}
-          data-testid="filter-value"
-          type={field?.type === 'date' ? 'date' : field?.type === 'datetime' ? 'datetime-local' : field?.type === 'number' || field?.type === 'currency' ? 'number' : 'text'}
-          step="any"
+      {field ? (
+        <FieldInput
+          key={field.key}
+          field={field}
+          variant="criterion"
           value={input}
-          onChange={(event) => setInput(event.target.value)}
-          autoFocus
+          onChange={(next) => setInput(typeof next === 'string' ? next : '')}
+          ariaLabel="value"
+          testId="filter-value"
+          emptyOptionLabel={t('records.selectPlaceholder')}
         />
-      )}
+      ) : null}
       <div className="popover-actions">
         <button type="button" className="btn btn-ghost btn-sm" onClick={onCancel}>
           {t('app.cancel')}

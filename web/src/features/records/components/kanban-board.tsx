@@ -1,10 +1,26 @@
-import { DndContext, PointerSensor, KeyboardSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { useMemo, useState } from 'react';
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  MouseSensor,
+  TouchSensor,
+  pointerWithin,
+  rectIntersection,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import { useMemo, useState, type KeyboardEventHandler } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordFilter, TRecordView } from '@crm/api';
 import { selectOptionValues } from '@crm/engine/fields/field-definition.js';
 import { ErrorBanner } from '../../../components/status-views';
+import { useToast } from '../../../components/toast';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { choiceLabel, formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
@@ -15,9 +31,19 @@ import { useRecordPermissions } from '../hooks/use-record-permissions';
 
 const CARD_FIELDS = 3;
 
+/**
+ * The column under the pointer decides the drop, not the overlap of the
+ * dragged card's box (which, on a scrolled board, can favour a neighbour);
+ * only a drop between columns falls back to the overlap.
+ */
+const columnUnderPointer: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
+
 /** A board by status: one column per status option, drag a card to change its status. */
 export function KanbanBoard({ module, filters, search }: { module: TModuleConfigView; filters: readonly TRecordFilter[]; search: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { tenantId } = useTenantSession();
   const statusField = module.fields.find((field) => field.key === module.status_field);
   const statuses = statusField ? selectOptionValues(statusField) : [];
@@ -26,19 +52,31 @@ export function KanbanBoard({ module, filters, search }: { module: TModuleConfig
   // Cards moved but not yet confirmed by a refetch: shown in their new column at once.
   const [moves, setMoves] = useState<Map<string, { record: TRecordView; to: string }>>(new Map());
   const [failure, setFailure] = useState<string | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  const [dragged, setDragged] = useState<TRecordView | null>(null);
+  const toast = useToast();
+  // Mouse drags start after a few pixels; on touch a press-and-hold starts the drag, so a swipe still scrolls the board.
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor),
+  );
 
   if (!statusField) return null;
 
-  const onDragEnd = (event: DragEndEvent) => {
-    const record = event.active.data.current?.record as TRecordView | undefined;
-    const to = event.over?.id;
-    if (!record || typeof to !== 'string' || record.data[statusField.key] === to) return;
+  const move = (record: TRecordView, to: string, options: { undoable: boolean }) => {
+    const from = record.data[statusField.key];
     setFailure(null);
     setMoves((current) => new Map(current).set(record.id, { record, to }));
     update.mutate(
       { recordId: record.id, expectedVersion: record.version, data: { [statusField.key]: to }, base: record.data },
       {
+        onSuccess: (moved) => {
+          if (!options.undoable || typeof from !== 'string') return;
+          toast.show({
+            message: t('kit.cardMoved', { name: moved.display ?? moved.number, status: choiceLabel(statusField, to, i18n.language) }),
+            action: { label: t('kit.undo'), onAction: () => move(moved, from, { undoable: false }) },
+          });
+        },
         onError: (error) => setFailure(`${t('records.moveFailed')}: ${toUserError(error).message}`),
         onSettled: () =>
           setMoves((current) => {
@@ -50,10 +88,30 @@ export function KanbanBoard({ module, filters, search }: { module: TModuleConfig
     );
   };
 
+  const onDragStart = (event: DragStartEvent) => {
+    setDragged((event.active.data.current?.record as TRecordView | undefined) ?? null);
+  };
+
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragged(null);
+    const record = event.active.data.current?.record as TRecordView | undefined;
+    const to = event.over?.id;
+    if (!record || typeof to !== 'string' || record.data[statusField.key] === to) return;
+    move(record, to, { undoable: true });
+  };
+
   return (
     <div className="board-wrap">
       {failure ? <ErrorBanner message={failure} /> : null}
-      <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={columnUnderPointer}
+        // The board scrolls only when the pointer is right at its edge, and slowly: it must never run away under a held card.
+        autoScroll={{ threshold: { x: 0.06, y: 0.1 }, acceleration: 3 }}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragged(null)}
+      >
         <div className="board" data-testid="kanban">
           {statuses.map((status) => (
             <BoardColumn
@@ -68,6 +126,8 @@ export function KanbanBoard({ module, filters, search }: { module: TModuleConfig
             />
           ))}
         </div>
+        {/* The card follows the pointer in an overlay, above every column and outside the board's scroll clipping. */}
+        <DragOverlay dropAnimation={null}>{dragged ? <CardBody module={module} record={dragged} overlay /> : null}</DragOverlay>
       </DndContext>
     </div>
   );
@@ -127,29 +187,65 @@ function BoardColumn({
 }
 
 function BoardCard({ module, record, draggable }: { module: TModuleConfigView; record: TRecordView; draggable: boolean }) {
+  const { t } = useTranslation();
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({ id: record.id, data: { record }, disabled: !draggable });
+  // The card itself is not a control (it holds the record link): mouse and touch drag it anywhere,
+  // the keyboard through its handle button, which carries the drag semantics for assistive tech.
+  const { onKeyDown, ...pointerListeners } = listeners ?? {};
+  return (
+    <article
+      ref={setNodeRef}
+      className={`board-card${isDragging ? ' dragging' : ''}${draggable ? '' : ' locked'}`}
+      data-testid={`card-${record.number}`}
+      {...pointerListeners}
+    >
+      {draggable ? (
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          className="board-card-handle"
+          {...attributes}
+          // dnd-kit types its listeners as bare `Function`s; this one is the keyboard sensor's React keydown handler.
+          onKeyDown={onKeyDown as KeyboardEventHandler<HTMLButtonElement> | undefined}
+          aria-label={t('kit.moveCard', { name: record.display ?? record.number })}
+        >
+          <svg width="12" height="12" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+            <circle cx="8" cy="5" r="2" />
+            <circle cx="16" cy="5" r="2" />
+            <circle cx="8" cy="12" r="2" />
+            <circle cx="16" cy="12" r="2" />
+            <circle cx="8" cy="19" r="2" />
+            <circle cx="16" cy="19" r="2" />
+          </svg>
+        </button>
+      ) : null}
+      <CardBody module={module} record={record} />
+    </article>
+  );
+}
+
+function CardBody({ module, record, overlay = false }: { module: TModuleConfigView; record: TRecordView; overlay?: boolean }) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const { tenantId } = useTenantSession();
-  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id: record.id, data: { record }, disabled: !draggable });
   const shown = activeFields(module)
     .filter((field) => field.key !== module.status_field && field.key !== module.display_field && field.type !== 'textarea' && field.type !== 'file')
     .filter((field) => record.data[field.key] !== null && record.data[field.key] !== undefined && record.data[field.key] !== '')
     .slice(0, CARD_FIELDS);
-  const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` } : undefined;
-
-  return (
-    <article
-      ref={setNodeRef}
-      style={style}
-      className={`board-card${isDragging ? ' dragging' : ''}${draggable ? '' : ' locked'}`}
-      data-testid={`card-${record.number}`}
-      {...attributes}
-      {...listeners}
-    >
+  const body = (
+    <>
       <div className="board-card-top">
-        <Link to={paths.record(tenantId, module.slug, record.id)} className="record-link small" onPointerDown={(event) => event.stopPropagation()}>
-          {record.number}
-        </Link>
+        {overlay ? (
+          <span className="record-link small">{record.number}</span>
+        ) : (
+          <Link to={paths.record(tenantId, module.slug, record.id)} className="record-link small"
+            // The number opens the record: a press on it must not start a drag.
+            onMouseDown={(event) => event.stopPropagation()}
+            onTouchStart={(event) => event.stopPropagation()}
+          >
+            {record.number}
+          </Link>
+        )}
       </div>
       {record.display && record.display !== record.number ? <p className="board-card-title">{record.display}</p> : null}
       <dl className="board-card-fields">
@@ -160,6 +256,13 @@ function BoardCard({ module, record, draggable }: { module: TModuleConfigView; r
           </div>
         ))}
       </dl>
+    </>
+  );
+  return overlay ? (
+    <article className="board-card board-card-overlay" data-testid="drag-overlay" aria-hidden="true">
+      {body}
     </article>
+  ) : (
+    body
   );
 }

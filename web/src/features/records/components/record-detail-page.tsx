@@ -1,17 +1,20 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { AlertDialog } from '../../../components/dialog';
 import { ModuleIcon } from '../../../components/module-icon';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
+import { useToast } from '../../../components/toast';
 import { toUserError } from '../../../lib/api/to-user-error';
-import { formatDateTime, formatFieldValue } from '../../../lib/format/format-value';
+import { formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { activeFields, findModule, orderedModules, permissionsFor, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useDeleteRecord, useRecord, useRecordList, useRestoreRecord } from '../api/records-api';
 import { useRecordPermissions } from '../hooks/use-record-permissions';
+import { RecordHistory } from './record-history';
 
 /** `sideSections`: more cards for the side column, given by the app (e.g. the workflows feature's tasks and runs). */
 export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRecordView) => ReactNode } = {}) {
@@ -25,12 +28,15 @@ export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRe
   const remove = useDeleteRecord(session.tenantId);
   const restore = useRestoreRecord(session.tenantId);
   const { can } = useRecordPermissions(slug);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const toast = useToast();
 
   if (!module) return <ErrorBanner message={t('errors.notFound')} />;
   if (record.isPending) return <Spinner />;
   if (record.isError) {
     const error = toUserError(record.error);
-    return <ErrorBanner message={error.code === 'not-found' || error.code === 'permission-denied' ? t('records.notFound') : error.message} />;
+    const gone = error.code === 'not-found' || error.code === 'permission-denied';
+    return <ErrorBanner message={gone ? t('records.notFound') : error.message} onRetry={gone ? undefined : () => void record.refetch()} />;
   }
   const current = record.data;
   const title = current.display ?? current.number;
@@ -69,11 +75,7 @@ export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRe
               className="btn btn-danger-ghost"
               data-testid="delete-record"
               disabled={remove.isPending}
-              onClick={() => {
-                if (window.confirm(t('records.deleteConfirm', { name: title }))) {
-                  remove.mutate(current.id, { onSuccess: () => void navigate(paths.module(session.tenantId, slug)) });
-                }
-              }}
+              onClick={() => setConfirmDelete(true)}
             >
               {t('records.delete')}
             </button>
@@ -86,6 +88,27 @@ export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRe
         </div>
       </div>
       {actionError ? <ErrorBanner message={toUserError(actionError).message} /> : null}
+      <AlertDialog
+        open={confirmDelete}
+        title={t('kit.deleteTitle', { name: title })}
+        description={t('records.deleteConfirm', { name: title })}
+        confirmLabel={t('records.delete')}
+        busy={remove.isPending}
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => {
+          setConfirmDelete(false);
+          remove.mutate(current.id, {
+            onSuccess: () => {
+              // The trash keeps it: offer the way back right where the user is going.
+              toast.show({
+                message: t('kit.deleted', { name: title }),
+                action: { label: t('kit.undo'), onAction: () => restore.mutate(current.id) },
+              });
+              void navigate(paths.module(session.tenantId, slug));
+            },
+          });
+        }}
+      />
       <div className="detail-grid">
         <section className="card">
           <h2 className="card-title">{t('records.details')}</h2>
@@ -121,16 +144,7 @@ export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRe
         <aside className="detail-side">
           <RelatedRecords module={module} record={current} />
           {sideSections?.(current)}
-          <section className="card">
-            <h2 className="card-title">{t('records.history')}</h2>
-            <p className="muted small" data-testid="history">
-              {t('records.historyNotKept', {
-                created: formatDateTime(current.createdAt, i18n.language),
-                updated: formatDateTime(current.updatedAt, i18n.language),
-                version: current.version,
-              })}
-            </p>
-          </section>
+          <RecordHistory module={module} record={current} />
         </aside>
       </div>
     </div>

@@ -1,8 +1,8 @@
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
-import { useNewRecordTitle } from '../../../lib/i18n/use-label';
+import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useCreateRecord, useRecord, useUpdateRecord } from '../api/records-api';
@@ -12,6 +12,7 @@ import { RecordForm } from './record-form';
 export function RecordCreatePage() {
   const { t } = useTranslation();
   const newTitle = useNewRecordTitle();
+  const label = useLabel();
   const navigate = useNavigate();
   const { module: slug = '' } = useParams();
   const session = useTenantSession();
@@ -19,7 +20,9 @@ export function RecordCreatePage() {
   const create = useCreateRecord(session.tenantId, slug);
   const { can } = useRecordPermissions(slug);
   if (!module) return <ErrorBanner message={t('errors.notFound')} />;
-  if (!can('create')) return <ErrorBanner message={t('records.noAccess')} />;
+  if (!can('create')) {
+    return <NotAllowedHere message={t('kit.cannotCreate', { module: label(module.label_plural ?? module.label, slug) })} back={paths.module(session.tenantId, slug)} backLabel={t('kit.backToList')} />;
+  }
   return (
     <div className="page page-narrow">
       <div className="page-header">
@@ -41,6 +44,20 @@ export function RecordCreatePage() {
   );
 }
 
+/** A page this user may not use, with a way to the closest one they may. */
+function NotAllowedHere({ message, back, backLabel }: { message: string; back: string; backLabel: string }) {
+  return (
+    <div className="page page-narrow">
+      <div className="notice-panel" role="status" data-testid="not-allowed">
+        <p>{message}</p>
+        <Link to={back} className="btn btn-primary" data-testid="not-allowed-back">
+          {backLabel}
+        </Link>
+      </div>
+    </div>
+  );
+}
+
 export function RecordEditPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -52,9 +69,12 @@ export function RecordEditPage() {
   const { can } = useRecordPermissions(slug);
   if (!module) return <ErrorBanner message={t('errors.notFound')} />;
   if (record.isPending) return <Spinner />;
-  if (record.isError) return <ErrorBanner message={toUserError(record.error).message} />;
+  if (record.isError) return <ErrorBanner message={toUserError(record.error).message} onRetry={() => void record.refetch()} />;
   const current = record.data;
-  if (!can('update', current.ownerId)) return <ErrorBanner message={t('records.noAccess')} />;
+  // A link to the edit form reached someone who may only read: say so and offer the record itself.
+  if (!can('update', current.ownerId)) {
+    return <NotAllowedHere message={t('kit.cannotEdit', { name: current.display ?? current.number })} back={paths.record(session.tenantId, slug, recordId)} backLabel={t('kit.openReadOnly')} />;
+  }
   return (
     <div className="page page-narrow">
       <div className="page-header">

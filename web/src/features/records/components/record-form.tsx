@@ -1,14 +1,15 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useMemo, useState } from 'react';
-import { Controller, useForm, type Control, type UseFormRegister } from 'react-hook-form';
+import { useMemo, useState, type ReactNode } from 'react';
+import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
-import { currencyCodeFor, optionLabel, relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { FieldInput } from '../../../components/field-input';
 import { ErrorBanner } from '../../../components/status-views';
 import { issuesByInput, toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields, findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
-import { buildRecordFormSchema, initialFormValues, recordPayload, type FileValue, type RecordFormValues } from '../forms/record-form-schema';
+import { buildRecordFormSchema, initialFormValues, recordPayload, type FileValue, type FormValue, type RecordFormValues } from '../forms/record-form-schema';
 import { FileInput } from './file-input';
 import { RelationshipPicker } from './relationship-picker';
 
@@ -95,11 +96,18 @@ export function RecordForm({
           const wide = field.type === 'textarea' || field.type === 'multi_select' || field.type === 'file';
           return (
             <div key={field.key} className={`field${wide ? ' field-wide' : ''}${message ? ' has-error' : ''}`}>
-              <label className="field-label" htmlFor={`f-${field.key}`}>
+              <label className="field-label" htmlFor={`f-${field.key}`} id={`f-${field.key}-label`}>
                 {label(field.label, field.key)}
-                {field.required ? <span className="required" aria-label={t('records.requiredMark')}>*</span> : null}
+                {field.required ? (
+                  <>
+                    <span className="required" aria-hidden="true">
+                      *
+                    </span>
+                    <span className="sr-only"> ({t('kit.required')})</span>
+                  </>
+                ) : null}
               </label>
-              <FieldInput field={field} control={form.control} register={form.register} invalid={Boolean(message)} record={record} moduleSlug={module.slug} />
+              <RecordFieldInput field={field} control={form.control} invalid={Boolean(message)} record={record} moduleSlug={module.slug} />
               {message ? (
                 <span className="field-error" role="alert" data-testid={`error-${field.key}`}>
                   {message}
@@ -124,107 +132,37 @@ export function RecordForm({
   );
 }
 
-function FieldInput({
+/** The record form's binding of the kit's `<FieldInput>`: relationship and file inputs come from this feature. */
+function RecordFieldInput({
   field,
   control,
-  register,
   invalid,
   record,
   moduleSlug,
 }: {
   field: Field;
   control: Control<RecordFormValues, unknown, Record<string, unknown>>;
-  register: UseFormRegister<RecordFormValues>;
   invalid: boolean;
   record: TRecordView | null;
   moduleSlug: string;
 }) {
-  const { t, i18n } = useTranslation();
   const label = useLabel();
   const session = useTenantSession();
   const id = `f-${field.key}`;
-  const common = { id, 'aria-invalid': invalid || undefined, 'data-testid': `input-${field.key}` } as const;
+  const testId = `input-${field.key}`;
   const placeholder = field.placeholder ? label(field.placeholder) : undefined;
-
-  switch (field.type) {
-    case 'textarea':
-      return <textarea {...common} rows={4} placeholder={placeholder} {...register(field.key)} />;
-    case 'number':
-      return <input {...common} type="text" inputMode="decimal" placeholder={placeholder} {...register(field.key)} />;
-    case 'currency':
-      return (
-        <div className="input-affix">
-          <span className="affix">{currencySymbol(currencyCodeFor(field), i18n.language)}</span>
-          <input {...common} type="text" inputMode="decimal" placeholder={placeholder ?? '0.00'} {...register(field.key)} />
-        </div>
-      );
-    case 'date':
-      return <input {...common} type="date" {...register(field.key)} />;
-    case 'datetime':
-      return <input {...common} type="datetime-local" {...register(field.key)} />;
-    case 'checkbox':
-      return (
-        <label className="check-row">
-          <input {...common} type="checkbox" {...register(field.key)} />
-          <span>{label(field.label, field.key)}</span>
-        </label>
-      );
-    case 'select':
-      return (
-        <select {...common} {...register(field.key)}>
-          <option value="">{t('records.selectPlaceholder')}</option>
-          {(Array.isArray(field.options) ? field.options : []).map((option) => {
-            const value = typeof option === 'string' ? option : option.value;
-            return (
-              <option key={value} value={value}>
-                {optionLabel(option, i18n.language)}
-              </option>
-            );
-          })}
-        </select>
-      );
-    case 'multi_select':
-      return (
-        <Controller
-          control={control}
-          name={field.key}
-          render={({ field: input }) => {
-            const selected = new Set(Array.isArray(input.value) ? input.value : []);
-            return (
-              <div className="choice-grid" data-testid={common['data-testid']} role="group" aria-labelledby={id}>
-                {(Array.isArray(field.options) ? field.options : []).map((option) => {
-                  const value = typeof option === 'string' ? option : option.value;
-                  return (
-                    <label key={value} className={`choice${selected.has(value) ? ' on' : ''}`}>
-                      <input
-                        type="checkbox"
-                        checked={selected.has(value)}
-                        onChange={() => {
-                          const next = new Set(selected);
-                          if (next.has(value)) next.delete(value);
-                          else next.add(value);
-                          input.onChange([...next]);
-                        }}
-                        onBlur={input.onBlur}
-                      />
-                      <span>{optionLabel(option, i18n.language)}</span>
-                    </label>
-                  );
-                })}
-              </div>
-            );
-          }}
-        />
-      );
-    case 'relationship': {
-      const target = relationshipOptions(field)?.related_module ?? '';
-      const related = findModule(session, target);
-      return (
-        <Controller
-          control={control}
-          name={field.key}
-          render={({ field: input }) => (
+  return (
+    <Controller
+      control={control}
+      name={field.key}
+      render={({ field: input }) => {
+        let special: ReactNode = undefined;
+        if (field.type === 'relationship') {
+          const target = relationshipOptions(field)?.related_module ?? '';
+          const related = findModule(session, target);
+          special = (
             <RelationshipPicker
+              id={id}
               relatedModule={target}
               relatedLabel={related ? label(related.label_plural ?? related.label, target) : target}
               value={typeof input.value === 'string' ? input.value : ''}
@@ -234,43 +172,34 @@ function FieldInput({
                 input.onBlur();
               }}
               invalid={invalid}
-              testId={common['data-testid']}
+              testId={testId}
             />
-          )}
-        />
-      );
-    }
-    case 'file':
-      return (
-        <Controller
-          control={control}
-          name={field.key}
-          render={({ field: input }) => (
+          );
+        } else if (field.type === 'file') {
+          special = (
             <FileInput
               module={moduleSlug}
               value={typeof input.value === 'object' && input.value !== null && !Array.isArray(input.value) ? (input.value as FileValue) : null}
               onChange={input.onChange}
-              testId={common['data-testid']}
+              testId={testId}
             />
-          )}
-        />
-      );
-    case 'email':
-      return <input {...common} type="email" autoComplete="off" placeholder={placeholder} {...register(field.key)} />;
-    case 'phone':
-      return <input {...common} type="tel" placeholder={placeholder} {...register(field.key)} />;
-    case 'url':
-      return <input {...common} type="url" placeholder={placeholder ?? 'https://'} {...register(field.key)} />;
-    default:
-      return <input {...common} type="text" placeholder={placeholder} {...register(field.key)} />;
-  }
-}
-
-function currencySymbol(code: string, language: string): string {
-  try {
-    const part = new Intl.NumberFormat(language, { style: 'currency', currency: code }).formatToParts(0).find((p) => p.type === 'currency');
-    return part?.value ?? code;
-  } catch {
-    return code;
-  }
+          );
+        }
+        return (
+          <FieldInput
+            field={field}
+            value={input.value}
+            onChange={(value) => input.onChange(value as FormValue)}
+            onBlur={input.onBlur}
+            id={id}
+            invalid={invalid}
+            testId={testId}
+            placeholder={placeholder}
+            checkboxLabel={label(field.label, field.key)}
+            special={special}
+          />
+        );
+      }}
+    />
+  );
 }

@@ -1,5 +1,5 @@
 import type { SortingState } from '@tanstack/react-table';
-import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TRecordFilter } from '@crm/api';
@@ -11,6 +11,7 @@ import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { eqFiltersFromSearch, paths } from '../../../lib/routes';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useListPlan, useRecordList, type ListParams } from '../api/records-api';
+import { sortCoverage } from '../forms/sort-coverage';
 import { useColumnChoice } from '../hooks/use-column-choice';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useRecordPermissions } from '../hooks/use-record-permissions';
@@ -80,6 +81,13 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   const scanLimited = lastPage?.scanLimited ?? false;
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const browserSort = sorting[0] !== undefined && !serverSort;
+  const coverage = sortCoverage({ browserSort, hasMore: hasNextPage, loaded: records.length });
+  // A sort on a column the server cannot order by needs every matching row: fetch the rest while they are few.
+  useEffect(() => {
+    if (coverage === 'loading' && !isFetchingNextPage && !list.isError) void fetchNextPage();
+  }, [coverage, isFetchingNextPage, fetchNextPage, list.isError]);
+  const sortedColumn = browserSort ? module.fields.find((field) => field.key === sorting[0]?.id) : undefined;
 
   const relatedModuleOf = useCallback(
     (fieldKey: string) => {
@@ -194,6 +202,13 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
         />
       ) : (
         <>
+          {coverage !== 'complete' ? (
+            <p className="notice" role="status" data-testid="sort-coverage">
+              {coverage === 'loading'
+                ? t('kit.sortLoading', { column: sortedColumn ? label(sortedColumn.label, sortedColumn.key) : '' })
+                : t('kit.sortPartial', { column: sortedColumn ? label(sortedColumn.label, sortedColumn.key) : '', count: records.length })}
+            </p>
+          ) : null}
           <RecordsTable
             tenantId={tenantId}
             module={module}

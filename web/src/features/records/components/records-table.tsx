@@ -4,14 +4,16 @@ import {
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type Header,
   type Row,
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, type ComponentPropsWithRef } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
+import { Tooltip } from '../../../components/tooltip';
 import { formatDateTime, formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
@@ -35,6 +37,26 @@ const VirtualRow = memo(function VirtualRow({ row, index, start, template }: { r
     </tr>
   );
 });
+
+/** Extra props (a tooltip anchor's handlers and ref) go to the button. */
+function SortButton({ header, sorted, ...rest }: { header: Header<TRecordView, unknown>; sorted: false | 'asc' | 'desc' } & ComponentPropsWithRef<'button'>) {
+  return (
+    <button
+      type="button"
+      className="th-button"
+      {...rest}
+      onClick={(event) => {
+        rest.onClick?.(event);
+        header.column.getToggleSortingHandler()?.(event);
+      }}
+    >
+      {flexRender(header.column.columnDef.header, header.getContext())}
+      <span className="sort-mark" aria-hidden="true">
+        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+      </span>
+    </button>
+  );
+}
 
 export const SERVER_SORT_COLUMNS: Record<string, ServerSort> = { number: 'number', created_at: 'created_at', updated_at: 'updated_at' };
 
@@ -173,17 +195,14 @@ export function RecordsTable(props: RecordsTableProps) {
                 const sorted = header.column.getIsSorted();
                 return (
                   <th key={header.id} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
-                    <button
-                      type="button"
-                      className="th-button"
-                      onClick={header.column.getToggleSortingHandler()}
-                      title={serverSortOf(module, header.column.id) !== undefined ? undefined : t('records.sortHint')}
-                    >
-                      {flexRender(header.column.columnDef.header, header.getContext())}
-                      <span className="sort-mark" aria-hidden="true">
-                        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                      </span>
-                    </button>
+                    {serverSortOf(module, header.column.id) !== undefined ? (
+                      <SortButton header={header} sorted={sorted} />
+                    ) : (
+                      // The hint is extra: the list itself says when a sort covers only the loaded rows (records-page).
+                      <Tooltip content={t('records.sortHint')}>
+                        <SortButton header={header} sorted={sorted} />
+                      </Tooltip>
+                    )}
                   </th>
                 );
               })}

@@ -1,12 +1,17 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { Combobox } from '../../../components/combobox';
 import { useTranslation } from 'react-i18next';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useRecordSearch } from '../api/records-api';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 
-/** A combobox over the related module's records, searched on the server as the user types. */
+/**
+ * The kit's combobox over the related module's records, searched on the
+ * server as the user types; `id` is the input's, so the form's label names it.
+ */
 export function RelationshipPicker({
+  id,
   relatedModule,
   relatedLabel,
   value,
@@ -15,6 +20,7 @@ export function RelationshipPicker({
   invalid,
   testId,
 }: {
+  id: string;
   relatedModule: string;
   relatedLabel: string;
   value: string;
@@ -25,7 +31,6 @@ export function RelationshipPicker({
 }) {
   const { t } = useTranslation();
   const { tenantId } = useTenantSession();
-  const listId = useId();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [display, setDisplay] = useState<string | null>(initialDisplay);
@@ -36,7 +41,7 @@ export function RelationshipPicker({
     return (
       <div className={`picker-value${invalid ? ' invalid' : ''}`} data-testid={testId}>
         <span className="pill">{display ?? value}</span>
-        <button type="button" className="btn btn-link btn-sm" onClick={() => setOpen(true)}>
+        <button type="button" id={id} className="btn btn-link btn-sm" onClick={() => setOpen(true)} aria-label={`${t('records.change')}: ${relatedLabel}`}>
           {t('records.change')}
         </button>
         <button
@@ -53,50 +58,37 @@ export function RelationshipPicker({
     );
   }
 
+  const options = (results.data ?? []).map((record) => ({ id: record.id, label: record.display ?? record.number, hint: record.display && record.display !== record.number ? record.number : undefined }));
+  const status = results.isError
+    ? { text: toUserError(results.error).message, error: true }
+    : results.isPending
+      ? { text: t('app.loading') }
+      : options.length === 0
+        ? { text: t('records.noMatches') }
+        : null;
+
   return (
     <div className="picker">
-      <input
-        type="search"
-        role="combobox"
-        aria-expanded={open}
-        aria-controls={listId}
-        aria-invalid={invalid || undefined}
+      <Combobox
+        id={id}
+        text={text}
+        onTextChange={setText}
+        onOpenChange={(isOpen) => {
+          if (isOpen) setOpen(true);
+        }}
+        options={options}
+        status={status}
+        onPick={(option) => {
+          onChange(option.id);
+          setDisplay(option.label);
+          setText('');
+          setOpen(false);
+        }}
         placeholder={t('records.searchRelated', { module: relatedLabel })}
-        value={text}
-        onFocus={() => setOpen(true)}
-        onChange={(event) => {
-          setText(event.target.value);
-          setOpen(true);
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') setOpen(false);
-        }}
-        data-testid={testId}
+        invalid={invalid}
+        testId={testId}
+        autoFocus={value !== ''}
       />
-      {open ? (
-        <ul className="picker-list" id={listId} role="listbox">
-          {results.isError ? <li className="picker-empty error-text">{toUserError(results.error).message}</li> : null}
-          {results.isPending ? <li className="picker-empty muted">{t('app.loading')}</li> : null}
-          {results.data?.length === 0 ? <li className="picker-empty muted">{t('records.noMatches')}</li> : null}
-          {results.data?.map((record) => (
-            <li key={record.id} role="option" aria-selected={record.id === value}>
-              <button
-                type="button"
-                onMouseDown={(event) => event.preventDefault()}
-                onClick={() => {
-                  onChange(record.id);
-                  setDisplay(record.display ?? record.number);
-                  setText('');
-                  setOpen(false);
-                }}
-              >
-                <span>{record.display ?? record.number}</span>
-                <span className="muted small">{record.number}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { ConfirmButton } from '../../../components/dialog';
+import { Tabs } from '../../../components/tabs';
 import { validateTemplate } from '@crm/engine/template/template-schema.js';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -125,17 +127,16 @@ function DraftEditor({ draft }: { draft: DraftView }) {
           </div>
         </div>
         <div className="page-actions">
-          <button
-            type="button"
+          <ConfirmButton
             className="btn btn-danger-ghost"
             disabled={remove.isPending}
-            onClick={() => {
-              if (!window.confirm(t('templateConsole.deleteDraftConfirm'))) return;
-              remove.mutate({ draftId: draft.draftId }, { onSuccess: () => void navigate(paths.console()) });
-            }}
+            title={t('templateConsole.deleteDraft')}
+            description={t('templateConsole.deleteDraftConfirm')}
+            confirmLabel={t('templateConsole.deleteDraft')}
+            onConfirm={() => remove.mutate({ draftId: draft.draftId }, { onSuccess: () => void navigate(paths.console()) })}
           >
             {t('templateConsole.deleteDraft')}
-          </button>
+          </ConfirmButton>
           <button type="button" className="btn btn-ghost" onClick={onSave} disabled={save.isPending || !dirty || jsonPending} title={jsonPending ? t('templateConsole.jsonPending') : undefined} data-testid="save-draft">
             {save.isPending ? t('templateConsole.saving') : t('templateConsole.save')}
           </button>
@@ -154,23 +155,16 @@ function DraftEditor({ draft }: { draft: DraftView }) {
         />
       ) : null}
 
-      <div className="segmented console-views" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={view === 'form'}
-          className={view === 'form' ? 'active' : undefined}
-          disabled={jsonPending}
-          title={jsonPending ? t('templateConsole.jsonPending') : undefined}
-          onClick={() => setView('form')}
-          data-testid="view-form"
-        >
-          {t('templateConsole.formView')}
-        </button>
-        <button type="button" role="tab" aria-selected={view === 'json'} className={view === 'json' ? 'active' : undefined} onClick={() => setView('json')} data-testid="view-json">
-          {t('templateConsole.jsonView')}
-        </button>
-      </div>
+      <Tabs
+        className="console-views"
+        label={t('templateConsole.formView')}
+        selected={view}
+        onSelect={(id) => setView(id === 'json' ? 'json' : 'form')}
+        tabs={[
+          { id: 'form', label: t('templateConsole.formView'), testId: 'view-form', disabled: jsonPending, title: jsonPending ? t('templateConsole.jsonPending') : undefined },
+          { id: 'json', label: t('templateConsole.jsonView'), testId: 'view-json' },
+        ]}
+      />
 
       <div className="console-editor">
         <div className="console-editor-main">

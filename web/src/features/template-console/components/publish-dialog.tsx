@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { Dialog } from '../../../components/dialog';
 import { ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { usePublishDraft, ZPublishRequestSchema, type DraftView } from '../api/console-api';
@@ -18,25 +19,29 @@ export function PublishDialog({ draft, onClose, onPublished }: { draft: DraftVie
   const error = form.formState.errors.changeNote?.message;
   const failure = publish.error ? toUserError(publish.error) : null;
   return (
-    <div className="modal-backdrop" role="presentation">
-      <form className="modal" role="dialog" aria-label={t('templateConsole.publishTitle', { name: draft.name ?? '', version: draft.version ?? '' })} onSubmit={(event) => void submit(event)}>
-        <h2>{t('templateConsole.publishTitle', { name: draft.name ?? '', version: draft.version ?? '' })}</h2>
-        <p className="muted">{t('templateConsole.publishHint')}</p>
-        <label className="field">
-          <span className="field-label">{t('templateConsole.changeNote')}</span>
-          <textarea rows={4} {...form.register('changeNote')} data-testid="change-note" aria-invalid={error ? true : undefined} />
-          {error ? <span className="field-error">{error}</span> : null}
-        </label>
-        {failure ? <ErrorBanner message={failure.message} details={failure.issues.map((issue) => `${issue.path}: ${issue.message}`)} /> : null}
-        <div className="popover-actions">
+    <Dialog
+      open
+      onClose={onClose}
+      onSubmit={(event) => void submit(event)}
+      title={t('templateConsole.publishTitle', { name: draft.name ?? '', version: draft.version ?? '' })}
+      footer={
+        <>
           <button type="button" className="btn btn-ghost" onClick={onClose}>
             {t('app.cancel')}
           </button>
           <button type="submit" className="btn btn-primary" disabled={publish.isPending} data-testid="confirm-publish">
             {t('templateConsole.publishAction')}
           </button>
-        </div>
-      </form>
-    </div>
+        </>
+      }
+    >
+      <p className="muted">{t('templateConsole.publishHint')}</p>
+      <label className="field">
+        <span className="field-label">{t('templateConsole.changeNote')}</span>
+        <textarea rows={4} {...form.register('changeNote')} data-testid="change-note" aria-invalid={error ? true : undefined} />
+        {error ? <span className="field-error">{error}</span> : null}
+      </label>
+      {failure ? <ErrorBanner message={failure.message} details={failure.issues.map((issue) => `${issue.path}: ${issue.message}`)} /> : null}
+    </Dialog>
   );
 }

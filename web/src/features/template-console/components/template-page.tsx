@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { ConfirmButton, Dialog } from '../../../components/dialog';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { issuesByInput, toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
@@ -104,30 +105,29 @@ function TemplateDetails({ published }: { published: PublishedTemplate }) {
           <button type="button" className="btn btn-ghost" onClick={() => setCloning(true)} data-testid="clone-template">
             {t('templateConsole.clone')}
           </button>
-          <button
-            type="button"
+          <ConfirmButton
             className="btn btn-ghost"
-            data-testid="toggle-active"
+            testId="toggle-active"
             disabled={setActive.isPending}
-            onClick={() => {
-              if (summary.isActive && !window.confirm(t('templateConsole.deactivateConfirm', { name: summary.name }))) return;
-              setActive.mutate({ slug: summary.slug, active: !summary.isActive });
-            }}
+            skipConfirm={!summary.isActive}
+            title={t('templateConsole.deactivate')}
+            description={t('templateConsole.deactivateConfirm', { name: summary.name })}
+            confirmLabel={t('templateConsole.deactivate')}
+            onConfirm={() => setActive.mutate({ slug: summary.slug, active: !summary.isActive })}
           >
             {summary.isActive ? t('templateConsole.deactivate') : t('templateConsole.activate')}
-          </button>
+          </ConfirmButton>
           {!summary.isSystem ? (
-            <button
-              type="button"
+            <ConfirmButton
               className="btn btn-danger-ghost"
               disabled={remove.isPending}
-              onClick={() => {
-                if (!window.confirm(t('templateConsole.deleteConfirm', { name: summary.name }))) return;
-                remove.mutate({ slug: summary.slug }, { onSuccess: () => void navigate(paths.console()) });
-              }}
+              title={t('templateConsole.deleteTemplate')}
+              description={t('templateConsole.deleteConfirm', { name: summary.name })}
+              confirmLabel={t('templateConsole.deleteTemplate')}
+              onConfirm={() => remove.mutate({ slug: summary.slug }, { onSuccess: () => void navigate(paths.console()) })}
             >
               {t('templateConsole.deleteTemplate')}
-            </button>
+            </ConfirmButton>
           ) : null}
         </div>
       </div>
@@ -230,28 +230,32 @@ function CloneDialog({ slug, version, name, onClose }: { slug: string; version: 
   );
   const slugError = form.formState.errors.newSlug?.message ?? serverIssues.get('newSlug');
   return (
-    <div className="modal-backdrop" role="presentation">
-      <form className="modal" role="dialog" aria-label={t('templateConsole.cloneTitle', { name })} onSubmit={(event) => void submit(event)}>
-        <h2>{t('templateConsole.cloneTitle', { name })}</h2>
-        <label className="field">
-          <span className="field-label">{t('templateConsole.newSlug')}</span>
-          <input {...form.register('newSlug')} aria-invalid={slugError ? true : undefined} />
-          {slugError ? <span className="field-error">{slugError}</span> : null}
-        </label>
-        <label className="field">
-          <span className="field-label">{t('templateConsole.newName')}</span>
-          <input {...form.register('name')} />
-        </label>
-        {start.isError && serverIssues.size === 0 ? <ErrorBanner message={toUserError(start.error).message} /> : null}
-        <div className="popover-actions">
+    <Dialog
+      open
+      onClose={onClose}
+      onSubmit={(event) => void submit(event)}
+      title={t('templateConsole.cloneTitle', { name })}
+      footer={
+        <>
           <button type="button" className="btn btn-ghost" onClick={onClose}>
             {t('app.cancel')}
           </button>
           <button type="submit" className="btn btn-primary" disabled={start.isPending}>
             {t('templateConsole.cloneAction')}
           </button>
-        </div>
-      </form>
-    </div>
+        </>
+      }
+    >
+      <label className="field">
+        <span className="field-label">{t('templateConsole.newSlug')}</span>
+        <input {...form.register('newSlug')} aria-invalid={slugError ? true : undefined} />
+        {slugError ? <span className="field-error">{slugError}</span> : null}
+      </label>
+      <label className="field">
+        <span className="field-label">{t('templateConsole.newName')}</span>
+        <input {...form.register('name')} />
+      </label>
+      {start.isError && serverIssues.size === 0 ? <ErrorBanner message={toUserError(start.error).message} /> : null}
+    </Dialog>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TTemplateCard } from '@crm/api';
+import { Dialog } from '../../../components/dialog';
 import { ModuleIcon } from '../../../components/module-icon';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -100,40 +101,44 @@ function ReviewDialog({ template, onClose }: { template: TTemplateCard; onClose:
     });
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="review-title">
-        <h2 id="review-title">{t('setup.reviewTitle', { template: template.name })}</h2>
-        <p className="muted">{t('setup.reviewBody', { tenant: bootstrap.tenant.name })}</p>
-        <div className="review-modules">
-          {template.modules.map((module) => (
-            <section key={module.slug} className="review-module">
-              <h3>
-                <ModuleIcon name={module.icon} label={label(module.label, module.slug)} size={16} /> {label(module.label, module.slug)}
-              </h3>
-              <ul>
-                {module.fields.map((field) => (
-                  <li key={field.key}>
-                    <span>{label(field.label, field.key)}</span>
-                    <span className="muted small">
-                      {field.type}
-                      {field.required ? ` · ${t('setup.required')}` : ''}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ))}
-        </div>
-        {select.isError ? <ErrorBanner message={toUserError(select.error).message} /> : null}
-        <div className="modal-actions">
+    <Dialog
+      open
+      // Closing while the template is being applied would hide its outcome.
+      onClose={() => (select.isPending ? undefined : onClose())}
+      title={t('setup.reviewTitle', { template: template.name })}
+      footer={
+        <>
           <button type="button" className="btn btn-ghost" onClick={onClose} disabled={select.isPending}>
             {t('app.cancel')}
           </button>
           <button type="button" className="btn btn-primary" onClick={confirm} disabled={select.isPending} data-testid="confirm-template">
             {select.isPending ? t('setup.creating') : t('setup.confirm')}
           </button>
-        </div>
+        </>
+      }
+    >
+      <p className="muted">{t('setup.reviewBody', { tenant: bootstrap.tenant.name })}</p>
+      <div className="review-modules">
+        {template.modules.map((module) => (
+          <section key={module.slug} className="review-module">
+            <h3>
+              <ModuleIcon name={module.icon} label={label(module.label, module.slug)} size={16} /> {label(module.label, module.slug)}
+            </h3>
+            <ul>
+              {module.fields.map((field) => (
+                <li key={field.key}>
+                  <span>{label(field.label, field.key)}</span>
+                  <span className="muted small">
+                    {field.type}
+                    {field.required ? ` · ${t('setup.required')}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
       </div>
-    </div>
+      {select.isError ? <ErrorBanner message={toUserError(select.error).message} /> : null}
+    </Dialog>
   );
 }

@@ -1,7 +1,9 @@
 import { useRef, type FocusEvent } from 'react';
-import type { UseFormReturn } from 'react-hook-form';
+import { Controller, type UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import type { FieldType } from '@crm/engine/fields/field-definition.js';
 import { WORKFLOW_ACTION_TYPES } from '@crm/engine/template/workflow-schema.js';
+import { FieldInput } from '../../../components/field-input';
 import { ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
@@ -180,28 +182,22 @@ export function ActionEditor({
           </label>
           <label className="field">
             <span className="field-label">{t('workflows.updateValue')}</span>
-            {updated && updated.options.length > 0 && updated.type === 'select' ? (
-              <select {...form.register(`actions.${index}.value`)} data-testid={`action-value-${index}`}>
-                <option value="">{t('workflows.clearValue')}</option>
-                {updated.options.map((option) => (
-                  <option key={option} value={option}>
-                    {option}
-                  </option>
-                ))}
-              </select>
-            ) : updated?.type === 'checkbox' ? (
-              <select {...form.register(`actions.${index}.value`)} data-testid={`action-value-${index}`}>
-                <option value="true">{t('records.yes')}</option>
-                <option value="false">{t('records.no')}</option>
-              </select>
-            ) : (
-              <input
-                {...form.register(`actions.${index}.value`)}
-                type={updated?.type === 'number' || updated?.type === 'currency' ? 'number' : updated?.type === 'date' ? 'date' : 'text'}
-                step="any"
-                data-testid={`action-value-${index}`}
-              />
-            )}
+            <Controller
+              control={form.control}
+              name={`actions.${index}.value`}
+              render={({ field: input }) => (
+                <FieldInput
+                  field={{ key: updated?.path ?? 'value', type: valueInputType(updated?.type), options: updated?.options ?? [] }}
+                  variant="criterion"
+                  value={input.value}
+                  onChange={(next) => input.onChange(typeof next === 'string' ? next : '')}
+                  onBlur={input.onBlur}
+                  emptyOptionLabel={t('workflows.clearValue')}
+                  ariaLabel={t('workflows.updateValue')}
+                  testId={`action-value-${index}`}
+                />
+              )}
+            />
             <FieldMessage error={errors?.value} />
           </label>
         </div>
@@ -252,4 +248,15 @@ export function ActionEditor({
       ) : null}
     </div>
   );
+}
+
+/**
+ * The kit input type for a value an action writes: money is typed as a plain
+ * number here (the field's currency applies when stored) and a multi-select
+ * takes its options as comma-separated text.
+ */
+function valueInputType(type: FieldType | undefined): FieldType {
+  if (type === 'currency') return 'number';
+  if (type === 'multi_select' || type === undefined) return 'text';
+  return type;
 }

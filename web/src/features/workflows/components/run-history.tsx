@@ -28,23 +28,23 @@ export function RunHistory({ workflowId, recordId, compact = false }: { workflow
           <details open={!compact && run.status === 'failed'}>
             <summary>
               <StatusBadge status={run.status} />
-              {recordId ? (
-                bootstrap.canManageConfiguration ? (
-                  <Link to={paths.workflow(tenantId, run.module, run.workflowId)} className="wf-run-title">
-                    {run.workflowName}
-                  </Link>
-                ) : (
-                  <span className="wf-run-title">{run.workflowName}</span>
-                )
-              ) : (
-                <Link to={paths.record(tenantId, run.module, run.recordId)} className="record-link">
-                  {run.recordNumber}
-                </Link>
-              )}
+              {/* Text only: a link inside <summary> is a control inside a control (the link goes in the body). */}
+              {recordId ? <span className="wf-run-title">{run.workflowName}</span> : <span className="record-link">{run.recordNumber}</span>}
               <span className="muted small">{t(`workflows.event.${run.eventKind}`, { defaultValue: run.eventKind })}</span>
               <span className="muted small wf-run-when">{run.startedAt ? formatDateTime(run.startedAt, i18n.language) : '—'}</span>
             </summary>
             <div className="wf-run-body">
+              {recordId ? (
+                bootstrap.canManageConfiguration ? (
+                  <Link to={paths.workflow(tenantId, run.module, run.workflowId)} className="small">
+                    {run.workflowName}
+                  </Link>
+                ) : null
+              ) : (
+                <Link to={paths.record(tenantId, run.module, run.recordId)} className="record-link small">
+                  {run.recordNumber}
+                </Link>
+              )}
               {run.reason ? <p className="muted small">{run.reason}</p> : null}
               {run.error ? <p className="wf-error-text small">{run.error}</p> : null}
               {run.depth > 0 ? <p className="muted small">{t('workflows.chainDepth', { depth: run.depth })}</p> : null}

@@ -3,6 +3,7 @@ import { useFieldArray, useForm, type FieldPath } from 'react-hook-form';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
+import { AlertDialog } from '../../../components/dialog';
 import { PlusIcon } from '../../../components/module-icon';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
@@ -61,6 +62,7 @@ function WorkflowEditor({ module, workflow }: { module: TModuleConfigView; workf
   const actions = useFieldArray({ control: form.control, name: 'actions' });
   const save = useSaveWorkflow(tenantId);
   const remove = useDeleteWorkflow(tenantId);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const test = useTestWorkflow(tenantId);
   const [failure, setFailure] = useState<string[] | null>(null);
   // A new workflow reopens at its own URL once saved; the confirmation travels with the navigation.
@@ -144,14 +146,24 @@ function WorkflowEditor({ module, workflow }: { module: TModuleConfigView; workf
               type="button"
               className="btn btn-danger-ghost"
               disabled={remove.isPending}
-              onClick={() => {
-                if (window.confirm(t('workflows.deleteConfirm', { name: workflow.name }))) {
-                  remove.mutate(workflow.id, { onSuccess: () => void navigate(paths.workflows(tenantId, module.slug)) });
-                }
-              }}
+              onClick={() => setConfirmDelete(true)}
+              data-testid="delete-workflow"
             >
               {t('records.delete')}
             </button>
+          ) : null}
+          {workflow ? (
+            <AlertDialog
+              open={confirmDelete}
+              title={t('kit.deleteTitle', { name: workflow.name })}
+              description={t('workflows.deleteConfirm', { name: workflow.name })}
+              confirmLabel={t('records.delete')}
+              onCancel={() => setConfirmDelete(false)}
+              onConfirm={() => {
+                setConfirmDelete(false);
+                remove.mutate(workflow.id, { onSuccess: () => void navigate(paths.workflows(tenantId, module.slug)) });
+              }}
+            />
           ) : null}
           <button type="button" className="btn btn-primary" onClick={() => void onSave()} disabled={form.formState.isSubmitting} data-testid="save-workflow">
             {form.formState.isSubmitting ? t('records.saving') : t('app.save')}
