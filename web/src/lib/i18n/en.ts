@@ -683,6 +683,7 @@ export const en = {
     cannotCreate: 'You can read {{module}} but not add to them.',
     backToList: 'Back to the list',
     sortLoading: 'Loading every matching record to sort them by {{column}}…',
+    sortPartial_one: 'Sorted by {{column}} among the {{count}} record loaded so far, not all matching records. Number, Created and Updated sort every record.',
     sortPartial: 'Sorted by {{column}} among the {{count}} records loaded so far, not all matching records. Number, Created and Updated sort every record.',
     theme: { switch: 'Theme: {{current}}. Switch to {{next}}', system: 'system', light: 'light', dark: 'dark' },
     history: {

@@ -684,6 +684,7 @@ export const es: Messages = {
     cannotCreate: 'Puedes ver {{module}}, pero no añadir registros.',
     backToList: 'Volver a la lista',
     sortLoading: 'Cargando todos los registros que coinciden para ordenarlos por {{column}}…',
+    sortPartial_one: 'Ordenado por {{column}} solo dentro del registro cargado hasta ahora ({{count}}), no entre todos los que coinciden. Número, Creado y Actualizado ordenan todos los registros.',
     sortPartial: 'Ordenado por {{column}} entre los {{count}} registros cargados hasta ahora, no entre todos los que coinciden. Número, Creado y Actualizado ordenan todos los registros.',
     theme: { switch: 'Tema: {{current}}. Cambiar a {{next}}', system: 'del sistema', light: 'claro', dark: 'oscuro' },
     history: {
