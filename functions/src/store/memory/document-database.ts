@@ -28,7 +28,7 @@ import { StoreError, type DocumentData } from '../document-store.js';
 import { indexEntries, lacksSortField, parsePhysicalIndexKey, physicalIndexKey, type IndexEntry, type KeyRange, type PhysicalIndexDef } from './index-plan.js';
 import { collectionIdOf, parentOf } from './paths.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** Sort keys never start with 0xFF (type-rank bytes, or their inverse, come first). */
 const KEY_MAX = Buffer.from([0xff]);
 const KEY_MIN = Buffer.alloc(0);
@@ -208,8 +208,10 @@ export class DocumentDatabase {
       lastEvent: db.prepare<[], { m: number | null }>("SELECT seq AS m FROM sqlite_sequence WHERE name = 'events'"),
       subscribedCollections: db.prepare<[], { cid: string }>('SELECT DISTINCT cid FROM subscriptions'),
       docCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM docs'),
+      setVersion: db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'version'"),
     };
-    this.lastVersion = (db.prepare('SELECT max(version) AS m FROM docs').get() as { m: number | null }).m ?? 0;
+    // Start-up reads one row, not every document: commits keep the last version in `meta`.
+    this.lastVersion = (db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as { value: number }).value;
     for (const row of db.prepare('SELECT ix, def, partial FROM indexes').all() as Array<{ ix: number; def: string; partial: number }>) {
       this.register(row.ix, row.def).partial = row.partial;
     }
@@ -266,6 +268,15 @@ export class DocumentDatabase {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
+    if (version === 1) {
+      // Version 1 found the last commit version by scanning every document at start-up (O(N)); 2 keeps it in a row.
+      this.db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO meta (key, value) SELECT 'version', coalesce(max(version), 0) FROM docs;
+        PRAGMA user_version = ${SCHEMA_VERSION};
+      `);
+      return;
+    }
     if (version !== 0) {
       throw new StoreError('failed-precondition', `The data file has schema version ${version}; this CRM understands ${SCHEMA_VERSION}.`);
     }
@@ -306,6 +317,8 @@ export class DocumentDatabase {
       );
       CREATE INDEX events_by_collection_id ON events (cid, seq);
       CREATE TABLE subscriptions (name TEXT PRIMARY KEY, cid TEXT NOT NULL, cursor INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO meta (key, value) VALUES ('version', 0);
       PRAGMA user_version = ${SCHEMA_VERSION};
     `);
   }
@@ -467,6 +480,7 @@ export class DocumentDatabase {
     return this.db.transaction(() => {
       const version = ++this.lastVersion;
       for (const change of changes) this.applyChange(change, time, version);
+      this.stmt.setVersion.run(version);
       const eventSeqs = events.map((e) =>
         Number(
           this.stmt.addEvent.run(e.collectionId, e.eventId, e.kind, e.path, e.before ? serialize(e.before) : null, e.after ? serialize(e.after) : null, e.time)
@@ -511,6 +525,7 @@ export class DocumentDatabase {
         this.applyChange({ path: d.path, before: existing, after: d.data }, d.updateTime, ++this.lastVersion, d.createTime);
         n++;
       }
+      this.stmt.setVersion.run(this.lastVersion);
     })();
     return n;
   }
