@@ -1,4 +1,5 @@
 import type { DocumentStore, Transaction, WriteData } from '../../store/document-store.js';
+import { freshJobProgress } from '../template-lifecycle/migration-job.js';
 import {
   validateTemplate,
   type FieldDefinition,
@@ -400,20 +401,9 @@ function reindexJobData({
     templateSlug: config.template?.slug ?? '',
     fromVersion: version,
     toVersion: version,
-    status: 'running',
-    phase: 'scan',
-    settleAfter: null,
     steps: [],
-    cursor: null,
-    processed: 0,
-    migrated: 0,
     total: 0,
-    batches: 0,
-    createdBy: caller.uid,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    lastError: null,
+    ...freshJobProgress(caller.uid, now),
   };
 }
 

@@ -57,6 +57,24 @@ export const MigrationJobSchema = z.object({
 });
 export type MigrationJob = z.output<typeof MigrationJobSchema> & { readonly steps: VersionedStep[] };
 
+/** The progress fields every new job (upgrade or reindex) starts with: running, nothing scanned yet. */
+export function freshJobProgress(createdBy: string, now: Date) {
+  return {
+    status: 'running' as const,
+    phase: 'scan' as const,
+    settleAfter: null,
+    cursor: null,
+    processed: 0,
+    migrated: 0,
+    batches: 0,
+    createdBy,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    lastError: null,
+  };
+}
+
 export function parseMigrationJob(data: DocumentData): MigrationJob {
   return MigrationJobSchema.parse(data) as MigrationJob;
 }

@@ -23,7 +23,7 @@ import { configToWriteData, parseTenantConfig, type ConfigStore } from '../confi
 import type { ModuleConfig, TenantConfig } from '../config/tenant-config.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { lifecyclePaths } from './lifecycle-paths.js';
-import { parseMigrationJob, toMigrationJobView, type MigrationJobView } from './migration-job.js';
+import { freshJobProgress, parseMigrationJob, toMigrationJobView, type MigrationJobView } from './migration-job.js';
 import type { MigrationDriver } from './migration-driver.js';
 import { listVersions, type VersionInfo } from './template-versions.js';
 
@@ -197,20 +197,9 @@ export class UpgradeService {
         templateSlug: plan.next.slug,
         fromVersion: plan.base.version,
         toVersion: plan.next.version,
-        status: 'running' as const,
-        phase: 'scan' as const,
-        settleAfter: null,
         steps: plan.steps,
-        cursor: null,
-        processed: 0,
-        migrated: 0,
         total,
-        batches: 0,
-        createdBy: caller.uid,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-        lastError: null,
+        ...freshJobProgress(caller.uid, now),
       };
       const data: WriteData = { ...job, steps: plainData({ steps: plan.steps }).steps ?? [] };
       tx.create(lifecyclePaths.migration(caller.tenantId, jobId), data);
