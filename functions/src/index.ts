@@ -64,6 +64,10 @@ export const crmUpgradeStatus = callables?.callable('crmUpgradeStatus');
 export const crmPreviewUpgrade = callables?.callable('crmPreviewUpgrade');
 export const crmApplyUpgrade = callables?.callable('crmApplyUpgrade');
 export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
+export const crmListAuditLog = callables?.callable('crmListAuditLog');
+export const crmExportAuditLog = callables?.callable('crmExportAuditLog');
+export const crmGetAccessSettings = callables?.callable('crmGetAccessSettings');
+export const crmSaveAccessSettings = callables?.callable('crmSaveAccessSettings');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

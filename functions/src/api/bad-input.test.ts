@@ -65,6 +65,10 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '1.1.0' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmListAuditLog: { tenantId: 'acme' },
+    crmExportAuditLog: { tenantId: 'acme' },
+    crmGetAccessSettings: { tenantId: 'acme' },
+    crmSaveAccessSettings: { tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: 1 },
   };
 }
 

@@ -86,6 +86,10 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmConsoleSetTemplateActive', { slug: 'hospital', active: false }],
     ['crmConsoleDeleteTemplate', { slug: 'hospital' }],
     ['crmConsoleMigrationStatus', { tenantId }],
+    ['crmListAuditLog', { tenantId }],
+    ['crmExportAuditLog', { tenantId }],
+    ['crmGetAccessSettings', { tenantId }],
+    ['crmSaveAccessSettings', { tenantId, matrix: {}, fieldPermissions: {}, expectedRevision: 1 }],
   ];
 }
 
