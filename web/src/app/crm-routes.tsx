@@ -1,4 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useSyncExternalStore } from 'react';
+import { getPreviewRole, subscribePreviewRole } from '../lib/api/preview-role';
 import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
 import { TenantHome, TenantRoute } from './tenant-route';
@@ -9,6 +10,12 @@ import { FullPageSpinner } from '../components/status-views';
 const UpgradeNotice = lazy(async () => ({ default: (await import('../features/template-upgrade/components/upgrade-notice')).UpgradeNotice }));
 // "See the CRM as role X": a banner with the way out, above every screen while a preview is on.
 const PreviewBanner = lazy(async () => ({ default: (await import('../features/access/components/preview-banner')).PreviewBanner }));
+
+/** The upgrade banner is for the admin as themself: a preview shows what the previewed role sees. */
+function UpgradeNoticeOutsidePreview() {
+  const previewing = useSyncExternalStore(subscribePreviewRole, getPreviewRole, () => null) !== null;
+  return previewing ? null : <UpgradeNotice />;
+}
 
 /**
  * The route tree shared by the standalone and embedded entries. Screens are
@@ -35,7 +42,7 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
             {
               lazy: async () => {
                 const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
-                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNotice /></Suspense>} /> };
+                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNoticeOutsidePreview /></Suspense>} /> };
               },
               children: [
                 { index: true, element: <TenantHome /> },

@@ -186,7 +186,7 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
           </div>
         </header>
         <main className="content" id="main-content" ref={mainRef} tabIndex={-1}>
-          {bootstrap.canManageConfiguration ? notice : null}
+          {bootstrap.canManageConfiguration || bootstrap.preview ? notice : null}
           <Outlet />
         </main>
       </div>
