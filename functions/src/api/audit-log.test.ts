@@ -8,7 +8,7 @@ import { configureTemplateLifecycle } from '../services/template-lifecycle/templ
 import { ManualMigrationDriver } from '../services/template-lifecycle/migration-driver.js';
 import type { TDraftResponse } from './template-schemas.js';
 import type { TWorkflowResponse } from './workflow-schemas.js';
-import type { TExportAuditLogResponse, TListAuditLogResponse } from './access-schemas.js';
+import type { TAccessSettingsResponse, TExportAuditLogResponse, TListAuditLogResponse } from './access-schemas.js';
 
 let env: TestEnv;
 
@@ -92,6 +92,22 @@ describe('audit entries', () => {
     expect(entries[0]).toMatchObject({ action: 'template.upgraded', target: { id: 'hospital', label: '1.0.0 → 1.1.0' } });
     const paths = entries[0]!.changes.map((change) => change.path);
     expect(paths).toEqual(expect.arrayContaining(['template.version', 'modules[patients].fields[insurer]', 'modules[patients].fields[insurance_provider]']));
+  });
+
+  it('costs one extra write per change (two with the access version for a permission change)', async () => {
+    env.store.meter.reset();
+    await env.call(env.users.acmeAdmin, 'crmUpdateField', { tenantId: 'acme', module: 'patients', key: 'full_name', changes: { label: 'Name' } });
+    // The configuration document and its audit entry.
+    expect(env.store.meter.read().writes).toBe(2);
+    const { settings } = await env.call<TAccessSettingsResponse>(env.users.acmeAdmin, 'crmGetAccessSettings', { tenantId: 'acme' });
+    env.store.meter.reset();
+    await env.call(env.users.acmeAdmin, 'crmSaveAccessSettings', {
+      tenantId: 'acme', matrix: settings.matrix, expectedRevision: settings.revision, fieldPermissions: { member: { patients: { allergies: 'none' } } },
+    });
+    // Configuration, audit entry, and the access version every instance checks.
+    expect(env.store.meter.read().writes).toBe(3);
+    const [entry] = (await log({ kind: 'permissions' })).entries;
+    expect(entry!.changes).toEqual([{ path: 'fieldPermissions', before: null, after: '{"member":{"patients":{"allergies":"none"}}}' }]);
   });
 
   it('writes nothing when the change fails', async () => {
