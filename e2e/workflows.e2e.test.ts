@@ -199,7 +199,7 @@ describe('workflows in the browser', () => {
     await member.getByText('Only owners and admins can manage workflows.').waitFor();
     await member.getByTestId('language-select').selectOption('es');
     await member.getByTestId('open-tasks').click();
-    await member.getByRole('heading', { name: 'Seguimientos' }).waitFor();
+    await member.getByRole('heading', { name: 'Mis tareas' }).waitFor();
     await screenshot(member, 'wf-11-member-tasks-es');
   });
 

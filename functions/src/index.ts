@@ -71,6 +71,16 @@ export const crmListAuditLog = callables?.callable('crmListAuditLog');
 export const crmExportAuditLog = callables?.callable('crmExportAuditLog');
 export const crmGetAccessSettings = callables?.callable('crmGetAccessSettings');
 export const crmSaveAccessSettings = callables?.callable('crmSaveAccessSettings');
+export const crmListTimeline = callables?.callable('crmListTimeline');
+export const crmAddNote = callables?.callable('crmAddNote');
+export const crmUpdateNote = callables?.callable('crmUpdateNote');
+export const crmDeleteNote = callables?.callable('crmDeleteNote');
+export const crmListTenantMembers = callables?.callable('crmListTenantMembers');
+export const crmRequestAttachmentUpload = callables?.callable('crmRequestAttachmentUpload');
+export const crmConfirmAttachment = callables?.callable('crmConfirmAttachment');
+export const crmGetAttachmentDownload = callables?.callable('crmGetAttachmentDownload');
+export const crmDeleteAttachment = callables?.callable('crmDeleteAttachment');
+export const crmCreateTask = callables?.callable('crmCreateTask');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

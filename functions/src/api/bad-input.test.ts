@@ -72,6 +72,16 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmExportAuditLog: { tenantId: 'acme' },
     crmGetAccessSettings: { tenantId: 'acme' },
     crmSaveAccessSettings: { tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: 1 },
+    crmListTimeline: { tenantId: 'acme', recordId: patientId },
+    crmAddNote: { tenantId: 'acme', recordId: patientId, html: '<p>Hi</p>' },
+    crmUpdateNote: { tenantId: 'acme', recordId: patientId, noteId: 'n1', html: '<p>Hi</p>' },
+    crmDeleteNote: { tenantId: 'acme', recordId: patientId, noteId: 'n1' },
+    crmListTenantMembers: { tenantId: 'acme' },
+    crmRequestAttachmentUpload: { tenantId: 'acme', recordId: patientId, fileName: 'a.pdf', contentType: 'application/pdf', size: 10 },
+    crmConfirmAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'a1' },
+    crmGetAttachmentDownload: { tenantId: 'acme', recordId: patientId, attachmentId: 'a1' },
+    crmDeleteAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'a1' },
+    crmCreateTask: { tenantId: 'acme', recordId: patientId, title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' },
   };
 }
 

@@ -79,6 +79,16 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmExportAuditLog: { spa: 'admin', server: 'admin', screen: 'admin: audit log export' },
   crmGetAccessSettings: { spa: 'admin', server: 'admin', screen: 'admin: permissions' },
   crmSaveAccessSettings: { spa: 'admin', server: 'admin', screen: 'admin: permissions' },
+  crmListTimeline: { spa: 'member', server: 'member', screen: 'record detail timeline (matrix: read)' },
+  crmAddNote: { spa: 'member', server: 'member', screen: 'record detail timeline (matrix: update)' },
+  crmUpdateNote: { spa: 'member', server: 'member', screen: 'record detail timeline (author only)' },
+  crmDeleteNote: { spa: 'member', server: 'member', screen: 'record detail timeline (author; any for admins)' },
+  crmListTenantMembers: { spa: 'member', server: 'member', screen: 'mention and assignee pickers' },
+  crmRequestAttachmentUpload: { spa: 'member', server: 'member', screen: 'record detail attachments (matrix: update)' },
+  crmConfirmAttachment: { spa: 'member', server: 'member', screen: 'record detail attachments (the uploader)' },
+  crmGetAttachmentDownload: { spa: 'member', server: 'member', screen: 'record detail attachments (matrix: read)' },
+  crmDeleteAttachment: { spa: 'member', server: 'member', screen: 'record detail attachments (uploader; any for admins)' },
+  crmCreateTask: { spa: 'member', server: 'member', screen: 'record detail: add a task (matrix: update)' },
 };
 
 let env: TestEnv;
@@ -157,6 +167,16 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmExportAuditLog: { tenantId: 'acme' },
     crmGetAccessSettings: { tenantId: 'acme' },
     crmSaveAccessSettings: { tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: -1 },
+    crmListTimeline: { tenantId: 'acme', recordId: patientId },
+    crmAddNote: { tenantId: 'acme', recordId: 'no-such-record', html: '<p>Hi</p>' },
+    crmUpdateNote: { tenantId: 'acme', recordId: patientId, noteId: 'no-such-note', html: '<p>Hi</p>' },
+    crmDeleteNote: { tenantId: 'acme', recordId: patientId, noteId: 'no-such-note' },
+    crmListTenantMembers: { tenantId: 'acme' },
+    crmRequestAttachmentUpload: { tenantId: 'acme', recordId: 'no-such-record', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 },
+    crmConfirmAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' },
+    crmGetAttachmentDownload: { tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' },
+    crmDeleteAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' },
+    crmCreateTask: { tenantId: 'acme', recordId: 'no-such-record', title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' },
   };
   return requests[name];
 }

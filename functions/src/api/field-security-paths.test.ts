@@ -95,6 +95,17 @@ const PATHS: Record<CallableName, PathRow> = {
   crmExportAuditLog: { fls: ['n/a: configuration changes, admins only'], request: () => ({ tenantId: 'acme' }) },
   crmGetAccessSettings: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme' }) },
   crmSaveAccessSettings: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: -1 }) },
+  // Timeline, notes, attachments, record tasks (issue 14).
+  crmListTimeline: { fls: ['redacts'], request: () => ({ tenantId: 'acme', recordId: patientId }) },
+  crmAddNote: { fls: ['n/a: note text is the author\'s own, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, html: '<p>Hi</p>' }) },
+  crmUpdateNote: { fls: ['n/a: note text is the author\'s own'], request: () => ({ tenantId: 'acme', recordId: patientId, noteId: 'no-such-note', html: '<p>Hi</p>' }) },
+  crmDeleteNote: { fls: ['n/a: note text is the author\'s own'], request: () => ({ tenantId: 'acme', recordId: patientId, noteId: 'no-such-note' }) },
+  crmListTenantMembers: { fls: ['n/a: member names, no record data'], request: () => ({ tenantId: 'acme' }) },
+  crmRequestAttachmentUpload: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, fileName: 'a.pdf', contentType: 'application/pdf', size: 10 }) },
+  crmConfirmAttachment: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' }) },
+  crmGetAttachmentDownload: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' }) },
+  crmDeleteAttachment: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' }) },
+  crmCreateTask: { fls: ['n/a: task title is the caller\'s; the record is named by its number and display value, as in lists'], request: () => ({ tenantId: 'acme', recordId: patientId, title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' }) },
 };
 
 const driver = new ManualMigrationDriver();

@@ -80,6 +80,16 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetJob', { tenantId, jobId: 'j1' }],
     ['crmListJobs', { tenantId }],
     ['crmCancelJob', { tenantId, jobId: 'j1' }],
+    ['crmListTimeline', { tenantId, recordId: acme.patientId }],
+    ['crmAddNote', { tenantId, recordId: acme.patientId, html: '<p>Hi</p>' }],
+    ['crmUpdateNote', { tenantId, recordId: acme.patientId, noteId: 'n1', html: '<p>Hi</p>' }],
+    ['crmDeleteNote', { tenantId, recordId: acme.patientId, noteId: 'n1' }],
+    ['crmListTenantMembers', { tenantId }],
+    ['crmRequestAttachmentUpload', { tenantId, recordId: acme.patientId, fileName: 'a.pdf', contentType: 'application/pdf', size: 10 }],
+    ['crmConfirmAttachment', { tenantId, recordId: acme.patientId, attachmentId: 'a1' }],
+    ['crmGetAttachmentDownload', { tenantId, recordId: acme.patientId, attachmentId: 'a1' }],
+    ['crmDeleteAttachment', { tenantId, recordId: acme.patientId, attachmentId: 'a1' }],
+    ['crmCreateTask', { tenantId, recordId: acme.patientId, title: 'Call', assigneeId: 'acme-owner', dueDate: '2026-03-01' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],
@@ -117,7 +127,7 @@ describe('tenant isolation', () => {
   it("answers not-found for another tenant's record ids sent under one's own tenant", async () => {
     const before = await snapshotTenant('acme');
     const recordCalls = requestsFor('globex').filter(([name]) =>
-      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord', 'crmListRecordHistory'].includes(name),
+      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord', 'crmListRecordHistory', 'crmListTimeline', 'crmAddNote', 'crmUpdateNote', 'crmDeleteNote', 'crmRequestAttachmentUpload', 'crmGetAttachmentDownload', 'crmDeleteAttachment'].includes(name),
     );
     for (const [name, data] of recordCalls) {
       const error = await env.callError(env.users.globexOwner, name, data);

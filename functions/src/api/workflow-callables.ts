@@ -1,4 +1,6 @@
 import * as schemas from './workflow-schemas.js';
+import { withTaskNames } from '../services/timeline/task-names.js';
+import { timelineFor } from '../services/timeline/timeline-service.js';
 import { defineTenant } from './define-callable.js';
 
 /**
@@ -72,16 +74,18 @@ export const WORKFLOW_CALLABLES = {
     request: schemas.ZListTasksRequestSchema,
     response: schemas.ZListTasksResponseSchema,
     handle: async ({ caller, services }, input) => ({
-      tasks: (await services.workflows.listTasks(caller, input)) as schemas.TTaskView[],
+      tasks: (await withTaskNames(timelineFor(services).members, caller.tenantId, await services.workflows.listTasks(caller, input))) as schemas.TTaskView[],
     }),
   }),
 
   crmSetTaskStatus: defineTenant({
     request: schemas.ZSetTaskStatusRequestSchema,
     response: schemas.ZTaskResponseSchema,
-    handle: async ({ caller, services }, input) => ({
-      task: (await services.workflows.setTaskStatus(caller, input.taskId, input.status)) as schemas.TTaskView,
-    }),
+    handle: async ({ caller, services }, input) => {
+      const task = await services.workflows.setTaskStatus(caller, input.taskId, input.status);
+      const [named] = await withTaskNames(timelineFor(services).members, caller.tenantId, [task]);
+      return { task: named as schemas.TTaskView };
+    },
   }),
 
   crmRevealWebhookSecret: defineTenant({

@@ -158,6 +158,12 @@ export const TaskViewSchema = z.object({
   workflowId: z.string().nullable(),
   createdAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  /** The assignee's name from the tenant's members (null when the OS knows none: the SPA then says "a teammate"). */
+  assigneeName: z.string().nullable().default(null),
+  /** `workflow` (create_task action), `mention` (someone mentioned the assignee in a note), `manual` (created on the record). */
+  kind: z.enum(['workflow', 'mention', 'manual']).default('workflow'),
+  /** For `mention` tasks: who mentioned, in which note, and the note's first words. */
+  mention: z.object({ byName: z.string().nullable(), noteId: z.string(), excerpt: z.string() }).nullable().default(null),
 });
 export type TTaskView = z.infer<typeof TaskViewSchema>;
 export const ZListTasksRequestSchema = z.strictObject({

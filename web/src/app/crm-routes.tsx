@@ -62,11 +62,19 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   path: 'm/:module/r/:recordId',
                   // The workflows feature adds the record's tasks and runs through a slot, so records never imports it.
                   lazy: async () => {
-                    const [{ RecordDetailPage }, { RecordAutomation }] = await Promise.all([
+                    const [{ RecordDetailPage }, { RecordAutomation }, { RecordActivity }] = await Promise.all([
                       import('../features/records/components/record-detail-page'),
                       import('../features/workflows/components/record-automation'),
+                      import('../features/timeline/components/record-activity'),
                     ]);
-                    return { Component: () => <RecordDetailPage sideSections={(record) => <RecordAutomation record={record} />} /> };
+                    return {
+                      Component: () => (
+                        <RecordDetailPage
+                          sideSections={(record) => <RecordAutomation record={record} />}
+                          mainSections={(module, record) => <RecordActivity module={module} record={record} />}
+                        />
+                      ),
+                    };
                   },
                 },
                 {

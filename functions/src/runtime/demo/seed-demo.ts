@@ -106,6 +106,8 @@ export async function seedDemo(services: Services, options: SeedOptions): Promis
       batch.set(`${OS_COLLECTIONS.tenantApps}/${tenant.id}_${CRM_APP_ID}`, { tenant_id: tenant.id, app_id: CRM_APP_ID, enabled: true });
     }
     for (const user of DEMO_USERS) {
+      // The host OS's profile: where the CRM reads people's names (timeline, task assignees, mentions).
+      batch.set(`platform_users/${user.uid}`, { email: user.email, display_name: user.displayName });
       for (const { tenantId, role } of user.memberships) {
         batch.set(membershipPath(tenantId, user.uid), { tenant_id: tenantId, user_id: user.uid, role, status: 'active', email: user.email });
       }

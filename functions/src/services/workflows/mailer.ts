@@ -14,6 +14,8 @@ export interface OutgoingMail {
   readonly text: string;
   /** The workflow action's template name, kept for reference (the extension's own templates are not used). */
   readonly template?: string | undefined;
+  /** A late scheduled run's due instant: kept on the mail as `crmLate` so the outbox and support can tell. */
+  readonly lateSince?: Date | undefined;
 }
 
 export interface Mailer {
@@ -43,6 +45,7 @@ export class StoreMailer implements Mailer {
     };
     if (mail.cc.length > 0) doc.cc = mail.cc;
     if (mail.template) doc.crmTemplate = mail.template;
+    if (mail.lateSince) doc.crmLate = { plannedAt: mail.lateSince };
     try {
       await this.store.create(workflowPaths.mailDoc(mail.id), doc);
       return 'queued';

@@ -142,3 +142,56 @@ describe('scheduled workflows', () => {
     expect(await reminders(env)).toHaveLength(1);
   });
 });
+
+describe('reminders that fell due while the system was down', () => {
+  it('a queued reminder whose time passed during the outage is still sent at restart, marked late on the run and the mail', async () => {
+    const env = await buildWorkflowEnv({ start: START });
+    const { at } = await appointmentIn(env, 2);
+    const due = Date.parse(at) - DAY;
+    env.stopFeed();
+    // Down from before the reminder was due until three hours after.
+    const now = () => new Date(due + 3 * 3_600_000);
+    const restarted = createServices({ store: env.store, now, workflows: { scheduler: new StoreTaskScheduler(env.store, { now }), timeZone: 'UTC' } });
+    expect(await restarted.workflows.runDueTasks(now())).toMatchObject({ ran: 1, failed: 0 });
+    const [mail] = (await env.store.query({ collection: 'mail' })).filter((doc) => (doc.data.message as { subject: string }).subject === 'Appointment Reminder');
+    expect(mail?.data.crmLate).toEqual({ plannedAt: new Date(due) });
+    const log = (await env.logs()).find((entry) => entry.workflowName === 'Appointment Reminder (24h before)');
+    expect(log).toMatchObject({ status: 'success', eventKind: 'scheduled', late: true, plannedAt: new Date(due), lateByMs: 3 * 3_600_000 });
+  });
+
+  it('an appointment saved before its reminder time but handled after it (the trigger was down) gets the reminder, late', async () => {
+    const env = await buildWorkflowEnv({ start: START });
+    env.stopFeed();
+    // Saved at 08:00 for tomorrow 10:00: the reminder is due today at 10:00; nothing handles the write until 13:00.
+    const { appointment, at } = await appointmentIn(env, 1);
+    const due = Date.parse(at) - DAY;
+    expect(await env.scheduler.pending()).toEqual([]);
+    const now = () => new Date(due + 3 * 3_600_000);
+    const restarted = createServices({ store: env.store, now, workflows: { scheduler: new StoreTaskScheduler(env.store, { now }), timeZone: 'UTC' } });
+    const doc = await env.store.get(`crm_tenants/acme/records/${appointment.id}`);
+    await restarted.workflows.onRecordWritten({ eventId: 'late-1', kind: 'created', path: doc!.path, before: null, after: doc!.data, time: new Date(START) });
+    await restarted.workflows.runDueTasks(now());
+    expect(await reminders(env)).toHaveLength(1);
+    expect((await env.logs()).find((entry) => entry.workflowName === 'Appointment Reminder (24h before)')).toMatchObject({ late: true, plannedAt: new Date(due) });
+  });
+
+  it('an appointment entered after its reminder time gets none (that is not lateness, it is the past)', async () => {
+    const env = await buildWorkflowEnv({ start: START });
+    // At 08:00, an appointment today at 10:00: its 24-hours-before instant was yesterday.
+    await appointmentIn(env, 0);
+    expect(await env.scheduler.pending()).toEqual([]);
+    await env.advanceBy(3 * 3_600_000);
+    expect(await reminders(env)).toEqual([]);
+  });
+
+  it('a reminder on time is not marked late', async () => {
+    const env = await buildWorkflowEnv({ start: START });
+    const { at } = await appointmentIn(env, 2);
+    await env.advanceTo(new Date(Date.parse(at) - DAY));
+    const log = (await env.logs()).find((entry) => entry.workflowName === 'Appointment Reminder (24h before)');
+    expect(log?.status).toBe('success');
+    expect(log?.late).toBeUndefined();
+    const [mail] = (await env.store.query({ collection: 'mail' })).filter((doc) => (doc.data.message as { subject: string }).subject === 'Appointment Reminder');
+    expect(mail?.data.crmLate).toBeUndefined();
+  });
+});

@@ -27,6 +27,12 @@ const RUN_LEASE_MS = 5 * 60_000;
 const BACKFILL_PAGE = 300;
 /** Logs carry `expireAt` for a Firestore TTL policy; without one they are simply kept. */
 const LOG_RETENTION_DAYS = 90;
+/**
+ * A scheduled run this long after its planned instant is "late": the system
+ * was down (or the trigger backed up) when it was due. Queue dispatch is
+ * seconds; five minutes keeps ordinary jitter from being called late.
+ */
+export const LATE_AFTER_MS = 5 * 60_000;
 
 export type RunStatus = 'success' | 'failed' | 'skipped' | 'partial';
 
@@ -64,6 +70,8 @@ interface RunEvent {
   readonly kind: RecordEventKind | 'scheduled';
   readonly depth: number;
   readonly previous: RecordValues | null;
+  /** Set on a scheduled run that is late (see LATE_AFTER_MS): the instant it was due. */
+  readonly plannedAt?: Date;
 }
 
 /**
@@ -95,7 +103,9 @@ export class WorkflowRunner {
     if (workflows.length === 0) return empty;
     const timeZone = this.timeZoneOf(config);
 
-    const scheduling = await this.planSchedules({ tenantId, recordId, workflows, before, after, timeZone });
+    // When the write happened, by the writer's clock: a reminder due after it but before now fell due while this event waited.
+    const writtenAt = after?.updatedAt ?? change.time;
+    const scheduling = await this.planSchedules({ tenantId, recordId, workflows, before, after, timeZone, writtenAt });
 
     // A template-upgrade migration rewrites records to a new shape: that is not a user's edit, and
     // record_updated workflows must not mail 20,000 customers about it. Its schedules are still re-planned above.
@@ -148,7 +158,14 @@ export class WorkflowRunner {
     // Re-derived in the tenant's zone as it is now: a task planned before the zone changed is stale like a moved date.
     const expected = scheduledRunAt({ workflow: workflow.definition, data: record.data, timeZone });
     if (!expected || expected.getTime() !== Date.parse(payload.runAt)) return dropped('stale: the date was moved');
-    const event: RunEvent = { eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`, kind: 'scheduled', depth: 0, previous: null };
+    const late = this.deps.now().getTime() - expected.getTime() > LATE_AFTER_MS;
+    const event: RunEvent = {
+      eventId: `sched-${recordId}-${Math.floor(expected.getTime() / 1000)}`,
+      kind: 'scheduled',
+      depth: 0,
+      previous: null,
+      ...(late ? { plannedAt: expected } : {}),
+    };
     const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition], timeZone);
     return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context, timeZone });
   }
@@ -277,7 +294,8 @@ export class WorkflowRunner {
       record: recordValuesOf(record),
       previous: event.previous,
       related,
-      now: started,
+      // A late reminder is judged as of when it was due: "is_tomorrow" must not turn false because the system was down overnight.
+      now: event.plannedAt ?? started,
       timeZone,
     });
     if (!conditions.result) {
@@ -293,7 +311,7 @@ export class WorkflowRunner {
     const data = { ...record.data };
     const runRecord: RecordSnapshot = { ...record, data };
     const runContext = { ...context, data };
-    const run = { eventId: event.eventId, logId, depth: event.depth, eventKind: event.kind };
+    const run = { eventId: event.eventId, logId, depth: event.depth, eventKind: event.kind, ...(event.plannedAt ? { lateSince: event.plannedAt } : {}) };
     const outcomes: ActionOutcome[] = [];
     for (const [index, action] of workflow.definition.actions.entries()) {
       const outcome = await this.execute(action, {
@@ -417,6 +435,7 @@ export class WorkflowRunner {
       depth: event.depth,
       startedAt: started,
       expireAt: new Date(started.getTime() + LOG_RETENTION_DAYS * 86_400_000),
+      ...(event.plannedAt ? { late: true, plannedAt: event.plannedAt, lateByMs: started.getTime() - event.plannedAt.getTime() } : {}),
     };
   }
 
@@ -427,6 +446,7 @@ export class WorkflowRunner {
     before,
     after,
     timeZone,
+    writtenAt,
   }: {
     tenantId: string;
     recordId: string;
@@ -434,6 +454,7 @@ export class WorkflowRunner {
     before: RecordSnapshot | null;
     after: RecordSnapshot | null;
     timeZone: string;
+    writtenAt: Date;
   }): Promise<{ planned: number; cancelled: number }> {
     let planned = 0;
     let cancelled = 0;
@@ -449,8 +470,9 @@ export class WorkflowRunner {
         await this.deps.scheduler.cancel(name(previous));
         cancelled += 1;
       }
-      // A planned time already past is not sent late (a reminder for an appointment that started is noise).
-      if (next && next.getTime() > now.getTime()) {
+      // A time already past when the record was written is not sent (a reminder for an appointment entered after it started is
+      // noise); one that passed while this event waited (the runtime was down, the trigger backed up) is queued now and runs late.
+      if (next && (next.getTime() > now.getTime() || next.getTime() > writtenAt.getTime())) {
         await this.deps.scheduler.enqueue(name(next), next, { kind: 'scheduled', tenantId, recordId, workflowId: workflow.id, runAt: next.toISOString() });
         planned += 1;
       }

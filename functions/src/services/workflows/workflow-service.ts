@@ -572,5 +572,10 @@ function toTaskView(doc: Pick<StoredDocument, 'id' | 'data'>): Record<string, un
     workflowId: d.workflowId ?? null,
     createdAt: iso(d.createdAt),
     completedAt: iso(d.completedAt),
+    kind: d.kind ?? (d.workflowId ? 'workflow' : 'manual'),
+    // The timeline feature resolves names (services/timeline/task-names.ts); here only what the task holds.
+    mentionedBy: d.mentionedBy ?? null,
+    noteId: d.noteId ?? null,
+    excerpt: d.excerpt ?? null,
   };
 }

@@ -23,6 +23,12 @@ export interface StoredTask {
   readonly workflowId: string | null;
   readonly createdAt: Date;
   readonly completedAt: Date | null;
+  /** Absent on workflow tasks written before kinds existed (they are workflow tasks). */
+  readonly kind?: 'workflow' | 'mention' | 'manual';
+  /** Mention tasks: who mentioned the assignee, in which note, its first words. */
+  readonly mentionedBy?: string;
+  readonly noteId?: string;
+  readonly excerpt?: string;
 }
 
 export class CreateTaskActionExecutor implements WorkflowActionExecutor<CreateTaskActionDef> {

@@ -47,6 +47,7 @@ export class SendEmailActionExecutor implements WorkflowActionExecutor<SendEmail
       html: html.text.replace(/\r?\n/g, '<br>\n'),
       text: text.text,
       template: action.template,
+      lateSince: input.run.lateSince,
     });
     return {
       ...base,

@@ -26,6 +26,8 @@ export interface RunInfo {
   /** How many workflow-made updates led to this event (0: a person or a schedule). */
   readonly depth: number;
   readonly eventKind: string;
+  /** A late scheduled run: the instant it was due (the system was down then). */
+  readonly lateSince?: Date;
 }
 
 export interface ActionInput<A extends WorkflowAction = WorkflowAction> {

@@ -16,8 +16,14 @@ import { useDeleteRecord, useRecord, useRecordList, useRestoreRecord } from '../
 import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { RecordHistory } from './record-history';
 
-/** `sideSections`: more cards for the side column, given by the app (e.g. the workflows feature's tasks and runs). */
-export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRecordView) => ReactNode } = {}) {
+/**
+ * `sideSections`: more cards for the side column, given by the app (e.g. the workflows feature's tasks and runs);
+ * `mainSections`: cards under the details (the timeline feature's activity).
+ */
+export function RecordDetailPage({
+  sideSections,
+  mainSections,
+}: { sideSections?: (record: TRecordView) => ReactNode; mainSections?: (module: TModuleConfigView, record: TRecordView) => ReactNode } = {}) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const navigate = useNavigate();
@@ -141,6 +147,7 @@ export function RecordDetailPage({ sideSections }: { sideSections?: (record: TRe
             })}
           </dl>
         </section>
+        {mainSections ? <div className="detail-main-extra">{mainSections(module, current)}</div> : null}
         <aside className="detail-side">
           <RelatedRecords module={module} record={current} />
           {sideSections?.(current)}

@@ -11,7 +11,8 @@ import '../workflows.css';
 /** Tasks with a done checkbox; the assignee or an admin may tick it (the server decides). */
 export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; showRecord: boolean }) {
   const { t, i18n } = useTranslation();
-  const { tenantId, bootstrap } = useTenantSession();
+  const session = useTenantSession();
+  const { tenantId, bootstrap } = session;
   const setStatus = useSetTaskStatus(tenantId);
   // The box follows the click at once; the list catches up when the server has answered (and refetched).
   const [ticked, setTicked] = useState<Record<string, 'open' | 'done'>>({});
@@ -28,7 +29,8 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
       },
     );
   };
-  const today = new Date().toISOString().slice(0, 10);
+  // "Overdue" is about the tenant's calendar day, the zone due dates are planned in.
+  const today = tenantToday(session.config?.timezone);
   const me = bootstrap.user.uid;
   return (
     <>
@@ -53,7 +55,14 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
                 data-testid="task-done"
               />
               <div className="wf-task-main">
-                <span className="wf-task-title">{task.title}</span>
+                {task.kind === 'mention' && task.mention ? (
+                  <>
+                    <span className="wf-task-title">{t('timeline.myTasks.mentionedBy', { name: task.mention.byName ?? t('timeline.teammate') })}</span>
+                    <span className="muted small" data-testid="task-excerpt">{task.mention.excerpt}</span>
+                  </>
+                ) : (
+                  <span className="wf-task-title">{task.title}</span>
+                )}
                 {task.description ? <span className="muted small">{task.description}</span> : null}
                 <span className="small wf-task-meta">
                   <span className={overdue ? 'wf-bad' : 'muted'}>
@@ -64,7 +73,9 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
                       {task.recordDisplay ?? task.recordNumber}
                     </Link>
                   ) : null}
-                  <span className="muted">{task.assigneeId === me ? t('workflows.assignedToYou') : t('workflows.assignedTo', { uid: task.assigneeId })}</span>
+                  <span className="muted" data-testid="task-assignee">
+                    {task.assigneeId === me ? t('workflows.assignedToYou') : t('timeline.assignedTo', { name: task.assigneeName ?? t('timeline.teammate') })}
+                  </span>
                 </span>
               </div>
             </li>
@@ -73,4 +84,13 @@ export function TaskList({ tasks, showRecord }: { tasks: readonly TTaskView[]; s
       </ul>
     </>
   );
+}
+
+/** Today's date (YYYY-MM-DD) in the tenant's zone, the zone task due dates are written in; the browser's when unknown. */
+export function tenantToday(timeZone: string | undefined, now: Date = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  }
 }
