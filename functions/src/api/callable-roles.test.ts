@@ -71,6 +71,15 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmPreviewUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmApplyUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmMigrationProgress: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  crmCreateApiKey: { spa: 'admin', server: 'admin', screen: 'admin: API keys' },
+  crmListApiKeys: { spa: 'admin', server: 'admin', screen: 'admin: API keys' },
+  crmRevokeApiKey: { spa: 'admin', server: 'admin', screen: 'admin: API keys' },
+  crmCreateWebhookSubscription: { spa: 'admin', server: 'admin', screen: 'admin: webhooks' },
+  crmUpdateWebhookSubscription: { spa: 'admin', server: 'admin', screen: 'admin: webhooks' },
+  crmListWebhookSubscriptions: { spa: 'admin', server: 'admin', screen: 'admin: webhooks' },
+  crmDeleteWebhookSubscription: { spa: 'admin', server: 'admin', screen: 'admin: webhooks' },
+  crmListWebhookDeliveries: { spa: 'admin', server: 'admin', screen: 'admin: webhooks delivery log' },
+  crmRedeliverWebhook: { spa: 'admin', server: 'admin', screen: 'admin: webhooks delivery log' },
 };
 
 let env: TestEnv;
@@ -142,6 +151,19 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '0.0.1' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmCreateApiKey: { tenantId: 'acme', key: { name: 'Role check', role: 'member', expiresInDays: 30 } },
+    crmListApiKeys: { tenantId: 'acme' },
+    crmRevokeApiKey: { tenantId: 'acme', keyId: 'no-such-key' },
+    crmCreateWebhookSubscription: { tenantId: 'acme', subscription: { url: 'https://hooks.example.com/crm', modules: ['patients'], events: ['created'] } },
+    crmUpdateWebhookSubscription: {
+      tenantId: 'acme',
+      subscriptionId: 'no-such-subscription',
+      subscription: { url: 'https://hooks.example.com/crm', modules: ['patients'], events: ['created'], active: true },
+    },
+    crmListWebhookSubscriptions: { tenantId: 'acme' },
+    crmDeleteWebhookSubscription: { tenantId: 'acme', subscriptionId: 'no-such-subscription' },
+    crmListWebhookDeliveries: { tenantId: 'acme', subscriptionId: 'no-such-subscription' },
+    crmRedeliverWebhook: { tenantId: 'acme', deliveryId: 'no-such-delivery' },
   };
   return requests[name];
 }
