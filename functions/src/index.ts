@@ -74,6 +74,10 @@ export const crmListWebhookSubscriptions = callables?.callable('crmListWebhookSu
 export const crmDeleteWebhookSubscription = callables?.callable('crmDeleteWebhookSubscription');
 export const crmListWebhookDeliveries = callables?.callable('crmListWebhookDeliveries');
 export const crmRedeliverWebhook = callables?.callable('crmRedeliverWebhook');
+export const crmListAuditLog = callables?.callable('crmListAuditLog');
+export const crmExportAuditLog = callables?.callable('crmExportAuditLog');
+export const crmGetAccessSettings = callables?.callable('crmGetAccessSettings');
+export const crmSaveAccessSettings = callables?.callable('crmSaveAccessSettings');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

@@ -78,6 +78,10 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmDeleteWebhookSubscription: { tenantId: 'acme', subscriptionId: 's1' },
     crmListWebhookDeliveries: { tenantId: 'acme', subscriptionId: 's1' },
     crmRedeliverWebhook: { tenantId: 'acme', deliveryId: 'd1' },
+    crmListAuditLog: { tenantId: 'acme' },
+    crmExportAuditLog: { tenantId: 'acme' },
+    crmGetAccessSettings: { tenantId: 'acme' },
+    crmSaveAccessSettings: { tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: 1 },
   };
 }
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestEnv, buildUser, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
+import { buildTestEnv, buildUser, SUPER_ADMIN, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
 import { buildPatient } from '../test-support/record-fixtures.js';
 import { CALLABLE_NAMES, type CallableName } from './crm-api.js';
 import type { TRecordResponse } from './schemas.js';
@@ -80,6 +80,10 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmDeleteWebhookSubscription: { spa: 'admin', server: 'admin', screen: 'admin: webhooks' },
   crmListWebhookDeliveries: { spa: 'admin', server: 'admin', screen: 'admin: webhooks delivery log' },
   crmRedeliverWebhook: { spa: 'admin', server: 'admin', screen: 'admin: webhooks delivery log' },
+  crmListAuditLog: { spa: 'admin', server: 'admin', screen: 'admin: audit log' },
+  crmExportAuditLog: { spa: 'admin', server: 'admin', screen: 'admin: audit log export' },
+  crmGetAccessSettings: { spa: 'admin', server: 'admin', screen: 'admin: permissions' },
+  crmSaveAccessSettings: { spa: 'admin', server: 'admin', screen: 'admin: permissions' },
 };
 
 let env: TestEnv;
@@ -164,6 +168,10 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmDeleteWebhookSubscription: { tenantId: 'acme', subscriptionId: 'no-such-subscription' },
     crmListWebhookDeliveries: { tenantId: 'acme', subscriptionId: 'no-such-subscription' },
     crmRedeliverWebhook: { tenantId: 'acme', deliveryId: 'no-such-delivery' },
+    crmListAuditLog: { tenantId: 'acme' },
+    crmExportAuditLog: { tenantId: 'acme' },
+    crmGetAccessSettings: { tenantId: 'acme' },
+    crmSaveAccessSettings: { tenantId: 'acme', matrix: {}, fieldPermissions: {}, expectedRevision: -1 },
   };
   return requests[name];
 }
@@ -210,5 +218,26 @@ describe('callable role table', () => {
     for (const data of [{ tenantId: 'acme' }, { tenantId: 'acme', workflowId }]) {
       expect((await env.callError(env.users.acmeMember, 'crmListWorkflowRuns', data)).code).toBe('permission-denied');
     }
+  });
+});
+
+describe('the audit log is append-only', () => {
+  it('no callable, called by an owner or a super admin, alters or deletes an existing entry', async () => {
+    await env.call(env.users.acmeAdmin, 'crmUpdateTenantSettings', { tenantId: 'acme', timezone: 'Europe/Madrid' });
+    const snapshot = async () =>
+      new Map((await env.store.query({ collection: 'crm_tenants/acme/audit' })).map((doc) => [doc.id, JSON.stringify(doc.data)]));
+    const before = await snapshot();
+    expect(before.size).toBeGreaterThan(1);
+    for (const name of CALLABLE_NAMES) {
+      for (const user of [env.users.acmeOwner, SUPER_ADMIN]) {
+        try {
+          await env.call(user, name, requestFor(name));
+        } catch {
+          // Refusals are fine here: what matters is that no entry changed.
+        }
+      }
+    }
+    const after = await snapshot();
+    for (const [id, data] of before) expect({ id, data: after.get(id) }).toEqual({ id, data });
   });
 });

@@ -4,6 +4,7 @@ import type { TenantConfig } from '../services/config/tenant-config.js';
 import { resolveModule } from '../services/config/tenant-config.js';
 import { CrmError, CRM_ERROR_CODES } from '../services/errors.js';
 import { listRecords } from '../services/records/list-records.js';
+import { configVisibleTo, fieldLevelsFor } from '../services/access/field-levels.js';
 import * as schemas from './schemas.js';
 import { define, defineTenant } from './define-callable.js';
 import type { z } from 'zod';
@@ -58,10 +59,13 @@ export const CORE_CALLABLES = {
         user: { uid: actor.uid, role: actor.role, platformRole: actor.platformRole },
         templateSelected: selected,
         canManageConfiguration: canManageConfiguration(actor),
-        config: selected ? toConfigView(config) : null,
+        // Fields hidden from the caller are left out of the configuration the SPA renders from.
+        config: selected ? toConfigView(configVisibleTo(actor, config)) : null,
         permissions: selected
           ? summarizePermissions({ actor, matrix: config.permissions, modules: config.modules.map((m) => m.slug) })
           : {},
+        fieldLevels: selected ? fieldLevelsFor(actor, config) : {},
+        preview: actor.previewOf !== undefined && actor.role !== null ? { role: actor.role, realRole: actor.previewOf } : null,
       };
     },
   }),

@@ -94,6 +94,10 @@ export const ZBootstrapResponseSchema = z.object({
   canManageConfiguration: z.boolean(),
   config: ConfigViewSchema.nullable(),
   permissions: z.record(z.string(), ModulePermissionsSchema),
+  /** Field-level security for this user: module → field → `read` | `none` (absent: `edit`). */
+  fieldLevels: z.record(z.string(), z.record(z.string(), z.enum(['read', 'none']))).optional(),
+  /** Set while an admin previews the CRM as another role (read-only); `role` above is the previewed one. */
+  preview: z.object({ role: z.enum(['owner', 'admin', 'member']), realRole: z.enum(['owner', 'admin', 'member']).nullable() }).nullable().optional(),
 });
 export type TBootstrapResponse = z.infer<typeof ZBootstrapResponseSchema>;
 

@@ -7,6 +7,8 @@ import { FullPageSpinner } from '../components/status-views';
 
 // Loaded only once a workspace renders for an owner or admin: the upgrade feature puts its banner in the layout's notice slot.
 const UpgradeNotice = lazy(async () => ({ default: (await import('../features/template-upgrade/components/upgrade-notice')).UpgradeNotice }));
+// "See the CRM as role X": a banner with the way out, above every screen while a preview is on.
+const PreviewBanner = lazy(async () => ({ default: (await import('../features/access/components/preview-banner')).PreviewBanner }));
 
 /**
  * The route tree shared by the standalone and embedded entries. Screens are
@@ -33,7 +35,7 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
             {
               lazy: async () => {
                 const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
-                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>} /> };
+                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNotice /></Suspense>} /> };
               },
               children: [
                 { index: true, element: <TenantHome /> },
@@ -107,6 +109,14 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 {
                   path: 'tasks',
                   lazy: async () => ({ Component: (await import('../features/workflows/components/tasks-page')).TasksPage }),
+                },
+                {
+                  path: 'admin/permissions',
+                  lazy: async () => ({ Component: (await import('../features/access/components/permissions-page')).PermissionsPage }),
+                },
+                {
+                  path: 'admin/audit',
+                  lazy: async () => ({ Component: (await import('../features/access/components/audit-log-page')).AuditLogPage }),
                 },
               ],
             },

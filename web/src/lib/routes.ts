@@ -31,6 +31,8 @@ export const paths = {
   tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
   apiKeys: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/api-keys`,
   webhooks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/webhooks`,
+  accessPermissions: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/permissions`,
+  auditLog: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/audit`,
 };
 
 const EQ_PARAM_PREFIX = 'eq.';

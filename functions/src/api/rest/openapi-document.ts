@@ -3,6 +3,7 @@ import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import { fieldLabel, selectOptionValues, relationshipOptions } from '../../engine/fields/field-definition.js';
 import { resolveAccessScope, type Actor } from '../../engine/permissions/evaluate-permission.js';
 import { resolveModule, type TenantConfig } from '../../services/config/tenant-config.js';
+import { fieldAccessFor } from '../../services/access/field-security.js';
 import { ListPlanSchema, RecordFilterSchema, RecordViewSchema, ZListRecordsRequestSchema } from '../schemas.js';
 import { RestErrorBodySchema } from './rest-schemas.js';
 
@@ -79,21 +80,24 @@ export function buildOpenApiDocument({ config, actor, serverUrl }: { config: Ten
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     },
   };
+  // Field-level security of the key's role: hidden fields are not in the document, read-only ones say so.
+  const access = fieldAccessFor(actor, config);
   for (const module of config.modules) {
     const resolved = resolveModule(config, module.slug);
     if (!resolved) continue;
     if (resolveAccessScope({ actor, matrix: config.permissions, module: module.slug, action: 'read' }) === 'none') continue;
     const name = pascal(module.slug);
-    const fields = resolved.activeFields;
+    const fields = resolved.activeFields.filter((field) => access.canRead(module.slug, field.key));
+    const readOnly = (key: string) => access.level(module.slug, key) === 'read';
     schemas[`${name}Data`] = {
       type: 'object',
       description: `Field values of a ${module.slug} record, by field key.`,
-      properties: Object.fromEntries(fields.map((field) => [field.key, fieldValueSchema(field)])),
+      properties: Object.fromEntries(fields.map((field) => [field.key, { ...fieldValueSchema(field), ...(readOnly(field.key) ? { readOnly: true } : {}) }])),
       additionalProperties: false,
     };
     schemas[`${name}CreateData`] = {
       allOf: [{ $ref: `#/components/schemas/${name}Data` }],
-      required: fields.filter((field) => field.required).map((field) => field.key),
+      required: fields.filter((field) => field.required && !readOnly(field.key)).map((field) => field.key),
     };
     const recordView = fromZod(RecordViewSchema) as { properties: Record<string, JsonSchema> };
     recordView.properties.data = { $ref: `#/components/schemas/${name}Data` };

@@ -5,6 +5,7 @@ import { buildDoctor, buildPatient } from '../../test-support/record-fixtures.js
 import { TokenBucketLimiter } from '../../services/integrations/rate-limiter.js';
 import type { TCreateApiKeyResponse } from '../integrations-schemas.js';
 import type { TRecordResponse } from '../schemas.js';
+import type { TAccessSettingsResponse } from '../access-schemas.js';
 import { handleRestRequest, type RestRequest, type RestResponse } from './rest-api.js';
 
 let env: TestEnv;
@@ -287,5 +288,58 @@ describe('REST API: OpenAPI document', () => {
     const document = (await rest(secret, 'GET', '/v1/openapi.json')).body as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).not.toContain('/v1/modules/vehicles/records');
     expect(Object.keys(document.paths)).toContain('/v1/modules/patients/records');
+  });
+});
+
+describe('REST API: field-level security and audit', () => {
+  async function hideFromMembers() {
+    const { settings } = await env.call<TAccessSettingsResponse>(env.users.acmeAdmin, 'crmGetAccessSettings', { tenantId: 'acme' });
+    await env.call(env.users.acmeAdmin, 'crmSaveAccessSettings', {
+      tenantId: 'acme',
+      matrix: settings.matrix,
+      fieldPermissions: { member: { patients: { insurance_provider: 'none', emergency_contact: 'read' } } },
+      expectedRevision: settings.revision,
+    });
+  }
+
+  it('a member key gets nothing of a hidden field, cannot query it or write a read-only one, and the OpenAPI document agrees', async () => {
+    const patient = (await env.call<TRecordResponse>(env.users.acmeAdmin, 'crmCreateRecord', {
+      tenantId: 'acme',
+      module: 'patients',
+      data: buildPatient({ insurance_provider: 'Zyxcorp Mutual', emergency_contact: 'Bob Ready' }),
+    })).record;
+    await hideFromMembers();
+    const { secret } = await createKey('member');
+    const got = await rest(secret, 'GET', `/v1/modules/patients/records/${patient.id}`);
+    expect(got.status).toBe(200);
+    expect(JSON.stringify(got.body)).not.toContain('Zyxcorp');
+    expect((got.body as TRecordResponse).record.data.emergency_contact).toBe('Bob Ready');
+    const list = await rest(secret, 'GET', '/v1/modules/patients/records');
+    expect(JSON.stringify(list.body)).not.toContain('Zyxcorp');
+    const filtered = await rest(secret, 'GET', '/v1/modules/patients/records', { query: { filter: JSON.stringify([{ field: 'insurance_provider', op: 'eq', value: 'Zyxcorp Mutual' }]) } });
+    expect(filtered.status).toBe(403);
+    const created = await rest(secret, 'POST', '/v1/modules/patients/records', { body: { data: buildPatient({ patient_id: 'P-RO', emergency_contact: 'Nope' }) } });
+    expect(created.status).toBe(403);
+    expect(JSON.stringify(created.body)).toMatch(/emergency_contact|Emergency Contact/);
+    const document = (await rest(secret, 'GET', '/v1/openapi.json')).body as { components: { schemas: Record<string, { properties: Record<string, { readOnly?: boolean }> }> } };
+    const properties = document.components.schemas.PatientsData?.properties ?? {};
+    expect(Object.keys(properties)).not.toContain('insurance_provider');
+    expect(properties.emergency_contact?.readOnly).toBe(true);
+  });
+
+  it('creating and revoking a key are audited (never with the secret), as callable changes from the admin', async () => {
+    const { key, secret } = await createKey('member', env.users.acmeAdmin);
+    await env.call(env.users.acmeAdmin, 'crmRevokeApiKey', { tenantId: 'acme', keyId: key.id });
+    const entries = (await env.store.query({ collection: 'crm_tenants/acme/audit' })).map((doc) => doc.data);
+    // Both happen at the same test-clock instant: compare without relying on id order.
+    const actions = entries.filter((entry) => entry.kind === 'api_key').map((entry) => [entry.action, entry.actorUid, (entry.via as { name?: string }).name]).sort();
+    expect(actions).toEqual([
+      ['api_key.created', 'acme-admin', 'crmCreateApiKey'],
+      ['api_key.revoked', 'acme-admin', 'crmRevokeApiKey'],
+    ]);
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain(secret.split('.')[2]);
+    const stored = await env.store.get(`crm_tenants/acme/api_keys/${key.id}`);
+    expect(text).not.toContain(String(stored?.data.hash));
   });
 });

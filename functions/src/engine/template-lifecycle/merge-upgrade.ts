@@ -1,6 +1,6 @@
 import type { FieldDefinition, SelectOption } from '../fields/field-definition.js';
 import { statusFieldFor } from '../template/module-schema.js';
-import type { PermissionsMatrix } from '../template/permissions-schema.js';
+import type { FieldLevel, FieldPermissions, PermissionsMatrix } from '../template/permissions-schema.js';
 import type { MigrationStep } from '../template/migration-schema.js';
 import {
   DASHBOARD_DEFINITION_KEYS,
@@ -73,6 +73,8 @@ export interface MergedWorkflow extends WorkflowEntry {
 export interface MergeUpgradeResult {
   readonly modules: ModuleShape[];
   readonly permissions: PermissionsMatrix;
+  /** Field levels after the upgrade (only `read` and `none` are stored). */
+  readonly fieldPermissions: FieldPermissions;
   /** The tenant's workflows after the upgrade; entries with an `id` update that document, others are new. */
   readonly workflows: MergedWorkflow[];
   readonly removedWorkflowIds: string[];
@@ -123,11 +125,13 @@ class UpgradeMerger {
     const modules = this.mergeModules();
     const slugs = new Set(modules.map((module) => module.slug));
     const permissions = this.mergePermissions(slugs);
+    const fieldPermissions = this.mergeFieldPermissions(modules);
     const workflows = this.mergeWorkflows(slugs);
     const dashboards = this.mergeDashboards();
     return {
       modules,
       permissions,
+      fieldPermissions,
       workflows: workflows.kept,
       removedWorkflowIds: workflows.removed,
       dashboards: dashboards.kept,
@@ -442,6 +446,43 @@ class UpgradeMerger {
       if (Object.keys(grants).length > 0) out[role] = grants;
     }
     return out as PermissionsMatrix;
+  }
+
+  /**
+   * Per role, module and field: where the tenant kept the base version's
+   * level, the new version's level is taken; where the tenant set its own,
+   * the tenant's stays (an admin's restriction is a security decision the
+   * template must not undo). A renamed field keeps its level under the new
+   * key; levels of fields that no longer exist are dropped.
+   */
+  private mergeFieldPermissions(modules: readonly ModuleShape[]): FieldPermissions {
+    const { base, next, tenant } = this.input;
+    const renamed = new Map(
+      (this.input.migrations ?? []).flatMap((step) =>
+        step.type === 'rename_field' || step.type === 'move_value' ? [[`${step.module}.${step.to}`, step.from] as const] : [],
+      ),
+    );
+    const levelIn = (side: FieldPermissions | undefined, role: string, module: string, field: string): FieldLevel =>
+      (side as Record<string, Record<string, Record<string, FieldLevel>> | undefined> | undefined)?.[role]?.[module]?.[field] ?? 'edit';
+    const out: Record<string, Record<string, Record<string, FieldLevel>>> = {};
+    for (const role of ['admin', 'member']) {
+      for (const module of modules) {
+        for (const field of module.fields) {
+          const from = renamed.get(`${module.slug}.${field.key}`);
+          const b = levelIn(base.fieldPermissions, role, module.slug, from ?? field.key);
+          const t = levelIn(next.fieldPermissions, role, module.slug, field.key);
+          const o = from !== undefined && levelIn(tenant.fieldPermissions, role, module.slug, field.key) === 'edit'
+            ? levelIn(tenant.fieldPermissions, role, module.slug, from)
+            : levelIn(tenant.fieldPermissions, role, module.slug, field.key);
+          const final = o === b ? t : o;
+          if (final !== o && tenant.modules.some((candidate) => candidate.slug === module.slug)) {
+            this.change('change', `field_permissions.${role}.${module.slug}.${field.key}`, `${role} on ${module.slug}.${field.key}: ${o} → ${final}.`);
+          }
+          if (final !== 'edit') ((out[role] ??= {})[module.slug] ??= {})[field.key] = final;
+        }
+      }
+    }
+    return out as FieldPermissions;
   }
 
   // ---------------------------------------------------------------- workflows and dashboards

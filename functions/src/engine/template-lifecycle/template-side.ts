@@ -1,6 +1,6 @@
 import type { FieldDefinition } from '../fields/field-definition.js';
 import type { ModuleDefinition } from '../template/module-schema.js';
-import type { PermissionsMatrix } from '../template/permissions-schema.js';
+import type { FieldPermissions, PermissionsMatrix } from '../template/permissions-schema.js';
 import type { Template } from '../template/template-schema.js';
 
 /**
@@ -33,6 +33,8 @@ export interface ConfigSide {
   readonly workflows: readonly WorkflowEntry[];
   readonly dashboards: readonly DashboardEntry[];
   readonly permissions: PermissionsMatrix;
+  /** Field-level security; absent means every field is `edit` for every role. */
+  readonly fieldPermissions?: FieldPermissions | undefined;
 }
 
 export function sideFromTemplate(template: Template): ConfigSide {
@@ -50,6 +52,7 @@ export function sideFromTemplate(template: Template): ConfigSide {
       dashboard: dashboard as Record<string, unknown>,
     })),
     permissions: template.permissions_matrix,
+    fieldPermissions: template.field_permissions,
   };
 }
 

@@ -371,6 +371,19 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
       if (!modules.has(slug)) report(['permissions_matrix', role, slug], `permissions for ${notEnabled(slug)}`);
     }
   }
+  const fieldLevels = isRecord(input.field_permissions) ? input.field_permissions : {};
+  for (const [role, byModule] of entriesOf(fieldLevels)) {
+    for (const [slug, byField] of entriesOf(byModule)) {
+      if (!modules.has(slug)) {
+        report(['field_permissions', role, slug], `field levels for ${notEnabled(slug)}`);
+        continue;
+      }
+      const keys = new Set(fieldDefs(slug).map((field) => field.key));
+      for (const [key] of entriesOf(byField)) {
+        if (!keys.has(key)) report(['field_permissions', role, slug, key], `"${slug}" has no field "${key}"`);
+      }
+    }
+  }
 
   // --- languages ---------------------------------------------------------------
   const languages = input.languages;

@@ -4,7 +4,7 @@ import { ModuleDefinitionSchema, MODULE_SLUG_PATTERN } from './module-schema.js'
 import { FieldDefinitionSchema } from '../fields/field-definition.js';
 import { WorkflowDefinitionSchema } from './workflow-schema.js';
 import { DashboardLayoutSchema } from './dashboard-schema.js';
-import { PermissionsMatrixSchema } from './permissions-schema.js';
+import { FieldPermissionsSchema, PermissionsMatrixSchema } from './permissions-schema.js';
 import { collectTemplateIssues } from './check-template.js';
 import { zodIssuesToErrors } from './format-issues.js';
 import { MigrationsSchema, collectMigrationIssues } from './migration-schema.js';
@@ -101,8 +101,11 @@ export {
   TENANT_ROLES,
   PermissionActionSchema,
   PermissionsMatrixSchema,
+  FieldPermissionsSchema,
+  FIELD_LEVELS,
+  FIELD_RESTRICTABLE_ROLES,
 } from './permissions-schema.js';
-export type { PermissionAction, TenantRole, PermissionsMatrix } from './permissions-schema.js';
+export type { PermissionAction, TenantRole, PermissionsMatrix, FieldLevel, FieldPermissions } from './permissions-schema.js';
 export { formatPath } from './format-issues.js';
 export {
   MIGRATION_STEP_TYPES,
@@ -135,6 +138,8 @@ export const TemplateShapeSchema = z.strictObject({
   workflow_schemas: z.record(ModuleKeySchema, z.array(WorkflowDefinitionSchema).max(100)).default({}),
   dashboard_layout: DashboardLayoutSchema.default({}),
   permissions_matrix: PermissionsMatrixSchema.default({}),
+  /** Field-level security: role → module → field → `read` | `none` (`edit` when absent). */
+  field_permissions: FieldPermissionsSchema.optional(),
   version: z.string().regex(SEMVER_PATTERN, { error: 'must be a semantic version like 1.0.0 or 1.1.0-beta.1' }),
   is_active: z.boolean().default(true),
   /** System templates ship with the product and cannot be deleted. */

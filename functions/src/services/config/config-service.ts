@@ -12,12 +12,13 @@ import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
-import { configToWriteData, parseTenantConfig, type ConfigStore } from './config-store.js';
-import type { ModuleConfig, TenantConfig } from './tenant-config.js';
+import { configToWriteData, parseTenantConfig, stampAccessChange, type ConfigStore } from './config-store.js';
+import { resolveModule, type ModuleConfig, type TenantConfig } from './tenant-config.js';
 import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from './assign-index-slots.js';
 import { indexedFieldsOf } from '../../engine/template/index-slots.js';
 import { lifecyclePaths } from '../template-lifecycle/lifecycle-paths.js';
 import { WidgetSchema, type DashboardLayout } from '../../engine/template/dashboard-schema.js';
+import { recordAudit, type AuditKind } from '../audit/record-audit.js';
 
 export interface NewModuleInput {
   readonly slug: string;
@@ -81,7 +82,7 @@ export class ConfigService {
         );
       }
       const previous = existing ? parseTenantConfig(existing.data) : null;
-      const next = buildConfigFromTemplate({
+      const built = buildConfigFromTemplate({
         tenantId,
         template,
         selectedBy: caller.uid,
@@ -91,7 +92,17 @@ export class ConfigService {
         timezone: previous?.timezone,
         defaultLanguage: previous?.defaultLanguage,
       });
+      const next = stampAccessChange(tx, previous, built);
       tx.set(crmPaths.tenant(tenantId), configToWriteData(next));
+      recordAudit(tx, {
+        kind: 'template',
+        action: previous?.template ? 'template.reselected' : 'template.selected',
+        caller,
+        target: { id: template.slug, label: template.name },
+        before: previous?.template ?? null,
+        after: next.template,
+        at: this.now(),
+      });
       for (const doc of [...oldWorkflows, ...oldDashboards]) tx.delete(doc.path);
       writeTemplateAutomation(tx, { tenantId, template, now: this.now(), newId: () => store.newId() });
       return next;
@@ -101,7 +112,7 @@ export class ConfigService {
   }
 
   async addField(caller: Caller, moduleSlug: string, field: FieldDefinition): Promise<TenantConfig> {
-    return this.mutate(caller, (config) => {
+    return this.mutate(caller, { kind: 'field', action: 'field.added', module: moduleSlug, id: field.key }, (config) => {
       const module = requireModule(config, moduleSlug);
       if (module.fields.some((existing) => existing.key === field.key)) {
         throw new CrmError(
@@ -116,8 +127,8 @@ export class ConfigService {
     });
   }
 
-  async updateField(caller: Caller, moduleSlug: string, key: string, changes: FieldChanges): Promise<TenantConfig> {
-    return this.mutate(caller, (config) => {
+  async updateField(caller: Caller, moduleSlug: string, key: string, changes: FieldChanges, action = 'field.updated'): Promise<TenantConfig> {
+    return this.mutate(caller, { kind: 'field', action, module: moduleSlug, id: key }, (config) => {
       const module = requireModule(config, moduleSlug);
       const field = requireField(module, key);
       if (field.system && changes.active === false) {
@@ -132,7 +143,7 @@ export class ConfigService {
   }
 
   async reorderFields(caller: Caller, moduleSlug: string, keys: readonly string[]): Promise<TenantConfig> {
-    return this.mutate(caller, (config) => {
+    return this.mutate(caller, { kind: 'field', action: 'field.reordered', module: moduleSlug, id: null }, (config) => {
       const module = requireModule(config, moduleSlug);
       const current = module.fields.map((field) => field.key);
       const sameSet = keys.length === current.length && current.every((key) => keys.includes(key));
@@ -147,11 +158,11 @@ export class ConfigService {
   }
 
   async deactivateField(caller: Caller, moduleSlug: string, key: string): Promise<TenantConfig> {
-    return this.updateField(caller, moduleSlug, key, { active: false });
+    return this.updateField(caller, moduleSlug, key, { active: false }, 'field.deactivated');
   }
 
   async createModule(caller: Caller, input: NewModuleInput): Promise<TenantConfig> {
-    return this.mutate(caller, (config) => {
+    return this.mutate(caller, { kind: 'module', action: 'module.created', module: input.slug, id: input.slug }, (config) => {
       if (config.modules.some((module) => module.slug === input.slug)) {
         throw new CrmError(
           CRM_ERROR_CODES.alreadyExists,
@@ -201,7 +212,7 @@ export class ConfigService {
       ]);
     }
     let timezoneChanged = false;
-    const config = await this.mutate(caller, (current) => {
+    const config = await this.mutate(caller, { kind: 'settings', action: 'settings.updated', module: null, id: null }, (current) => {
       // Assigned on every attempt: the transaction may re-run, and the committed attempt's answer is the true one.
       timezoneChanged = current.timezone !== timezone;
       return { ...current, timezone, ...(defaultLanguage !== undefined ? { defaultLanguage } : {}) };
@@ -214,7 +225,7 @@ export class ConfigService {
    * transaction, re-validated as a whole template so custom fields and modules
    * obey exactly the rules template fields obey.
    */
-  private async mutate(caller: Caller, change: (config: TenantConfig) => TenantConfig): Promise<TenantConfig> {
+  async mutate(caller: Caller, audit: ConfigAudit, change: (config: TenantConfig) => TenantConfig): Promise<TenantConfig> {
     requireConfigManager(caller);
     const path = crmPaths.tenant(caller.tenantId);
     const { store } = this.deps;
@@ -226,15 +237,30 @@ export class ConfigService {
       }
       const normalized = normalizeConfig({ ...change(current), revision: current.revision + 1, updatedAt: this.now() });
       const withRecords = await modulesWithRecords(tx, caller.tenantId, current, normalized);
-      const { config: next, backfill } = assignIndexSlots({ previous: current, next: normalized, hasRecords: (slug) => withRecords.has(slug) });
+      // A field newly hidden from (or shown to) a role moves its words between public and role-scoped
+      // search tokens (record-tokens.ts): existing records are re-indexed so no old token lets a search find them.
+      const searchReindex = await modulesWithRecordsAmong(tx, caller.tenantId, searchScopeChanged(current, normalized));
+      const slotted = assignIndexSlots({ previous: current, next: normalized, hasRecords: (slug) => withRecords.has(slug) });
+      const { backfill } = slotted;
+      const next = stampAccessChange(tx, current, slotted.config);
       tx.set(path, configToWriteData(next));
-      if (backfill.length === 0) return { config: next, reindexJob: null };
+      recordAudit(tx, {
+        kind: audit.kind,
+        action: audit.action,
+        caller,
+        target: { module: audit.module, id: audit.id },
+        before: auditedConfig(current),
+        after: auditedConfig(next),
+        at: this.now(),
+      });
+      if (backfill.length === 0 && searchReindex.length === 0) return { config: next, reindexJob: null };
       const jobId = `reindex-${next.revision}`;
-      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, modules: backfillingModules(next), caller, now: this.now() }));
-      return { config: next, reindexJob: jobId };
+      const modules = [...new Set([...backfillingModules(next), ...searchReindex])];
+      tx.set(lifecyclePaths.migration(caller.tenantId, jobId), reindexJobData({ config: next, backfill, modules, caller, now: this.now() }));
+      return { config: next, reindexJob: { jobId, modules } };
     });
     this.deps.configs.remember(config);
-    if (reindexJob) await this.startReindex(caller.tenantId, reindexJob, config);
+    if (reindexJob) await this.startReindex(caller.tenantId, reindexJob.jobId, config, reindexJob.modules);
     return config;
   }
 
@@ -294,6 +320,20 @@ export class ConfigService {
   }
 }
 
+/** What a configuration change is, for its audit entry. */
+export interface ConfigAudit {
+  readonly kind: AuditKind;
+  readonly action: string;
+  readonly module: string | null;
+  readonly id: string | null;
+}
+
+/** The parts of the configuration an admin changes; revision and timestamps would only add noise to the diff. */
+export function auditedConfig(config: TenantConfig): Record<string, unknown> {
+  const { revision: _revision, accessRevision: _accessRevision, updatedAt: _updatedAt, selectedAt: _selectedAt, tenantId: _tenantId, ...rest } = config;
+  return rest;
+}
+
 /**
  * The grants every shipped template gives members on its modules: they read
  * and create, edit what they own, and never delete (deleting stays with
@@ -337,6 +377,7 @@ export function configAsTemplate(config: TenantConfig): unknown {
     enabled_modules: config.modules.map(({ fields: _fields, source: _source, index_slots: _slots, ...module }) => module),
     field_schemas: Object.fromEntries(config.modules.map((module) => [module.slug, module.fields])),
     permissions_matrix: config.permissions,
+    ...(config.fieldPermissions ? { field_permissions: config.fieldPermissions } : {}),
   };
 }
 
@@ -371,6 +412,27 @@ async function modulesWithRecords(tx: Transaction, tenantId: string, previous: T
     }),
   );
   return new Set(found.filter((slug): slug is string => slug !== null));
+}
+
+/** Modules where a field's search scope changed: hidden from a role, or visible again to it. */
+function searchScopeChanged(previous: TenantConfig, next: TenantConfig): string[] {
+  return next.modules
+    .map((module) => module.slug)
+    .filter((slug) => {
+      const before = resolveModule(previous, slug)?.searchReaders;
+      const after = resolveModule(next, slug)?.searchReaders;
+      return JSON.stringify([...(before ?? new Map())]) !== JSON.stringify([...(after ?? new Map())]);
+    });
+}
+
+async function modulesWithRecordsAmong(tx: Transaction, tenantId: string, slugs: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    slugs.map(async (slug) => {
+      const docs = await tx.query({ collection: crmPaths.records(tenantId), where: [{ field: 'module', op: '==', value: slug }], limit: 1 });
+      return docs.length > 0 ? slug : null;
+    }),
+  );
+  return found.filter((slug): slug is string => slug !== null);
 }
 
 /** Modules with a slot still being filled: what a reindex after a field change walks. */
@@ -450,6 +512,7 @@ export function buildConfigFromTemplate({
     selectedBy,
     modules,
     permissions: template.permissions_matrix,
+    ...(template.field_permissions ? { fieldPermissions: template.field_permissions } : {}),
     ...(timezone !== undefined ? { timezone } : {}),
     ...(defaultLanguage !== undefined ? { defaultLanguage } : {}),
     revision,

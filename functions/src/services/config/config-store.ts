@@ -63,9 +63,45 @@ export class ConfigStore {
     this.cache.delete(tenantId);
   }
 
+  /**
+   * Drops this instance's cached configuration when the tenant's permissions
+   * changed since it was cached (on any instance), so a permission change
+   * applies on the next call of every user instead of after the TTL. One read
+   * of a tiny document per call; nothing when nothing is cached (the next
+   * load reads the configuration itself). Called once per tenant-scoped call
+   * by the API layer (and the REST API), before any service loads the config.
+   */
+  async refreshAccess(tenantId: string): Promise<void> {
+    const cached = this.cache.get(tenantId);
+    if (!cached || cached.expiresAt <= this.now() || !cached.config) return;
+    const doc = await this.store.get(accessVersionPath(tenantId));
+    const revision = typeof doc?.data.revision === 'number' ? doc.data.revision : 0;
+    if (revision > (cached.config.accessRevision ?? 0)) this.cache.delete(tenantId);
+  }
+
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** The document that says when a tenant's permissions last changed: `{ revision }`, the config revision of that change. */
+export function accessVersionPath(tenantId: string): string {
+  return `${crmPaths.tenant(tenantId)}/meta/access`;
+}
+
+/**
+ * Call inside the transaction that writes `next`: when the permission matrix
+ * or the field levels changed, stamps `accessRevision` and writes the version
+ * doc other instances check (refreshAccess). Returns the config to write.
+ */
+export function stampAccessChange(tx: { set(path: string, data: WriteData): unknown }, previous: TenantConfig | null, next: TenantConfig): TenantConfig {
+  const same =
+    previous !== null &&
+    JSON.stringify(previous.permissions) === JSON.stringify(next.permissions) &&
+    JSON.stringify(previous.fieldPermissions ?? {}) === JSON.stringify(next.fieldPermissions ?? {});
+  if (same) return next;
+  tx.set(accessVersionPath(next.tenantId), { revision: next.revision });
+  return { ...next, accessRevision: next.revision };
 }
 
 export function parseTenantConfig(data: unknown): TenantConfig {

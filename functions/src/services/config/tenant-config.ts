@@ -3,6 +3,7 @@ import {
   FieldDefinitionSchema,
   ModuleDefinitionSchema,
   PermissionsMatrixSchema,
+  FieldPermissionsSchema,
   displayFieldFor,
   recordPrefixFor,
   statusFieldFor,
@@ -36,6 +37,10 @@ export const TenantConfigSchema = z.object({
   selectedBy: z.string().nullable(),
   modules: z.array(ModuleConfigSchema),
   permissions: PermissionsMatrixSchema,
+  /** Field-level security (engine/permissions/field-access.ts): seeded from the template, edited by admins. */
+  fieldPermissions: FieldPermissionsSchema.optional(),
+  /** Bumped by every change to `permissions` or `fieldPermissions`; the access version doc mirrors it (config-store.ts). */
+  accessRevision: z.number().int().optional(),
   /** IANA zone for "today", "this week"... in dashboards; absent means UTC. */
   timezone: z.string().min(1).max(64).optional(),
   /** The SPA's language for users who have not picked one; absent means English. */
@@ -55,6 +60,27 @@ export interface ResolvedModule {
   readonly fields: readonly FieldDefinition[];
   readonly activeFields: readonly FieldDefinition[];
   readonly slots: readonly IndexSlot[];
+  /**
+   * Fields hidden from some role, with the roles that may read them: their
+   * words go into role-scoped search tokens only (record-tokens.ts), so a
+   * search by a role that may not read the field cannot match them.
+   */
+  readonly searchReaders: ReadonlyMap<string, readonly SearchRole[]>;
+}
+
+/** Roles search tokens are scoped to; super admins search as owners. */
+export const SEARCH_ROLES = ['owner', 'admin', 'member'] as const;
+export type SearchRole = (typeof SEARCH_ROLES)[number];
+
+function searchReadersOf(config: TenantConfig, slug: string): Map<string, SearchRole[]> {
+  const readers = new Map<string, SearchRole[]>();
+  const levels = config.fieldPermissions ?? {};
+  const hiddenFrom = (role: SearchRole, key: string) => role !== 'owner' && levels[role]?.[slug]?.[key] === 'none';
+  const keys = new Set(Object.values(levels).flatMap((byModule) => Object.keys(byModule?.[slug] ?? {})));
+  for (const key of keys) {
+    if (SEARCH_ROLES.some((role) => hiddenFrom(role, key))) readers.set(key, SEARCH_ROLES.filter((role) => !hiddenFrom(role, key)));
+  }
+  return readers;
 }
 
 export function resolveModule(config: TenantConfig, slug: string): ResolvedModule | null {
@@ -70,6 +96,7 @@ export function resolveModule(config: TenantConfig, slug: string): ResolvedModul
     fields: module.fields,
     activeFields: module.fields.filter((field) => field.active),
     slots: module.index_slots ?? [],
+    searchReaders: searchReadersOf(config, slug),
   };
 }
 

@@ -11,6 +11,9 @@ import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput, type FieldIssue } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import { planWidget, WidgetConfigError, type WidgetFigures } from './plan-widget.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { readScopeFor, type ReadScope } from '../access/field-security.js';
+import type { FieldAccess } from '../../engine/permissions/field-access.js';
 
 export interface DashboardsDeps {
   readonly store: DocumentStore;
@@ -79,8 +82,16 @@ export class DashboardsService {
     const now = this.now();
     const today = todayIn(now, timeZone);
     const collection = crmPaths.records(caller.tenantId);
+    const readScope = readScopeFor(caller, config);
     const widgets = await Promise.all(
-      dashboard.widgets.map(async (widget): Promise<WidgetResult> => {
+      dashboard.widgets.map(async (rawWidget): Promise<WidgetResult> => {
+        // Field-level security: a widget that aggregates, groups or filters on a field hidden from the
+        // viewer comes back hidden (its figures would reveal the field); a recent-records widget loses
+        // the hidden columns, and is hidden when none is left.
+        const widget = withoutHiddenColumns(rawWidget, readScope.access);
+        if (!widget || widgetFields(widget).some((field) => !readScope.access.canRead(widget.config.module, field))) {
+          return { id: rawWidget.id, type: rawWidget.type, status: 'hidden', reason: 'no-read-access', message: 'You do not have access to this data.' };
+        }
         const module = resolveModule(config, widget.config.module);
         if (!module) return { id: widget.id, type: widget.type, status: 'error', message: `There is no module "${widget.config.module}" any more.` };
         const scope = resolveAccessScope({ actor: caller, matrix: config.permissions, module: module.slug, action: 'read' });
@@ -90,7 +101,8 @@ export class DashboardsService {
         }
         try {
           const plan = planWidget(widget, { module, ownerId: scope === 'own' ? caller.uid : null, timeZone, today, lang: options.lang ?? 'en' });
-          return { id: widget.id, status: 'ok', ...(await plan.run({ store: this.deps.store, collection })) };
+          const figures = await plan.run({ store: this.deps.store, collection });
+          return { id: widget.id, status: 'ok', ...redactFigures(figures, widget.config.module, readScope) };
         } catch (error) {
           if (error instanceof WidgetConfigError) return { id: widget.id, type: widget.type, status: 'error', message: error.message };
           throw error;
@@ -146,6 +158,16 @@ export class DashboardsService {
         }
       }
       tx.set(`${collection}/${id}`, plainData(stored));
+      const { createdAt: _createdAt, updatedAt: _updatedAt, ...audited } = stored;
+      recordAudit(tx, {
+        kind: 'dashboard',
+        action: previous ? 'dashboard.updated' : 'dashboard.created',
+        caller,
+        target: { id, label: resolveLabel(input.name, 'en') },
+        before: previous ? { key: previous.key, name: previous.name, role_restriction: previous.role_restriction, widgets: previous.widgets, is_default: previous.is_default, source: previous.source } : null,
+        after: audited,
+        at: this.now(),
+      });
       return { id, ...stored };
     });
   }
@@ -155,8 +177,11 @@ export class DashboardsService {
     await this.deps.configs.require(caller.tenantId);
     const path = `${crmPaths.dashboards(caller.tenantId)}/${dashboardId}`;
     await this.deps.store.runTransaction(async (tx) => {
-      if (!(await tx.get(path))) throw dashboardNotFound();
+      const existing = await tx.get(path);
+      if (!existing) throw dashboardNotFound();
       tx.delete(path);
+      const { createdAt: _createdAt, updatedAt: _updatedAt, ...before } = existing.data;
+      recordAudit(tx, { kind: 'dashboard', action: 'dashboard.deleted', caller, target: { id: dashboardId, label: typeof existing.data.key === 'string' ? existing.data.key : null }, before, after: null, at: this.now() });
     });
   }
 
@@ -257,4 +282,40 @@ function slugOf(name: string): string {
 /** Strips `undefined` (which Firestore refuses) from zod output. */
 function plainData(value: StoredDashboard): WriteData {
   return JSON.parse(JSON.stringify(value)) as WriteData;
+}
+
+/** Every field a widget reads: aggregated, grouped, staged, listed or filtered on. */
+export function widgetFields(widget: Widget): string[] {
+  const filterKeys = Object.keys(widget.config.filter ?? {});
+  switch (widget.type) {
+    case 'metric_card':
+      return [...(widget.config.field ? [widget.config.field] : []), ...filterKeys];
+    case 'chart':
+      return [widget.config.x_axis, ...(widget.config.y_axis === 'count' ? [] : [widget.config.y_axis.field]), ...filterKeys];
+    case 'recent_records':
+      return [...widget.config.fields, ...filterKeys];
+    case 'pipeline':
+      return [widget.config.stage_field, ...(widget.config.value_field ? [widget.config.value_field] : []), ...filterKeys];
+  }
+}
+
+/** A recent-records widget keeps the columns the viewer may read; null when none is left. Other widgets as they are. */
+function withoutHiddenColumns(widget: Widget, access: FieldAccess): Widget | null {
+  if (widget.type !== 'recent_records' || access.unrestricted) return widget;
+  const fields = widget.config.fields.filter((field) => access.canRead(widget.config.module, field));
+  return fields.length === 0 ? null : { ...widget, config: { ...widget.config, fields } };
+}
+
+/** Recent records show each record's display value and related display values: the same redaction as a record view. */
+function redactFigures(figures: WidgetFigures, module: string, scope: ReadScope): WidgetFigures {
+  if (scope.access.unrestricted || !('records' in figures) || !Array.isArray(figures.records)) return figures;
+  const records = figures.records.map((row) => {
+    const related: Record<string, { id: string; display: string | null }> = {};
+    for (const [key, value] of Object.entries(row.values)) {
+      if (typeof value === 'object' && value !== null && 'id' in value) related[key] = value as { id: string; display: string | null };
+    }
+    const redacted = scope.redact({ module, data: row.values, display: row.display, related });
+    return { ...row, display: redacted.display, values: { ...redacted.data, ...redacted.related } };
+  });
+  return { ...figures, records } as WidgetFigures;
 }

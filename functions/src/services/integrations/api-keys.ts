@@ -4,6 +4,7 @@ import { canManageConfiguration, type TenantRole } from '../../engine/permission
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { CRM_APP_ID, OS_COLLECTIONS } from '../identity/os-firestore-identity.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { integrationPaths } from './integration-paths.js';
 
 /** Last-used time is written at most this often per key: a busy key costs one extra write a minute, not one per call. */
@@ -74,7 +75,11 @@ export class ApiKeysService {
       revokedBy: null,
       lastUsedAt: null,
     };
-    await this.deps.store.create(integrationPaths.apiKey(caller.tenantId, id), data);
+    await this.deps.store.runTransaction(async (tx) => {
+      tx.create(integrationPaths.apiKey(caller.tenantId, id), data);
+      // The audit entry never holds the secret or its hash: what the key is, not how to use it.
+      recordAudit(tx, { kind: 'api_key', action: 'api_key.created', caller, target: { id, label: input.name }, before: null, after: auditedKey(data), at: now });
+    });
     return { key: toKeyView(id, data, now), secret: `crm_${caller.tenantId}.${id}.${secret}` };
   }
 
@@ -96,7 +101,17 @@ export class ApiKeysService {
       if (doc.data.revokedAt instanceof Date) return doc.data;
       const update = { revokedAt: now, revokedBy: caller.uid };
       tx.update(path, update);
-      return { ...doc.data, ...update };
+      const revoked = { ...doc.data, ...update };
+      recordAudit(tx, {
+        kind: 'api_key',
+        action: 'api_key.revoked',
+        caller,
+        target: { id: keyId, label: String(doc.data.name ?? '') },
+        before: auditedKey(doc.data),
+        after: auditedKey(revoked),
+        at: now,
+      });
+      return revoked;
     });
     return toKeyView(keyId, data, now);
   }
@@ -126,7 +141,14 @@ export class ApiKeysService {
     return {
       ok: true,
       keyId,
-      caller: { uid: apiKeyUid(keyId), tenantId, tenantName: String(tenant.data.name ?? tenantId), role, platformRole: null },
+      caller: {
+        uid: apiKeyUid(keyId),
+        tenantId,
+        tenantName: String(tenant.data.name ?? tenantId),
+        role,
+        platformRole: null,
+        via: { kind: 'api_key', keyId },
+      },
     };
   }
 
@@ -167,6 +189,10 @@ function requireAdmin(caller: Caller): void {
 
 function keyNotFound(): CrmError {
   return new CrmError(CRM_ERROR_CODES.notFound, 'This API key does not exist.', [], { messageKey: 'integrations.errors.keyNotFound' });
+}
+
+function auditedKey(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return { name: data.name, role: data.role, prefix: data.prefix, expiresAt: iso(data.expiresAt), revokedAt: iso(data.revokedAt) };
 }
 
 function iso(value: unknown): string | null {

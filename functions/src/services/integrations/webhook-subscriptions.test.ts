@@ -6,6 +6,7 @@ import { buildDoctor, buildPatient } from '../../test-support/record-fixtures.js
 import { buildWorkflowEnv, type WorkflowEnv } from '../workflows/test-support/build-workflow-env.js';
 import { startLocalTaskRunner } from '../../adapters/local-task-runner.js';
 import type { TDeliveryView, TListWebhookDeliveriesResponse, TWebhookSubscriptionResponse } from '../../api/integrations-schemas.js';
+import type { TAccessSettingsResponse } from '../../api/access-schemas.js';
 
 type Hit = { headers: IncomingHttpHeaders; body: string };
 
@@ -113,6 +114,44 @@ describe('webhook subscriptions', () => {
     await env.create('medical_records', { title: 'Biopsy', record_type: 'Lab Result', patient: patient.id, visit_date: '2026-02-01', diagnosis: 'Confidential' });
     await env.advanceBy(0);
     expect(receiver.hits.map((hit) => (JSON.parse(hit.body) as { module: string }).module)).toEqual(['patients']);
+  });
+
+  it('leaves out fields hidden from the subscription\'s role (field-level security), default admin sees them', async () => {
+    const receiver = await startReceiver();
+    const env = await localEnv();
+    const { settings } = await env.call<TAccessSettingsResponse>(env.users.acmeAdmin, 'crmGetAccessSettings', { tenantId: 'acme' });
+    await env.call(env.users.acmeAdmin, 'crmSaveAccessSettings', {
+      tenantId: 'acme',
+      matrix: settings.matrix,
+      fieldPermissions: { member: { patients: { insurance_provider: 'none' } } },
+      expectedRevision: settings.revision,
+    });
+    const asMember = await subscribe(env, { url: receiver.url, modules: ['patients'], events: ['created'], role: 'member' });
+    const asAdmin = await subscribe(env, { url: receiver.url, modules: ['patients'], events: ['created'] });
+    await env.create('patients', buildPatient({ insurance_provider: 'Zyxcorp Mutual' }));
+    await env.advanceBy(0);
+    const bodies = receiver.hits.map((hit) => JSON.parse(hit.body) as { subscriptionId: string; record: { data: Record<string, unknown> } });
+    expect(bodies).toHaveLength(2);
+    expect(bodies.find((body) => body.subscriptionId === asMember.id)?.record.data.insurance_provider).toBeUndefined();
+    expect(JSON.stringify(bodies.find((body) => body.subscriptionId === asMember.id))).not.toContain('Zyxcorp');
+    expect(bodies.find((body) => body.subscriptionId === asAdmin.id)?.record.data.insurance_provider).toBe('Zyxcorp Mutual');
+  });
+
+  it('creating, changing and deleting a subscription are audited', async () => {
+    const env = await localEnv();
+    const subscription = await subscribe(env, { url: 'http://127.0.0.1:9/x', modules: ['patients'], events: ['created'] });
+    await env.call(env.users.acmeAdmin, 'crmUpdateWebhookSubscription', {
+      tenantId: 'acme',
+      subscriptionId: subscription.id,
+      subscription: { url: 'http://127.0.0.1:9/x', modules: ['patients'], events: ['created'], active: false },
+    });
+    await env.call(env.users.acmeAdmin, 'crmDeleteWebhookSubscription', { tenantId: 'acme', subscriptionId: subscription.id });
+    const actions = (await env.store.query({ collection: 'crm_tenants/acme/audit' }))
+      .map((doc) => doc.data)
+      .filter((entry) => String(entry.action).startsWith('webhook_subscription.'))
+      .map((entry) => entry.action)
+      .sort();
+    expect(actions).toEqual(['webhook_subscription.created', 'webhook_subscription.deleted', 'webhook_subscription.updated']);
   });
 
   it('refuses internal addresses (the workflow webhooks\' SSRF guard)', async () => {

@@ -16,6 +16,7 @@ import { asStoredRecord } from '../records/record-model.js';
 import { RetryTaskError, type TaskScheduler } from '../workflows/task-scheduler.js';
 import type { WebhookSender } from '../workflows/webhook-sender.js';
 import type { WebhookSecrets } from '../workflows/webhook-secrets.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { integrationPaths } from './integration-paths.js';
 
 export const SUBSCRIPTION_EVENTS = ['created', 'updated', 'deleted', 'restored'] as const;
@@ -127,7 +128,10 @@ export class WebhookSubscriptionsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.store.create(integrationPaths.subscription(caller.tenantId, id), plain(doc));
+    await this.deps.store.runTransaction(async (tx) => {
+      tx.create(integrationPaths.subscription(caller.tenantId, id), plain(doc));
+      recordAudit(tx, { kind: 'settings', action: 'webhook_subscription.created', caller, target: { id, label: fields.url }, before: null, after: fields, at: now });
+    });
     this.cache.delete(caller.tenantId);
     return toSubscriptionView(id, doc);
   }
@@ -141,6 +145,15 @@ export class WebhookSubscriptionsService {
       if (!doc) throw subscriptionNotFound();
       const next = { ...doc.data, ...plain(fields), condition: fields.condition, active: input.active, updatedAt: this.now() };
       tx.set(path, plain(next));
+      recordAudit(tx, {
+        kind: 'settings',
+        action: 'webhook_subscription.updated',
+        caller,
+        target: { id, label: fields.url },
+        before: auditedSubscription(doc.data),
+        after: auditedSubscription(next),
+        at: this.now(),
+      });
       return next;
     });
     this.cache.delete(caller.tenantId);
@@ -157,8 +170,13 @@ export class WebhookSubscriptionsService {
   async remove(caller: Caller, id: string): Promise<void> {
     requireAdmin(caller);
     const path = integrationPaths.subscription(caller.tenantId, id);
-    if (!(await this.deps.store.get(path))) throw subscriptionNotFound();
-    await this.deps.store.delete(path);
+    await this.deps.store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      if (!doc) throw subscriptionNotFound();
+      tx.delete(path);
+      const before = auditedSubscription(doc.data);
+      recordAudit(tx, { kind: 'settings', action: 'webhook_subscription.deleted', caller, target: { id, label: String(before.url) }, before, after: null, at: this.now() });
+    });
     this.cache.delete(caller.tenantId);
   }
 
@@ -225,7 +243,14 @@ export class WebhookSubscriptionsService {
     const views = new Map<TenantRole, Promise<RecordView | null>>();
     let queued = 0;
     for (const subscription of subscriptions) {
-      const caller: Caller = { uid: `webhook:${subscription.id}`, tenantId, tenantName: tenantId, role: subscription.role, platformRole: null };
+      const caller: Caller = {
+        uid: `webhook:${subscription.id}`,
+        tenantId,
+        tenantName: tenantId,
+        role: subscription.role,
+        platformRole: null,
+        via: { kind: 'system', name: `webhook-subscription:${subscription.id}` },
+      };
       if (!views.has(subscription.role)) views.set(subscription.role, this.readAs(caller, recordId));
       const view = await views.get(subscription.role);
       // The role may not read this record (no module right, or own-records only): nothing is sent.
@@ -397,6 +422,12 @@ function conditionValues(view: RecordView): Record<string, unknown> {
     created_at: view.createdAt,
     updated_at: view.updatedAt,
   };
+}
+
+/** What the audit log keeps of a subscription: its configuration (the secret lives elsewhere). */
+function auditedSubscription(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { url, description, modules, events, condition, role, active } = data;
+  return { url, description, modules, events, condition: condition ?? null, role, active };
 }
 
 function requireAdmin(caller: Caller): void {

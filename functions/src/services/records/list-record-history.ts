@@ -4,6 +4,7 @@ import type { Services } from '../create-services.js';
 import { invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { HistoryKind } from './record-history.js';
+import { fieldAccessFor } from '../access/field-security.js';
 
 export const DEFAULT_HISTORY_PAGE = 20;
 
@@ -40,7 +41,10 @@ export async function listRecordHistory(
   caller: Caller,
   input: ListRecordHistoryInput,
 ): Promise<{ entries: HistoryEntryView[]; nextCursor: string | null }> {
-  await services.records.get(caller, input.recordId);
+  const record = await services.records.get(caller, input.recordId);
+  // Field-level security: a hidden field's before/after is dropped. An entry whose every change was
+  // hidden stays, without changes: the member sees that the record changed (its version did), not what.
+  const access = fieldAccessFor(caller, await services.configs.require(caller.tenantId));
   const collection = crmPaths.recordHistory(caller.tenantId, input.recordId);
   const pageSize = input.pageSize ?? DEFAULT_HISTORY_PAGE;
   const after = input.cursor ? decodeCursor(input.cursor, collection) : null;
@@ -63,7 +67,7 @@ export async function listRecordHistory(
       at: data.at instanceof Date ? data.at.toISOString() : String(data.at),
       by: typeof data.by === 'string' ? data.by : null,
       kind: data.kind as HistoryKind,
-      changes: Array.isArray(data.changes) ? data.changes.map(toChangeView) : [],
+      changes: Array.isArray(data.changes) ? data.changes.map(toChangeView).filter((change) => access.canRead(record.module, change.field)) : [],
       version: typeof data.version === 'number' ? data.version : 0,
     };
   });

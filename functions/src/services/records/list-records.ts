@@ -3,9 +3,12 @@ import type { DocumentData, DocumentStore, QuerySpec, StoreValue } from '../../s
 import { slotFieldOf, type SlotField } from '../../engine/template/index-slots.js';
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import type { Caller } from '../caller.js';
+import { assertQueryable, readScopeFor } from '../access/field-security.js';
+import { FULL_FIELD_ACCESS, type FieldAccess } from '../../engine/permissions/field-access.js';
 import { CRM_ERROR_CODES, CrmError, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { ConfigStore } from '../config/config-store.js';
+import type { SearchRole } from '../config/tenant-config.js';
 import { resolveModule, slotOf, type ResolvedModule } from '../config/tenant-config.js';
 import { moduleNotFound, requireScope } from './records-service.js';
 import { asStoredRecord, toRecordView, type RecordView, type StoredRecord } from './record-model.js';
@@ -15,6 +18,7 @@ import {
   isFacetable,
   normalizeFacetValue,
   ownerScoped,
+  roleSearchToken,
   searchToken,
   searchWords,
   MAX_PREFIX_LENGTH,
@@ -92,9 +96,11 @@ export async function listRecords(
   const module = resolveModule(config, input.module);
   if (!module) throw moduleNotFound(input.module);
   const scope = requireScope(caller, config, module, 'read');
+  const readScope = readScopeFor(caller, config);
+  assertQueryable(config, module.slug, input, readScope.access);
   const direction = input.direction ?? 'desc';
   const sortField = sortFieldFor(module, input.sort ?? 'created_at');
-  const plan = planList(module, input, scope === 'own' ? caller.uid : null, { sortField, direction });
+  const plan = planList(module, input, scope === 'own' ? caller.uid : null, { sortField, direction }, { access: readScope.access, searchRole: searchRoleOf(caller) });
   const pageSize = input.pageSize ?? 50;
   const scannedBefore = input.scannedBefore ?? 0;
   const planView = (scannedThisCall: number): ListPlanView => ({
@@ -141,7 +147,7 @@ export async function listRecords(
         // One match past the page proves there is a next page; it starts after the page's last record.
         return { records, nextCursor: encodeCursor(pageEnd, queryKey), scanLimited: false, plan: planView(scanned) };
       }
-      records.push(toRecordView(doc.id, record));
+      records.push(toRecordView(doc.id, record, readScope));
       pageEnd = cursor;
     }
     const exhausted = docs.length < limit;
@@ -192,6 +198,7 @@ export function planList(
   input: ListRecordsInput,
   ownerId: string | null,
   order: { sortField: SortField; direction: 'asc' | 'desc' } = { sortField: 'createdAt', direction: 'desc' },
+  fieldSecurity: { access: FieldAccess; searchRole: SearchRole } = { access: FULL_FIELD_ACCESS, searchRole: 'owner' },
 ): ListPlan {
   const scoped = (token: string) => (ownerId ? ownerScoped(module.slug, ownerId, token) : token);
   type Condition = { name: string; check: (record: StoredRecord) => boolean };
@@ -202,10 +209,16 @@ export function planList(
   const words = input.search ? searchWords(input.search) : [];
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
-    const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words) };
+    const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words, fieldSecurity.access) };
     // Search prefixes carry no owner scope and one order (search, seq DESC): see record-tokens.ts.
     if (ownerId === null && order.sortField === 'seq' && order.direction === 'desc') {
-      candidates.push({ array: 'search', tokens: [searchToken(module.slug, longest)], condition, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
+      // Words of fields hidden from some role are in role-scoped tokens: this role's, besides the public ones.
+      const tokens = module.searchReaders.size === 0
+        ? [searchToken(module.slug, longest)]
+        : [searchToken(module.slug, longest), roleSearchToken(module.slug, fieldSecurity.searchRole, longest)];
+      // A caller with hidden fields always re-checks on the record: tokens written before a field was hidden are still public.
+      const exact = words.length === 1 && longest.length <= MAX_PREFIX_LENGTH && fieldSecurity.access.unrestricted;
+      candidates.push({ array: 'search', tokens, condition, exact });
     }
     conditions.push(condition);
   }
@@ -230,7 +243,7 @@ export function planList(
     return { array: 'tokens', tokens: [scoped(deletedToken(module.slug))], ...order, ...rest(null), servedBy: 'trash' };
   }
   // Firestore answers one array-contains(-any) per query; a single token is the most selective choice.
-  const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates[0];
+  const chosen = candidates.find((candidate) => candidate.tokens.length === 1) ?? candidates.find((candidate) => candidate.array === 'search') ?? candidates[0];
   // A read_own caller's list is narrowed to their own records by the owner-scoped token.
   if (!chosen) return { array: 'tokens', tokens: [scoped(module.slug)], ...order, ...rest(null), servedBy: ownerId ? 'owner' : null };
   return { array: chosen.array, tokens: chosen.tokens, ...order, ...rest(chosen.exact ? chosen.condition : null), servedBy: chosen.condition.name };
@@ -287,11 +300,13 @@ function compileFilter(field: FieldDefinition, filter: RecordFilter, index: numb
   }
 }
 
-function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[]): boolean {
+/** Checked on records read: only fields the caller may read count (tokens written before a field was hidden may still match). */
+function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[], access: FieldAccess): boolean {
   const haystack = new Set<string>(searchWords(record.number));
   haystack.add(String(Number(record.number.split('-').pop())));
   for (const field of module.fields) {
     const value = record.data[field.key];
+    if (!access.canRead(module.slug, field.key)) continue;
     if (field.searchable && typeof value === 'string') for (const word of searchWords(value)) haystack.add(word);
   }
   return words.every((word) => [...haystack].some((candidate) => candidate.startsWith(word)));
@@ -327,4 +342,10 @@ function decodeCursor(cursor: string, queryKey: string, collection: string): Sto
 function hashQuery(tenantId: string, input: ListRecordsInput, scope: string): string {
   const { cursor: _cursor, pageSize: _pageSize, scannedBefore: _scannedBefore, explain: _explain, ...shape } = input;
   return createHash('sha256').update(JSON.stringify([tenantId, scope, shape])).digest('base64url').slice(0, 16);
+}
+
+/** Whose role-scoped search tokens a caller's search may match; super admins and platform users search as owners see. */
+export function searchRoleOf(caller: Caller): SearchRole {
+  if (caller.platformRole === 'super_admin') return 'owner';
+  return caller.role ?? 'member';
 }

@@ -32,6 +32,7 @@ export function recordIndexFields({
     number,
     ownerId,
     deleted,
+    searchReaders: module.searchReaders,
   });
   if (deleted) return index;
   for (const slot of module.slots) {

@@ -1,4 +1,5 @@
 import type { DocumentData, StoreValue } from '../../store/document-store.js';
+import type { ReadScope } from '../access/field-security.js';
 
 /** A related record's id with the value shown for it, denormalized so lists need no extra reads. */
 export interface RelatedRef {
@@ -59,8 +60,13 @@ export function asStoredRecord(data: DocumentData): StoredRecord {
   return data as unknown as StoredRecord;
 }
 
-export function toRecordView(id: string, record: StoredRecord): RecordView {
-  return {
+/**
+ * The record as `scope`'s caller may see it (field-level security). The scope
+ * is required so no read path can return a record unredacted by accident;
+ * server-internal readers pass SYSTEM_READ_SCOPE explicitly.
+ */
+export function toRecordView(id: string, record: StoredRecord, scope: ReadScope): RecordView {
+  return scope.redact({
     id,
     module: record.module,
     number: record.number,
@@ -75,7 +81,7 @@ export function toRecordView(id: string, record: StoredRecord): RecordView {
     deleted: record.deleted,
     deletedAt: record.deletedAt ? record.deletedAt.toISOString() : null,
     version: record.version,
-  };
+  });
 }
 
 /** Records are plain data; the store takes them as they are. */

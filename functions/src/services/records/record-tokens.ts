@@ -87,6 +87,16 @@ export function searchToken(module: string, prefix: string): string {
   return `${module}|q:${prefix.slice(0, MAX_PREFIX_LENGTH)}`;
 }
 
+/**
+ * A search prefix of a word from a field hidden from some role, scoped to one
+ * role that may read it. A search asks for `searchToken` or the caller's own
+ * role-scoped token (array-contains-any), so words of a field hidden from the
+ * caller's role never match.
+ */
+export function roleSearchToken(module: string, role: string, prefix: string): string {
+  return `${module}|q@${role}:${prefix.slice(0, MAX_PREFIX_LENGTH)}`;
+}
+
 export function ownerScoped(module: string, ownerId: string, token: string): string {
   return token === module ? `${module}|o:${ownerId}` : `${module}|o:${ownerId}|${token.slice(module.length + 1)}`;
 }
@@ -140,6 +150,7 @@ export function buildRecordIndex({
   number,
   ownerId,
   deleted,
+  searchReaders = new Map(),
 }: {
   module: string;
   fields: readonly FieldDefinition[];
@@ -147,6 +158,8 @@ export function buildRecordIndex({
   number: string;
   ownerId: string;
   deleted: boolean;
+  /** Fields hidden from some role → the roles that may read them (tenant-config.ts `searchReaders`). */
+  searchReaders?: ReadonlyMap<string, readonly string[]>;
 }): RecordIndex {
   const links = unique(
     fields.filter((field) => field.type === 'relationship' && typeof data[field.key] === 'string').map((field) => referenceToken(data[field.key] as string)),
@@ -168,15 +181,24 @@ export function buildRecordIndex({
   const words = new Set<string>(searchWords(number));
   const numeric = number.split('-').pop();
   if (numeric) words.add(String(Number(numeric)));
+  /** Words of restricted fields, with the roles that may find them (a word in a public field is public). */
+  const restricted = new Map<string, Set<string>>();
   for (const field of fields) {
     const value = data[field.key];
-    if (field.searchable && typeof value === 'string') for (const word of searchWords(value)) words.add(word);
+    if (!field.searchable || typeof value !== 'string') continue;
+    const readers = searchReaders.get(field.key);
+    for (const word of searchWords(value)) {
+      if (!readers) words.add(word);
+      else for (const role of readers) (restricted.get(word) ?? restricted.set(word, new Set()).get(word)!).add(role);
+    }
   }
   const search: string[] = [];
+  const prefixes = (word: string) => Array.from({ length: Math.min(word.length, MAX_PREFIX_LENGTH) }, (_, index) => word.slice(0, index + 1));
   for (const word of [...words].slice(0, MAX_SEARCH_WORDS)) {
-    for (let length = 1; length <= Math.min(word.length, MAX_PREFIX_LENGTH); length += 1) {
-      search.push(searchToken(module, word.slice(0, length)));
-    }
+    for (const prefix of prefixes(word)) search.push(searchToken(module, prefix));
+  }
+  for (const [word, roles] of [...restricted].filter(([word]) => !words.has(word)).slice(0, Math.max(0, MAX_SEARCH_WORDS - words.size))) {
+    for (const role of roles) for (const prefix of prefixes(word)) search.push(roleSearchToken(module, role, prefix));
   }
   const buckets = dashboardBuckets(module, fields, data);
   const scoped = (values: readonly string[]) => values.map((token) => ownerScoped(module, ownerId, token));

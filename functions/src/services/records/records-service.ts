@@ -6,6 +6,7 @@ import { validateRecordData } from '../../engine/fields/validate-record-data.js'
 import { fileStorageFolder, isInFileFolder } from '../../engine/fields/file-storage-path.js';
 import { canActOnRecord, resolveAccessScope, type RecordAction } from '../../engine/permissions/evaluate-permission.js';
 import type { Caller } from '../caller.js';
+import { assertWritable, readScopeFor } from '../access/field-security.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput, type FieldIssue } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import type { ConfigStore } from '../config/config-store.js';
@@ -48,6 +49,9 @@ export class RecordsService {
   async create(caller: Caller, moduleSlug: string, input: Record<string, unknown>, guard?: RecordWriteGuard): Promise<RecordView> {
     const { config, module } = await this.moduleFor(caller, moduleSlug);
     requireScope(caller, config, module, 'create');
+    assertNotPreview(caller);
+    const scope = readScopeFor(caller, config);
+    assertWritable(config, module.slug, input, scope.access, null);
     const data = validateData(module, input, 'create', caller.tenantId);
     const refs = await resolveRelationships(this.deps.store, caller.tenantId, module, data, Object.keys(data));
     const seq = await this.deps.numbers.allocate(caller.tenantId, module.slug);
@@ -83,10 +87,10 @@ export class RecordsService {
         await assertUniqueFree(tx, module, uniqueClaims, id);
         tx.create(path, recordToWriteData(record));
         for (const claim of uniqueClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId: id, number });
-        guard?.commit(tx, toRecordView(id, record));
+        guard?.commit(tx, toRecordView(id, record, scope));
       });
     }
-    return toRecordView(id, record);
+    return toRecordView(id, record, scope);
   }
 
   async get(caller: Caller, recordId: string): Promise<RecordView> {
@@ -94,7 +98,7 @@ export class RecordsService {
     const doc = await this.deps.store.get(crmPaths.record(caller.tenantId, recordId));
     const record = doc ? asStoredRecord(doc.data) : null;
     if (!record || !resolveModule(config, record.module) || !canRead(caller, config, record)) throw recordNotFound();
-    return toRecordView(recordId, record);
+    return toRecordView(recordId, record, readScopeFor(caller, config));
   }
 
   /**
@@ -108,6 +112,7 @@ export class RecordsService {
     expectedVersion: number,
     guard?: RecordWriteGuard,
   ): Promise<RecordView> {
+    assertNotPreview(caller);
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const { store } = this.deps;
@@ -135,6 +140,8 @@ export class RecordsService {
           { messageKey: 'errors.record.changedElsewhere', params: { number: current.number } },
         );
       }
+      const scope = readScopeFor(caller, config);
+      assertWritable(config, module.slug, changes, scope.access, current.data);
       const validated = validateData(module, changes, 'update', caller.tenantId);
       const changedKeys = Object.keys(validated).filter((key) => !sameValue(current.data[key], validated[key]));
       const data = { ...current.data };
@@ -149,8 +156,8 @@ export class RecordsService {
       const newClaims = uniqueClaimsFor(caller.tenantId, module, data).filter((claim) => changedKeys.includes(claim.field.key));
       await assertUniqueFree(tx, module, newClaims, recordId);
       if (changedKeys.length === 0) {
-        guard?.commit(tx, toRecordView(recordId, current));
-        return { record: current, changed: false };
+        guard?.commit(tx, toRecordView(recordId, current, scope));
+        return { record: current, changed: false, scope };
       }
       const updated: StoredRecord = withRecordIndex(
         { ...current, data, refs, display: displayFor(module, data), updatedBy: caller.uid, updatedAt: this.now(), version: current.version + 1 },
@@ -159,10 +166,10 @@ export class RecordsService {
       tx.set(path, recordToWriteData(updated));
       for (const claim of oldClaims) tx.delete(claim.path);
       for (const claim of newClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId, number: current.number });
-      guard?.commit(tx, toRecordView(recordId, updated));
-      return { record: updated, changed: true };
+      guard?.commit(tx, toRecordView(recordId, updated, scope));
+      return { record: updated, changed: true, scope };
     });
-    return toRecordView(recordId, result.record);
+    return toRecordView(recordId, result.record, result.scope);
   }
 
   /** Soft delete: the record moves to the trash, keeps its number and unique values, and can be restored. */
@@ -175,9 +182,10 @@ export class RecordsService {
   }
 
   private async setDeleted(caller: Caller, recordId: string, deleted: boolean, guard?: RecordWriteGuard): Promise<RecordView> {
+    assertNotPreview(caller);
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
-    const record = await this.deps.store.runTransaction(async (tx) => {
+    const { record, config: usedConfig } = await this.deps.store.runTransaction(async (tx) => {
       await guard?.check(tx);
       const doc = await tx.get(path);
       const current = doc ? asStoredRecord(doc.data) : null;
@@ -209,10 +217,10 @@ export class RecordsService {
         recordIndexFields({ module, data: current.data, number: current.number, ownerId: current.ownerId, deleted }),
       );
       tx.set(path, recordToWriteData(next));
-      guard?.commit(tx, toRecordView(recordId, next));
-      return next;
+      guard?.commit(tx, toRecordView(recordId, next, readScopeFor(caller, config)));
+      return { record: next, config };
     });
-    return toRecordView(recordId, record);
+    return toRecordView(recordId, record, readScopeFor(caller, usedConfig));
   }
 
   private async moduleFor(caller: Caller, moduleSlug: string): Promise<{ config: TenantConfig; module: ResolvedModule }> {
@@ -265,6 +273,14 @@ function forbidden(action: string, module: ResolvedModule): CrmError {
 function labelOf(module: ResolvedModule): string {
   const { label } = module.config;
   return typeof label === 'string' ? label : (label.en ?? module.slug);
+}
+
+/** "See the CRM as role X" is read-only: the server refuses every write made under a preview. */
+export function assertNotPreview(caller: Caller): void {
+  if (caller.previewOf === undefined) return;
+  throw new CrmError(CRM_ERROR_CODES.forbidden, 'This is a preview of another role: nothing can be changed from it.', [], {
+    messageKey: 'access.errors.previewReadOnly',
+  });
 }
 
 export function requireScope(caller: Caller, config: TenantConfig, module: ResolvedModule, action: RecordAction) {

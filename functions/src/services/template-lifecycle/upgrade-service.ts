@@ -19,13 +19,15 @@ import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
 import { crmPaths } from '../paths.js';
 import { configAsTemplate } from '../config/config-service.js';
 import { assignIndexSlots, indexDashboardFields, type SlotToBackfill } from '../config/assign-index-slots.js';
-import { configToWriteData, parseTenantConfig, type ConfigStore } from '../config/config-store.js';
+import { configToWriteData, parseTenantConfig, stampAccessChange, type ConfigStore } from '../config/config-store.js';
 import type { ModuleConfig, TenantConfig } from '../config/tenant-config.js';
 import type { TemplateCatalog } from '../templates/template-catalog.js';
 import { lifecyclePaths } from './lifecycle-paths.js';
 import { freshJobProgress, parseMigrationJob, toMigrationJobView, type MigrationJobView } from './migration-job.js';
 import type { MigrationDriver } from './migration-driver.js';
 import { listVersions, type VersionInfo } from './template-versions.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { auditedConfig } from '../config/config-service.js';
 
 /** No batch for this long means the job's runner is gone. */
 const STALLED_AFTER_MS = 120_000;
@@ -185,9 +187,19 @@ export class UpgradeService {
         throw invalidInput(plan.errors.map((error) => ({ path: error.path, message: error.message })), 'The upgraded configuration would be invalid: ' + plan.errors.map((error) => `${error.path}: ${error.message}`).join('; '));
       }
       const now = this.now();
-      tx.set(crmPaths.tenant(caller.tenantId), configToWriteData(plan.config));
+      const upgraded = stampAccessChange(tx, state.config, plan.config);
+      tx.set(crmPaths.tenant(caller.tenantId), configToWriteData(upgraded));
+      recordAudit(tx, {
+        kind: 'upgrade',
+        action: 'template.upgraded',
+        caller,
+        target: { id: plan.next.slug, label: `${plan.base.version} → ${plan.next.version}` },
+        before: auditedConfig(state.config),
+        after: auditedConfig(plan.config),
+        at: now,
+      });
       writeAutomation(tx, { tenantId: caller.tenantId, state, merged: plan.merged, now, newId: () => store.newId() });
-      if (plan.steps.length === 0 && plan.backfill.length === 0) return { config: plan.config, migration: null };
+      if (plan.steps.length === 0 && plan.backfill.length === 0) return { config: upgraded, migration: null };
       const jobId = store.newId();
       const job = {
         tenantId: caller.tenantId,
@@ -203,7 +215,7 @@ export class UpgradeService {
       };
       const data: WriteData = { ...job, steps: plainData({ steps: plan.steps }).steps ?? [] };
       tx.create(lifecyclePaths.migration(caller.tenantId, jobId), data);
-      return { config: plan.config, migration: toMigrationJobView(jobId, parseMigrationJob(data as DocumentData)) };
+      return { config: upgraded, migration: toMigrationJobView(jobId, parseMigrationJob(data as DocumentData)) };
     });
     this.deps.configs.remember(result.config);
     if (result.migration) await this.deps.driver.start({ tenantId: caller.tenantId, jobId: result.migration.jobId });
@@ -270,6 +282,7 @@ export class UpgradeService {
       template: { slug: next.slug, version: next.version, name: next.name },
       modules: merged.modules.map((module) => ({ ...module, source: module.source ?? 'template' }) as ModuleConfig),
       permissions: merged.permissions,
+      fieldPermissions: merged.fieldPermissions,
       revision: state.config.revision + 1,
       updatedAt: this.now(),
     };
@@ -401,6 +414,7 @@ function tenantSide(state: TenantState): ConfigSide {
       dashboard: pick(doc.data, DASHBOARD_DEFINITION_KEYS),
     })),
     permissions: state.config.permissions,
+    fieldPermissions: state.config.fieldPermissions,
   };
 }
 

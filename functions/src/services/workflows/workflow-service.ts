@@ -5,6 +5,8 @@ import { canManageConfiguration } from '../../engine/permissions/evaluate-permis
 import type { ConditionExplanation } from '../../engine/workflows/evaluate-condition.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
+import { crmPaths } from '../paths.js';
+import type { TenantConfig } from '../config/tenant-config.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { RecordsService } from '../records/records-service.js';
 import { CreateTaskActionExecutor, type StoredTask } from './actions/create-task-action.js';
@@ -23,6 +25,8 @@ import { WebhookSecrets } from './webhook-secrets.js';
 import { byExecutionOrder, parseStoredWorkflow, WorkflowDefinitions, type StoredWorkflow } from './workflow-definitions.js';
 import { workflowPaths } from './workflow-paths.js';
 import { backfillTaskName, WorkflowRunner, type RecordChangeResult } from './workflow-runner.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { fieldAccessFor, scrubHiddenValues } from '../access/field-security.js';
 
 export interface WorkflowServiceOptions {
   readonly store: DocumentStore;
@@ -54,6 +58,12 @@ export type WorkflowView = WorkflowDefinition & {
  * Workflow automation: the runner behind the record trigger and the task
  * queue, and the admin operations behind the workflow callables.
  */
+/** A workflow as the audit log compares it: its definition, without bookkeeping timestamps. */
+function auditedWorkflow(data: Record<string, unknown>): Record<string, unknown> {
+  const { createdAt: _createdAt, updatedAt: _updatedAt, updatedBy: _updatedBy, ...definition } = data;
+  return definition;
+}
+
 export class WorkflowService {
   readonly scheduler: TaskScheduler;
   readonly definitions: WorkflowDefinitions;
@@ -174,6 +184,15 @@ export class WorkflowService {
         updatedBy: caller.uid,
       });
       tx.set(path, doc);
+      recordAudit(tx, {
+        kind: 'workflow',
+        action: existing ? 'workflow.updated' : 'workflow.created',
+        caller,
+        target: { module: input.module, id, label: definition.name },
+        before: existing ? auditedWorkflow(existing.data) : null,
+        after: auditedWorkflow(doc),
+        at: this.now(),
+      });
       return doc;
     });
     this.definitions.invalidate(caller.tenantId);
@@ -192,6 +211,15 @@ export class WorkflowService {
       if (!existing) throw notFound();
       const update = { is_active: active, updatedAt: this.now().toISOString(), updatedBy: caller.uid };
       tx.update(path, update);
+      recordAudit(tx, {
+        kind: 'workflow',
+        action: active ? 'workflow.activated' : 'workflow.deactivated',
+        caller,
+        target: { module: typeof existing.data.module === 'string' ? existing.data.module : null, id, label: typeof existing.data.name === 'string' ? existing.data.name : null },
+        before: { is_active: existing.data.is_active ?? null },
+        after: { is_active: active },
+        at: this.now(),
+      });
       return { ...existing.data, ...update };
     });
     this.definitions.invalidate(caller.tenantId);
@@ -250,6 +278,16 @@ export class WorkflowService {
         throw invalidInput([{ path: 'ids', message: `must list every workflow of "${module}" exactly once` }]);
       }
       ids.forEach((id, order) => tx.update(workflowPaths.workflow(caller.tenantId, id), { execution_order: order, updatedAt: this.now().toISOString() }));
+      const byOrder = [...docs].sort((a, b) => Number(a.data.execution_order ?? 0) - Number(b.data.execution_order ?? 0));
+      recordAudit(tx, {
+        kind: 'workflow',
+        action: 'workflow.reordered',
+        caller,
+        target: { module, id: null },
+        before: { order: byOrder.map((doc) => doc.id) },
+        after: { order: [...ids] },
+        at: this.now(),
+      });
     });
     this.definitions.invalidate(caller.tenantId);
     return this.list(caller, module);
@@ -259,9 +297,21 @@ export class WorkflowService {
   async remove(caller: Caller, id: string): Promise<void> {
     requireAdmin(caller);
     const path = workflowPaths.workflow(caller.tenantId, id);
-    const existing = await this.store.get(path);
-    if (!existing) throw notFound();
-    await this.store.delete(path);
+    // One transaction: the audit entry exists exactly when the delete committed.
+    await this.store.runTransaction(async (tx) => {
+      const existing = await tx.get(path);
+      if (!existing) throw notFound();
+      tx.delete(path);
+      recordAudit(tx, {
+        kind: 'workflow',
+        action: 'workflow.deleted',
+        caller,
+        target: { module: typeof existing.data.module === 'string' ? existing.data.module : null, id, label: typeof existing.data.name === 'string' ? existing.data.name : null },
+        before: auditedWorkflow(existing.data),
+        after: null,
+        at: this.now(),
+      });
+    });
     this.definitions.invalidate(caller.tenantId);
   }
 
@@ -312,12 +362,39 @@ export class WorkflowService {
     }
     const result = await this.runner.dryRun({ tenantId: caller.tenantId, workflow, recordId: input.recordId, previousData: input.previousData });
     if (!result) throw notFound();
-    return {
+    const output = {
       conditions: result.conditions,
       scheduledAt: result.scheduledAt,
       actions: result.actions.map(({ dataChange: _dataChange, ...outcome }) => outcome),
       wouldRun: result.conditions.result,
     };
+    return this.redactDryRun(caller, config, record.module, input.recordId, output);
+  }
+
+  /**
+   * Field-level security on a dry run: a condition that evaluated a field hidden from the caller is
+   * refused (its verdict would reveal the value), and hidden values interpolated into rendered
+   * mails, tasks or webhook bodies are masked.
+   */
+  private async redactDryRun<T extends { conditions: { leaves: ReadonlyArray<{ field: string }> } }>(
+    caller: Caller,
+    config: TenantConfig,
+    module: string,
+    recordId: string,
+    output: T,
+  ): Promise<T> {
+    const access = fieldAccessFor(caller, config);
+    if (access.unrestricted || access.hidden(module).size === 0) return output;
+    const leaf = output.conditions.leaves.find((candidate) => !access.canRead(module, candidate.field));
+    if (leaf) {
+      throw new CrmError(CRM_ERROR_CODES.forbidden, `The condition reads "${leaf.field}", which your role may not see: it cannot be tried on a record.`, [], {
+        messageKey: 'access.errors.fieldNotQueryable',
+        params: { field: leaf.field },
+      });
+    }
+    const stored = await this.store.get(crmPaths.record(caller.tenantId, recordId));
+    const data = (stored?.data.data ?? {}) as Record<string, unknown>;
+    return scrubHiddenValues(output, [...access.hidden(module)].map((key) => data[key]));
   }
 
   async listOutbox(caller: Caller, limit: number): Promise<Array<Record<string, unknown>>> {

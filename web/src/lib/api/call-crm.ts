@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import * as api from '@crm/api';
 import { ConnectionError, isTransportFailure } from './connection-error';
 import { ClientValidationError } from './to-user-error';
+import { withPreview } from './preview-role';
 
 /**
  * Request and response schema of every callable, from the server's own
@@ -47,7 +48,7 @@ export function createCaller<T extends CallableTable>(table: T) {
     const spec = table[name] as T[N];
     const checked = spec.request.safeParse(request);
     if (!checked.success) throw ClientValidationError.fromZod(checked.error);
-    const result = await httpsCallable(functions, name)(checked.data).catch((error: unknown) => {
+    const result = await httpsCallable(functions, name)(withPreview(checked.data)).catch((error: unknown) => {
       throw isTransportFailure(error) ? new ConnectionError(error) : error;
     });
     return spec.response.parse(result.data) as CallableResponse<T, N>;

@@ -88,7 +88,7 @@ function keysNamedInServerSource(): string[] {
   const keys = new Set<string>();
   for (const file of sourceFiles(root)) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/messageKey: '((?:errors|validation)\.[\w.-]+)'/g)) keys.add(match[1] ?? '');
+    for (const match of text.matchAll(/messageKey: '((?:errors|validation|access)\.[\w.-]+)'/g)) keys.add(match[1] ?? '');
     for (const match of text.matchAll(/'((?:errors|validation)\.[\w.-]+)' : '((?:errors|validation)\.[\w.-]+)'/g)) {
       keys.add(match[1] ?? '');
       keys.add(match[2] ?? '');

@@ -93,6 +93,14 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
               <ModuleIcon name="layers" label="" />
               <span>{t('integrations.navWebhooks')}</span>
             </NavLink>
+            <NavLink to={paths.accessPermissions(tenantId)} className="sidebar-link" data-testid="nav-admin-permissions">
+              <ModuleIcon name="key" label="" />
+              <span>{t('access.nav.permissions')}</span>
+            </NavLink>
+            <NavLink to={paths.auditLog(tenantId)} className="sidebar-link" data-testid="nav-admin-audit">
+              <ModuleIcon name="file-text" label="" />
+              <span>{t('access.nav.audit')}</span>
+            </NavLink>
           </>
         ) : null}
       </nav>
