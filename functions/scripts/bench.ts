@@ -212,6 +212,7 @@ async function featureBenches(): Promise<Record<string, unknown>> {
     ['bench-index-entries', 'benchIndexEntries'],
     ['bench-cold-start', 'benchColdStart'],
     ['bench-tenant-caches', 'benchTenantCaches'],
+    ['bench-integrations', 'benchIntegrations'],
   ] as const) {
     if (!existsSync(new URL(`./${file}.ts`, import.meta.url))) continue;
     const module = (await import(`./${file}.js`)) as Record<string, () => Promise<unknown>>;

@@ -19,6 +19,7 @@ setGlobalOptions({ region: regionParam, maxInstances: maxInstancesParam });
 const callables = definesKind('callable') ? await import('./wiring/callable-functions.js') : undefined;
 const triggers = definesKind('trigger') ? await import('./wiring/trigger-functions.js') : undefined;
 const tasks = definesKind('task') ? await import('./wiring/task-functions.js') : undefined;
+const http = definesKind('http') ? await import('./wiring/http-functions.js') : undefined;
 
 export const crmListMyTenants = callables?.callable('crmListMyTenants');
 export const crmBootstrap = callables?.callable('crmBootstrap');
@@ -67,6 +68,15 @@ export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
 export const crmGetJob = callables?.callable('crmGetJob');
 export const crmListJobs = callables?.callable('crmListJobs');
 export const crmCancelJob = callables?.callable('crmCancelJob');
+export const crmCreateApiKey = callables?.callable('crmCreateApiKey');
+export const crmListApiKeys = callables?.callable('crmListApiKeys');
+export const crmRevokeApiKey = callables?.callable('crmRevokeApiKey');
+export const crmCreateWebhookSubscription = callables?.callable('crmCreateWebhookSubscription');
+export const crmUpdateWebhookSubscription = callables?.callable('crmUpdateWebhookSubscription');
+export const crmListWebhookSubscriptions = callables?.callable('crmListWebhookSubscriptions');
+export const crmDeleteWebhookSubscription = callables?.callable('crmDeleteWebhookSubscription');
+export const crmListWebhookDeliveries = callables?.callable('crmListWebhookDeliveries');
+export const crmRedeliverWebhook = callables?.callable('crmRedeliverWebhook');
 export const crmListAuditLog = callables?.callable('crmListAuditLog');
 export const crmExportAuditLog = callables?.callable('crmExportAuditLog');
 export const crmGetAccessSettings = callables?.callable('crmGetAccessSettings');
@@ -89,3 +99,5 @@ export const crmRunWorkflowTask = tasks?.crmRunWorkflowTask;
 /** Template-upgrade data migrations, one slice per task. */
 export const crmRunMigrationTask = tasks?.crmRunMigrationTask;
 export const crmRunJobTask = tasks?.crmRunJobTask;
+/** The REST API for integrations (bearer API keys): /v1/modules/{module}/records…, /v1/openapi.json. */
+export const crmApi = http?.crmApi;

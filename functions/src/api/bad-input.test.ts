@@ -68,6 +68,19 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmCreateApiKey: { tenantId: 'acme', key: { name: 'Sync', role: 'member', expiresInDays: 30 } },
+    crmListApiKeys: { tenantId: 'acme' },
+    crmRevokeApiKey: { tenantId: 'acme', keyId: 'k1' },
+    crmCreateWebhookSubscription: { tenantId: 'acme', subscription: { url: 'https://hooks.example.com/crm', modules: ['patients'], events: ['created'] } },
+    crmUpdateWebhookSubscription: {
+      tenantId: 'acme',
+      subscriptionId: 's1',
+      subscription: { url: 'https://hooks.example.com/crm', modules: ['patients'], events: ['created'], active: true },
+    },
+    crmListWebhookSubscriptions: { tenantId: 'acme' },
+    crmDeleteWebhookSubscription: { tenantId: 'acme', subscriptionId: 's1' },
+    crmListWebhookDeliveries: { tenantId: 'acme', subscriptionId: 's1' },
+    crmRedeliverWebhook: { tenantId: 'acme', deliveryId: 'd1' },
     crmListAuditLog: { tenantId: 'acme' },
     crmExportAuditLog: { tenantId: 'acme' },
     crmGetAccessSettings: { tenantId: 'acme' },
@@ -189,6 +202,11 @@ describe('requests shaped to surprise the store or the parser (issue 11)', () =>
     ['crmSetTaskStatus', 'taskId'],
     ['crmRevealWebhookSecret', 'secretRef'],
     ['crmBootstrap', 'tenantId'],
+    ['crmRevokeApiKey', 'keyId'],
+    ['crmUpdateWebhookSubscription', 'subscriptionId'],
+    ['crmDeleteWebhookSubscription', 'subscriptionId'],
+    ['crmListWebhookDeliveries', 'subscriptionId'],
+    ['crmRedeliverWebhook', 'deliveryId'],
   ];
 
   it.each(['__proto__', '__name__', '__x__'])('refuses the reserved id %s in every id field, as invalid-argument', async (id) => {

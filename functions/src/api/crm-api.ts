@@ -11,6 +11,7 @@ import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
 import { parseRequest } from './parse-request.js';
 import { TEMPLATE_CALLABLES } from './template-callables.js';
+import { INTEGRATIONS_CALLABLES } from './integrations-callables.js';
 import { ACCESS_CALLABLES } from './access-callables.js';
 import { TIMELINE_CALLABLES } from './timeline-callables.js';
 
@@ -26,6 +27,7 @@ export const CALLABLES = {
   ...JOB_CALLABLES,
   ...ACCESS_CALLABLES,
   ...TIMELINE_CALLABLES,
+  ...INTEGRATIONS_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

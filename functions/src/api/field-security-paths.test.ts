@@ -106,6 +106,18 @@ const PATHS: Record<CallableName, PathRow> = {
   crmGetAttachmentDownload: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' }) },
   crmDeleteAttachment: { fls: ['n/a: files on the record, not field values'], request: () => ({ tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' }) },
   crmCreateTask: { fls: ['n/a: task title is the caller\'s; the record is named by its number and display value, as in lists'], request: () => ({ tenantId: 'acme', recordId: patientId, title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' }) },
+  crmCreateApiKey: { fls: ['n/a: key metadata, admins only; a key acts with its role, so the REST API applies FLS (api/rest/rest-api.test.ts)'], request: () => ({ tenantId: 'acme', key: { name: 'k', role: 'member', expiresInDays: 30 } }) },
+  crmListApiKeys: { fls: ['n/a: key metadata, admins only'], request: () => ({ tenantId: 'acme' }) },
+  crmRevokeApiKey: { fls: ['n/a: key metadata, admins only'], request: () => ({ tenantId: 'acme', keyId: 'no-such-key' }) },
+  crmCreateWebhookSubscription: { fls: ['n/a: config-only; payloads are read as the subscription\'s role (webhook-subscriptions.test.ts)'], request: () => ({ tenantId: 'acme', subscription: { url: 'https://hooks.example.com/x', modules: ['patients'], events: ['created'] } }) },
+  crmUpdateWebhookSubscription: {
+    fls: ['n/a: config-only'],
+    request: () => ({ tenantId: 'acme', subscriptionId: 'no-such-subscription', subscription: { url: 'https://hooks.example.com/x', modules: ['patients'], events: ['created'], active: true } }),
+  },
+  crmListWebhookSubscriptions: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme' }) },
+  crmDeleteWebhookSubscription: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', subscriptionId: 'no-such-subscription' }) },
+  crmListWebhookDeliveries: { fls: ["n/a: admins only; each payload was read as the subscription's role when queued"], request: () => ({ tenantId: 'acme', subscriptionId: 'no-such-subscription' }) },
+  crmRedeliverWebhook: { fls: ['n/a: admins only; resends the stored payload'], request: () => ({ tenantId: 'acme', deliveryId: 'no-such-delivery' }) },
 };
 
 const driver = new ManualMigrationDriver();

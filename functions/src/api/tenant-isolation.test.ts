@@ -103,6 +103,15 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmExportAuditLog', { tenantId }],
     ['crmGetAccessSettings', { tenantId }],
     ['crmSaveAccessSettings', { tenantId, matrix: {}, fieldPermissions: {}, expectedRevision: 1 }],
+    ['crmCreateApiKey', { tenantId, key: { name: 'k', role: 'member', expiresInDays: 30 } }],
+    ['crmListApiKeys', { tenantId }],
+    ['crmRevokeApiKey', { tenantId, keyId: 'k1' }],
+    ['crmCreateWebhookSubscription', { tenantId, subscription: { url: 'https://hooks.example.com/x', modules: ['patients'], events: ['created'] } }],
+    ['crmUpdateWebhookSubscription', { tenantId, subscriptionId: 's1', subscription: { url: 'https://hooks.example.com/x', modules: ['patients'], events: ['created'], active: true } }],
+    ['crmListWebhookSubscriptions', { tenantId }],
+    ['crmDeleteWebhookSubscription', { tenantId, subscriptionId: 's1' }],
+    ['crmListWebhookDeliveries', { tenantId, subscriptionId: 's1' }],
+    ['crmRedeliverWebhook', { tenantId, deliveryId: 'd1' }],
   ];
 }
 

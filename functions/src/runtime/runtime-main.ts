@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const options = ZRuntimeOptionsSchema.parse(JSON.parse(process.env.CRM_RUNTIME_OPTIONS ?? '{}'));
   const adminApp = await initializeAdminApp(options.projectId);
   // Loaded only now, after the emulator settings are in place: these are the deployed function objects.
-  const callables = collectCallables(await import('../index.js'));
+  const functions = await import('../index.js');
+  const callables = collectCallables(functions);
+  const httpFunctions = collectHttpFunctions(functions);
   const services = await getInstanceServices();
   const store = await openEmbeddedMemoryStore();
   const hooks = await connectWorkflowHooks(services, store);
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       projectId: options.projectId,
       region: options.region,
       callables,
+      httpFunctions,
       webDistDir: options.webDistDir,
       authEmulatorPort: options.authEmulatorPort,
       ...(services.files instanceof SignedUrlFileStore ? { files: services.files } : {}),
@@ -83,6 +86,17 @@ function collectCallables(module: Record<string, unknown>): Map<string, HttpsFun
     if (endpoint?.callableTrigger !== undefined) callables.set(name, value as HttpsFunction);
   }
   return callables;
+}
+
+/** The exports of index.ts that are v2 `onRequest` functions (the REST API), by exported name. */
+function collectHttpFunctions(module: Record<string, unknown>): Map<string, HttpsFunction> {
+  const functions = new Map<string, HttpsFunction>();
+  for (const [name, value] of Object.entries(module)) {
+    if (typeof value !== 'function') continue;
+    const endpoint = (value as { __endpoint?: { httpsTrigger?: unknown } }).__endpoint;
+    if (endpoint?.httpsTrigger !== undefined) functions.set(name, value as HttpsFunction);
+  }
+  return functions;
 }
 
 function stop(): Promise<void> {

@@ -30,6 +30,8 @@ export interface RuntimeAppOptions {
   readonly authEmulatorPort: number;
   /** The data folder's file store, whose signed URLs this server answers at `/__crm/files/…`. */
   readonly files?: SignedUrlFileStore;
+  /** Name -> the exported `onRequest` object (the REST API), served at `/{projectId}/{region}/{name}/...`. */
+  readonly httpFunctions?: ReadonlyMap<string, HttpsFunction>;
 }
 
 /**
@@ -47,6 +49,11 @@ export function createRuntimeApp(options: RuntimeAppOptions): express.Express {
     // The onCall object answers CORS preflight itself (`cors: true` in index.ts), as the deployed function does.
     const handler: RequestHandler = (req, res) => fn(req, res);
     app.all(`/${options.projectId}/${options.region}/${name}`, json, handler);
+  }
+  for (const [name, fn] of options.httpFunctions ?? []) {
+    // Mounted like the Functions emulator mounts onRequest: the function sees the path below its name.
+    const handler: RequestHandler = (req, res) => fn(req, res);
+    app.use(`/${options.projectId}/${options.region}/${name}`, json, handler, answerErrorsAsRest);
   }
   app.all(`/${options.projectId}/${options.region}/:name`, (req, res) => {
     res.status(404).json({ error: { status: 'NOT_FOUND', message: `No callable named ${req.params.name}.` } });
@@ -105,6 +112,23 @@ export const answerErrorsAsCallable: ErrorRequestHandler = (error: unknown, _req
     // Unexpected: the stack goes to the log, never to the client.
     logger.error('The runtime failed to answer a request', error);
     reply(500, 'INTERNAL', 'Something went wrong on our side. Try again; if it keeps failing, contact support.');
+  }
+};
+
+/** Body-parser failures on the REST API, answered in its own error shape (api/rest/rest-schemas.ts). */
+const answerErrorsAsRest: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const { status, type } = (typeof error === 'object' && error !== null ? error : {}) as BodyParserError;
+  const reply = (http: number, message: string) => res.status(http).json({ error: { code: http === 500 ? 'internal' : 'invalid-input', message } });
+  if (type === 'entity.too.large') reply(413, 'The request is too large (at most 10 MB).');
+  else if (type === 'entity.parse.failed') reply(400, 'The request body is not valid JSON.');
+  else if (typeof status === 'number' && status >= 400 && status < 500) reply(status, 'The request body could not be read.');
+  else {
+    logger.error('The runtime failed to answer a REST request', error);
+    reply(500, 'Something went wrong on our side. Try again; if it keeps failing, contact support.');
   }
 };
 

@@ -12,6 +12,8 @@ import { NumberAllocator } from './records/number-allocator.js';
 import { RecordsService } from './records/records-service.js';
 import { TemplateCatalog } from './templates/template-catalog.js';
 import { WorkflowService, type WorkflowServiceOptions } from './workflows/workflow-service.js';
+import { ApiKeysService } from './integrations/api-keys.js';
+import { WebhookSubscriptionsService } from './integrations/webhook-subscriptions.js';
 
 export interface ServiceOptions {
   readonly store: DocumentStore;
@@ -19,7 +21,7 @@ export interface ServiceOptions {
   readonly now?: () => Date;
   readonly configCacheMs?: number;
   /** Workflow ports (task scheduler, mailer, webhook sender) and time zone; defaults suit production and the embedded runtime. */
-  readonly workflows?: Partial<Omit<WorkflowServiceOptions, 'store' | 'configs' | 'records' | 'now'>>;
+  readonly workflows?: Partial<Omit<WorkflowServiceOptions, 'store' | 'configs' | 'records' | 'now' | 'deliverSubscription'>>;
   /** Who runs template migrations (the wiring passes the Cloud Tasks driver when deployed); default: in-process. */
   readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
   /** Where files live (Cloud Storage, the data folder); default: memory (tests). */
@@ -42,6 +44,24 @@ export function createServices(options: ServiceOptions) {
     await templateLifecycleFor(services).driver.start(job);
   };
   const jobs = new JobService({ store, ...options.jobs, ...(options.now ? { now: options.now } : {}) });
+  const workflows = new WorkflowService({
+    store,
+    configs,
+    records,
+    ...options.workflows,
+    ...(options.now ? { now: options.now } : {}),
+    // Bound late: the subscriptions service needs the workflow service's scheduler, sender and secrets.
+    deliverSubscription: (payload, attempt) => webhookSubscriptions.deliver(payload, attempt),
+  });
+  const webhookSubscriptions: WebhookSubscriptionsService = new WebhookSubscriptionsService({
+    store,
+    configs,
+    records,
+    scheduler: workflows.scheduler,
+    sender: workflows.sender,
+    secrets: workflows.secrets,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const services = {
     store,
     files: options.files ?? new MemoryFileStore(),
@@ -53,7 +73,9 @@ export function createServices(options: ServiceOptions) {
     config: new ConfigService({ store, configs, catalog, startReindex, ...(options.now ? { now: options.now } : {}) }),
     records,
     dashboards: new DashboardsService({ store, configs, ...(options.now ? { now: options.now } : {}) }),
-    workflows: new WorkflowService({ store, configs, records, ...options.workflows, ...(options.now ? { now: options.now } : {}) }),
+    workflows,
+    apiKeys: new ApiKeysService({ store, ...(options.now ? { now: options.now } : {}) }),
+    webhookSubscriptions,
     /** Adapters chosen by the wiring that features build lazily (template lifecycle). */
     ports: { ...(options.migrationDriver ? { migrationDriver: options.migrationDriver } : {}) } as {
       readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;

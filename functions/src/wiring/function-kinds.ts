@@ -3,13 +3,14 @@
  * every export as its own service and names it in `FUNCTION_TARGET`; index.ts
  * uses this to load only the definitions (and SDK modules) of that kind.
  */
-export type FunctionKind = 'callable' | 'trigger' | 'task';
+export type FunctionKind = 'callable' | 'trigger' | 'task' | 'http';
 
 const NON_CALLABLES: Readonly<Record<string, FunctionKind>> = {
   crmOnRecordWritten: 'trigger',
   crmRunWorkflowTask: 'task',
   crmRunMigrationTask: 'task',
   crmRunJobTask: 'task',
+  crmApi: 'http',
 };
 
 export function functionKindOf(target: string): FunctionKind {

@@ -114,6 +114,14 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   lazy: async () => ({ Component: (await import('../features/workflows/components/outbox-page')).OutboxPage }),
                 },
                 {
+                  path: 'admin/api-keys',
+                  lazy: async () => ({ Component: (await import('../features/integrations/components/api-keys-page')).ApiKeysPage }),
+                },
+                {
+                  path: 'admin/webhooks',
+                  lazy: async () => ({ Component: (await import('../features/integrations/components/webhooks-page')).WebhooksPage }),
+                },
+                {
                   path: 'tasks',
                   lazy: async () => ({ Component: (await import('../features/workflows/components/tasks-page')).TasksPage }),
                 },

@@ -29,6 +29,8 @@ export const paths = {
     `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/w/${encodeURIComponent(workflowId)}`,
   outbox: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/outbox`,
   tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
+  apiKeys: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/api-keys`,
+  webhooks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/webhooks`,
   accessPermissions: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/permissions`,
   auditLog: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/audit`,
 };

@@ -8,27 +8,30 @@ import { refreshReferrers } from './refresh-referrers.js';
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
  * store's change feed in the embedded runtime): refreshes denormalized display
- * values, keeps the record's history and runs the tenant's workflows.
+ * values, keeps the record's history, runs the tenant's workflows and queues
+ * its webhook-subscription deliveries.
  *
  * The trigger is deployed with `retry: true`, so a throw here means "deliver
- * this event again". Every part is idempotent per event id (history entries
- * and workflow runs are keyed by it; the display refresh re-reads the record),
- * so all three always run, and then the first transient failure (contention,
- * an unavailable backend) is rethrown for a retry. A permanent failure (a
+ * this event again". Every part is idempotent per event id (history entries,
+ * workflow runs and subscription deliveries are keyed by it; the display
+ * refresh re-reads the record), so all of them always run, and then the first
+ * transient failure (contention, an unavailable backend) is rethrown for a retry. A permanent failure (a
  * definition that no longer validates, a bug) would fail the same way for the
  * days Cloud Functions retries, so it is logged and the event is done.
  */
 export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
-  const [refs, history, workflows] = await Promise.allSettled([
+  const [refs, history, workflows, subscriptions] = await Promise.allSettled([
     refreshReferrers(services, change),
     writeRecordHistory(services.store, change),
     services.workflows.onRecordWritten(change),
+    services.webhookSubscriptions.onRecordWritten(change),
   ]);
   const failures = (
     [
       ['display refresh', refs],
       ['history', history],
       ['workflows', workflows],
+      ['webhook subscriptions', subscriptions],
     ] as const
   ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
   const transient = failures.filter((failure) => isTransientError(failure.error));

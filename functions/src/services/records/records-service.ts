@@ -1,6 +1,6 @@
 import { resolveLabel } from '../../engine/template/localized-text.js';
 import { createHash } from 'node:crypto';
-import type { DocumentStore, ReadOps, StoredDocument } from '../../store/document-store.js';
+import type { DocumentStore, ReadOps, StoredDocument, Transaction } from '../../store/document-store.js';
 import { compareVersions, type FieldDefinition } from '../../engine/template/template-schema.js';
 import { validateRecordData } from '../../engine/fields/validate-record-data.js';
 import { fileStorageFolder, isInFileFolder } from '../../engine/fields/file-storage-path.js';
@@ -24,6 +24,17 @@ import {
   type StoredRecord,
 } from './record-model.js';
 
+/**
+ * Extra reads and writes a caller needs committed atomically with a record
+ * write (the REST API's idempotency keys): `check` runs first inside the
+ * write's transaction and may throw to abort it; `commit` adds its writes to
+ * the same transaction, given the record as it will be answered.
+ */
+export interface RecordWriteGuard {
+  check(tx: Transaction): Promise<void>;
+  commit(tx: Transaction, view: RecordView): void;
+}
+
 export interface RecordsDeps {
   readonly store: DocumentStore;
   readonly configs: ConfigStore;
@@ -35,7 +46,7 @@ export interface RecordsDeps {
 export class RecordsService {
   constructor(private readonly deps: RecordsDeps) {}
 
-  async create(caller: Caller, moduleSlug: string, input: Record<string, unknown>): Promise<RecordView> {
+  async create(caller: Caller, moduleSlug: string, input: Record<string, unknown>, guard?: RecordWriteGuard): Promise<RecordView> {
     const { config, module } = await this.moduleFor(caller, moduleSlug);
     requireScope(caller, config, module, 'create');
     assertNotPreview(caller);
@@ -68,13 +79,15 @@ export class RecordsService {
     }, recordIndexFields({ module, data, number, ownerId: caller.uid, deleted: false }));
     const path = crmPaths.record(caller.tenantId, id);
     const uniqueClaims = uniqueClaimsFor(caller.tenantId, module, data);
-    if (uniqueClaims.length === 0) {
+    if (uniqueClaims.length === 0 && !guard) {
       await this.deps.store.create(path, recordToWriteData(record));
     } else {
       await this.deps.store.runTransaction(async (tx) => {
+        await guard?.check(tx);
         await assertUniqueFree(tx, module, uniqueClaims, id);
         tx.create(path, recordToWriteData(record));
         for (const claim of uniqueClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId: id, number });
+        guard?.commit(tx, toRecordView(id, record, scope));
       });
     }
     return toRecordView(id, record, scope);
@@ -97,12 +110,14 @@ export class RecordsService {
     recordId: string,
     changes: Record<string, unknown>,
     expectedVersion: number,
+    guard?: RecordWriteGuard,
   ): Promise<RecordView> {
     assertNotPreview(caller);
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const { store } = this.deps;
     const result = await store.runTransaction(async (tx) => {
+      await guard?.check(tx);
       const doc = await tx.get(path);
       const current = doc ? asStoredRecord(doc.data) : null;
       const config = await configNotBehind(this.deps.configs, cachedConfig, current);
@@ -140,7 +155,10 @@ export class RecordsService {
       const oldClaims = uniqueClaimsFor(caller.tenantId, module, current.data).filter((claim) => changedKeys.includes(claim.field.key));
       const newClaims = uniqueClaimsFor(caller.tenantId, module, data).filter((claim) => changedKeys.includes(claim.field.key));
       await assertUniqueFree(tx, module, newClaims, recordId);
-      if (changedKeys.length === 0) return { record: current, changed: false, scope };
+      if (changedKeys.length === 0) {
+        guard?.commit(tx, toRecordView(recordId, current, scope));
+        return { record: current, changed: false, scope };
+      }
       const updated: StoredRecord = withRecordIndex(
         { ...current, data, refs, display: displayFor(module, data), updatedBy: caller.uid, updatedAt: this.now(), version: current.version + 1 },
         recordIndexFields({ module, data, number: current.number, ownerId: current.ownerId, deleted: false }),
@@ -148,25 +166,27 @@ export class RecordsService {
       tx.set(path, recordToWriteData(updated));
       for (const claim of oldClaims) tx.delete(claim.path);
       for (const claim of newClaims) tx.set(claim.path, { module: module.slug, field: claim.field.key, recordId, number: current.number });
+      guard?.commit(tx, toRecordView(recordId, updated, scope));
       return { record: updated, changed: true, scope };
     });
     return toRecordView(recordId, result.record, result.scope);
   }
 
   /** Soft delete: the record moves to the trash, keeps its number and unique values, and can be restored. */
-  async delete(caller: Caller, recordId: string): Promise<RecordView> {
-    return this.setDeleted(caller, recordId, true);
+  async delete(caller: Caller, recordId: string, guard?: RecordWriteGuard): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, true, guard);
   }
 
-  async restore(caller: Caller, recordId: string): Promise<RecordView> {
-    return this.setDeleted(caller, recordId, false);
+  async restore(caller: Caller, recordId: string, guard?: RecordWriteGuard): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, false, guard);
   }
 
-  private async setDeleted(caller: Caller, recordId: string, deleted: boolean): Promise<RecordView> {
+  private async setDeleted(caller: Caller, recordId: string, deleted: boolean, guard?: RecordWriteGuard): Promise<RecordView> {
     assertNotPreview(caller);
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const { record, config: usedConfig } = await this.deps.store.runTransaction(async (tx) => {
+      await guard?.check(tx);
       const doc = await tx.get(path);
       const current = doc ? asStoredRecord(doc.data) : null;
       const config = await configNotBehind(this.deps.configs, cachedConfig, current);
@@ -197,6 +217,7 @@ export class RecordsService {
         recordIndexFields({ module, data: current.data, number: current.number, ownerId: current.ownerId, deleted }),
       );
       tx.set(path, recordToWriteData(next));
+      guard?.commit(tx, toRecordView(recordId, next, readScopeFor(caller, config)));
       return { record: next, config };
     });
     return toRecordView(recordId, record, readScopeFor(caller, usedConfig));

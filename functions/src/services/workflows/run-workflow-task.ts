@@ -12,7 +12,12 @@ export type TaskResult = { readonly kind: 'rescheduled' } | { readonly kind: 'ra
  * look further) lands here early and simply enqueues the real task again.
  */
 export async function handleWorkflowTask(
-  deps: { runner: WorkflowRunner; scheduler: TaskScheduler; now: () => Date },
+  deps: {
+    runner: WorkflowRunner;
+    scheduler: TaskScheduler;
+    now: () => Date;
+    deliverSubscription?: ((payload: { tenantId: string; deliveryId: string }, attempt: number) => Promise<void>) | undefined;
+  },
   envelope: TaskEnvelope,
   attempt: TaskAttempt,
 ): Promise<TaskResult> {
@@ -30,6 +35,10 @@ export async function handleWorkflowTask(
       return { kind: 'delivered' };
     case 'webhook':
       await deps.runner.deliverWebhook(payload, attempt.attempt);
+      return { kind: 'delivered' };
+    case 'subscription':
+      if (!deps.deliverSubscription) throw new Error('a webhook subscription delivery reached a process without the subscriptions service');
+      await deps.deliverSubscription(payload, attempt.attempt);
       return { kind: 'delivered' };
   }
 }

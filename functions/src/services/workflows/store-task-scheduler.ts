@@ -38,6 +38,7 @@ export interface DueTasksResult {
 export class StoreTaskScheduler implements TaskScheduler {
   readonly maxAttempts: number;
   private polling = false;
+  private readonly enqueueListeners = new Set<() => void>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -58,6 +59,18 @@ export class StoreTaskScheduler implements TaskScheduler {
       envelope: envelope as unknown as { [key: string]: StoreValue },
       createdAt: this.now(),
     } satisfies WriteData);
+    if (plan.scheduleAt.getTime() <= this.now().getTime()) for (const listener of this.enqueueListeners) listener();
+  }
+
+  /**
+   * Called after a task due now is enqueued: the embedded runtime's runner
+   * starts a pass at once instead of waiting for its next poll, so a webhook
+   * leaves within milliseconds of the record write rather than up to a poll
+   * interval later. Returns an unsubscribe function.
+   */
+  onDueTaskEnqueued(listener: () => void): () => void {
+    this.enqueueListeners.add(listener);
+    return () => this.enqueueListeners.delete(listener);
   }
 
   /** Deletes the task and any hop or copy queued under the same logical name. */

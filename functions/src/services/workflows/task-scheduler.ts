@@ -30,6 +30,12 @@ export type WorkflowTaskPayload =
       readonly secretRef: string;
       readonly eventId: string;
       readonly body: string;
+    }
+  | {
+      /** One delivery of a webhook subscription (services/integrations); its body and log live in the delivery document. */
+      readonly kind: 'subscription';
+      readonly tenantId: string;
+      readonly deliveryId: string;
     };
 
 /** What a queued task carries: its name and the instant it is really due (a hop fires earlier). */

@@ -41,6 +41,8 @@ export interface WorkflowServiceOptions {
   /** The tenants' default time zone for "today", date reminders and task due dates (the wiring passes `CRM_TIME_ZONE`). Default UTC. */
   readonly timeZone?: string;
   readonly definitionCacheMs?: number;
+  /** Runs one webhook-subscription delivery task (services/integrations), bound by createServices. */
+  readonly deliverSubscription?: (payload: { tenantId: string; deliveryId: string }, attempt: number) => Promise<void>;
 }
 
 /** A workflow as callables return it: the definition plus its id and bookkeeping. */
@@ -112,7 +114,11 @@ export class WorkflowService {
 
   /** The task queue's entry (crmRunWorkflowTask and the local poller). */
   handleTask(envelope: TaskEnvelope, attempt: TaskAttempt): Promise<TaskResult> {
-    return handleWorkflowTask({ runner: this.runner, scheduler: this.scheduler, now: this.now }, envelope, attempt);
+    return handleWorkflowTask(
+      { runner: this.runner, scheduler: this.scheduler, now: this.now, deliverSubscription: this.options.deliverSubscription },
+      envelope,
+      attempt,
+    );
   }
 
   /** Embedded runtime and tests: run what the store task queue has due at `now`. */

@@ -85,6 +85,14 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
               <ModuleIcon name="mail" label="" />
               <span>{t('shell.outbox')}</span>
             </NavLink>
+            <NavLink to={paths.apiKeys(tenantId)} className="sidebar-link" data-testid="nav-admin-api-keys">
+              <ModuleIcon name="settings" label="" />
+              <span>{t('integrations.nav')}</span>
+            </NavLink>
+            <NavLink to={paths.webhooks(tenantId)} className="sidebar-link" data-testid="nav-admin-webhooks">
+              <ModuleIcon name="layers" label="" />
+              <span>{t('integrations.navWebhooks')}</span>
+            </NavLink>
             <NavLink to={paths.accessPermissions(tenantId)} className="sidebar-link" data-testid="nav-admin-permissions">
               <ModuleIcon name="key" label="" />
               <span>{t('access.nav.permissions')}</span>
