@@ -64,6 +64,13 @@ export const crmUpgradeStatus = callables?.callable('crmUpgradeStatus');
 export const crmPreviewUpgrade = callables?.callable('crmPreviewUpgrade');
 export const crmApplyUpgrade = callables?.callable('crmApplyUpgrade');
 export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
+export const crmSearchRecords = callables?.callable('crmSearchRecords');
+export const crmListViews = callables?.callable('crmListViews');
+export const crmSaveView = callables?.callable('crmSaveView');
+export const crmDeleteView = callables?.callable('crmDeleteView');
+export const crmSetDefaultView = callables?.callable('crmSetDefaultView');
+export const crmCountGroups = callables?.callable('crmCountGroups');
+export const crmListCalendar = callables?.callable('crmListCalendar');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

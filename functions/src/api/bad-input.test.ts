@@ -65,6 +65,13 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '1.1.0' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmSearchRecords: { tenantId: 'acme', text: 'ada' },
+    crmListViews: { tenantId: 'acme' },
+    crmSaveView: { tenantId: 'acme', view: { module: 'patients', name: 'Mine', visibility: 'personal' } },
+    crmDeleteView: { tenantId: 'acme', viewId: 'v1' },
+    crmSetDefaultView: { tenantId: 'acme', viewId: 'v1', roles: ['member'] },
+    crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
+    crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
   };
 }
 

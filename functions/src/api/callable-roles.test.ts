@@ -71,6 +71,13 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmPreviewUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmApplyUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmMigrationProgress: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  crmSearchRecords: { spa: 'member', server: 'member', screen: 'command palette (matrix: read, per module)' },
+  crmListViews: { spa: 'member', server: 'member', screen: 'sidebar and list views' },
+  crmSaveView: { spa: 'member', server: 'member', screen: 'list view save bar (sharing: admins)' },
+  crmDeleteView: { spa: 'member', server: 'member', screen: 'list view menu (own views; shared: admins)' },
+  crmSetDefaultView: { spa: 'admin', server: 'admin', screen: 'list view menu: default for roles' },
+  crmCountGroups: { spa: 'member', server: 'member', screen: 'table grouped by a select field (matrix: read)' },
+  crmListCalendar: { spa: 'member', server: 'member', screen: 'calendar view (matrix: read)' },
 };
 
 let env: TestEnv;
@@ -142,6 +149,13 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '0.0.1' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmSearchRecords: { tenantId: 'acme', text: 'jo' },
+    crmListViews: { tenantId: 'acme' },
+    crmSaveView: { tenantId: 'acme', view: { module: 'patients', name: 'Mine', visibility: 'personal' } },
+    crmDeleteView: { tenantId: 'acme', viewId: 'no-such-view' },
+    crmSetDefaultView: { tenantId: 'acme', viewId: 'no-such-view', roles: ['member'] },
+    crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
+    crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
   };
   return requests[name];
 }

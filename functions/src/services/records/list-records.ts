@@ -203,9 +203,9 @@ export function planList(
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
     const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words) };
-    // Search prefixes carry no owner scope and one order (search, seq DESC): see record-tokens.ts.
-    if (ownerId === null && order.sortField === 'seq' && order.direction === 'desc') {
-      candidates.push({ array: 'search', tokens: [searchToken(module.slug, longest)], condition, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
+    // Search prefixes have one order (search, seq DESC) and owner-scoped copies for read_own: see record-tokens.ts.
+    if (order.sortField === 'seq' && order.direction === 'desc') {
+      candidates.push({ array: 'search', tokens: [scoped(searchToken(module.slug, longest))], condition, exact: words.length === 1 && longest.length <= MAX_PREFIX_LENGTH });
     }
     conditions.push(condition);
   }
@@ -287,7 +287,7 @@ function compileFilter(field: FieldDefinition, filter: RecordFilter, index: numb
   }
 }
 
-function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[]): boolean {
+export function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[]): boolean {
   const haystack = new Set<string>(searchWords(record.number));
   haystack.add(String(Number(record.number.split('-').pop())));
   for (const field of module.fields) {
