@@ -7,6 +7,9 @@ import { FullPageSpinner } from '../components/status-views';
 
 // Loaded only once a workspace renders for an owner or admin: the upgrade feature puts its banner in the layout's notice slot.
 const UpgradeNotice = lazy(async () => ({ default: (await import('../features/template-upgrade/components/upgrade-notice')).UpgradeNotice }));
+// The command palette and the sidebar's saved views load after the workspace frame, not with the first screen.
+const CommandPalette = lazy(async () => ({ default: (await import('../features/search-views/components/command-palette')).CommandPalette }));
+const SidebarViews = lazy(async () => ({ default: (await import('../features/search-views/components/sidebar-views')).SidebarViews }));
 
 /**
  * The route tree shared by the standalone and embedded entries. Screens are
@@ -33,7 +36,15 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
             {
               lazy: async () => {
                 const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
-                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>} /> };
+                return {
+                  Component: () => (
+                    <WorkspaceLayout
+                      notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>}
+                      search={<Suspense fallback={null}><CommandPalette /></Suspense>}
+                      moduleExtras={(module) => <Suspense fallback={null}><SidebarViews module={module} /></Suspense>}
+                    />
+                  ),
+                };
               },
               children: [
                 { index: true, element: <TenantHome /> },
@@ -43,7 +54,16 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 },
                 {
                   path: 'm/:module',
-                  lazy: async () => ({ Component: (await import('../features/records/components/records-page')).RecordsPage }),
+                  // Saved views (bar, calendar, grouped table) fill the records page's slots: neither feature imports the other.
+                  lazy: async () => {
+                    const [{ RecordsPage }, { ViewBar }, { ViewBody }] = await Promise.all([
+                      import('../features/records/components/records-page'),
+                      import('../features/search-views/components/view-bar'),
+                      import('../features/search-views/components/view-body'),
+                    ]);
+                    const slots = { Bar: ViewBar, Body: ViewBody };
+                    return { Component: () => <RecordsPage slots={slots} /> };
+                  },
                 },
                 {
                   path: 'm/:module/new',
