@@ -790,6 +790,7 @@ export const en = {
       table: 'Table',
       kanban: 'Board',
       calendar: 'Calendar',
+      kanbanField: 'Columns by',
       calendarField: 'Calendar by',
       groupBy: 'Group by',
       noGrouping: 'No grouping',

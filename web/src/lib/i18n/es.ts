@@ -791,6 +791,7 @@ export const es: Messages = {
       table: 'Tabla',
       kanban: 'Tablero',
       calendar: 'Calendario',
+      kanbanField: 'Columnas por',
       calendarField: 'Calendario por',
       groupBy: 'Agrupar por',
       noGrouping: 'Sin agrupar',

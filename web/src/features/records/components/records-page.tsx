@@ -49,7 +49,8 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   const { scopes, can } = useRecordPermissions(module.slug);
   const [searchParams, setSearchParams] = useSearchParams();
   const [extras, setExtras] = useState<ViewExtras>(DEFAULT_EXTRAS);
-  const view = (searchParams.get('view') === 'board' || extras.type === 'kanban') && module.status_field ? 'board' : 'table';
+  const kanbanField = extras.type === 'kanban' ? (extras.kanbanField ?? module.status_field) : null;
+  const view = (searchParams.get('view') === 'board' && module.status_field) || kanbanField ? 'board' : 'table';
   const customBody = slots.Body !== undefined && (extras.type === 'calendar' || extras.groupBy !== null);
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search);
@@ -148,7 +149,11 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
         <div className="page-actions">
           {module.status_field ? (
             <div className="segmented" role="group">
-              <button type="button" className={view === 'table' ? 'active' : ''} onClick={() => setSearchParams({})} data-testid="view-table">
+              <button type="button" className={view === 'table' ? 'active' : ''} onClick={() => {
+                  // A saved kanban view's layout gives way to the table too.
+                  setExtras((current) => (current.type === 'kanban' ? { ...current, type: 'table' } : current));
+                  setSearchParams({});
+                }} data-testid="view-table">
                 {t('records.table')}
               </button>
               <button type="button" className={view === 'board' ? 'active' : ''} onClick={() => setSearchParams({ view: 'board' })} data-testid="view-board">
@@ -201,7 +206,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
         <slots.Body module={module} state={viewState} apply={applyView} />
       ) : view === 'board' ? (
         <Suspense fallback={<Spinner />}>
-          <KanbanBoard module={module} filters={filters} search={debouncedSearch} />
+          <KanbanBoard module={module} filters={filters} search={debouncedSearch} field={kanbanField} />
         </Suspense>
       ) : awaitingScan ? null : plan.isError ? (
         <ErrorBanner message={toUserError(plan.error).message} onRetry={() => void plan.refetch()} />

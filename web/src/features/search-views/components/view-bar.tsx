@@ -118,10 +118,22 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
           }}
         >
           <option value="table">{t('searchViews.views.table')}</option>
-          {module.status_field ? <option value="kanban">{t('searchViews.views.kanban')}</option> : null}
+          {selectFields.length > 0 ? <option value="kanban">{t('searchViews.views.kanban')}</option> : null}
           {dateFields.length > 0 ? <option value="calendar">{t('searchViews.views.calendar')}</option> : null}
         </select>
       </label>
+      {state.type === 'kanban' ? (
+        <label className="view-bar-field">
+          <span className="sr-only">{t('searchViews.views.kanbanField')}</span>
+          <select value={state.kanbanField ?? ''} aria-label={t('searchViews.views.kanbanField')} data-testid="view-kanban-field" onChange={(event) => setLayout({ kanbanField: event.target.value })}>
+            {selectFields.map((field) => (
+              <option key={field.key} value={field.key}>
+                {label(field.label, field.key)}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {state.type === 'calendar' ? (
         <label className="view-bar-field">
           <span className="sr-only">{t('searchViews.views.calendarField')}</span>
