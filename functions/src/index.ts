@@ -91,6 +91,13 @@ export const crmConfirmAttachment = callables?.callable('crmConfirmAttachment');
 export const crmGetAttachmentDownload = callables?.callable('crmGetAttachmentDownload');
 export const crmDeleteAttachment = callables?.callable('crmDeleteAttachment');
 export const crmCreateTask = callables?.callable('crmCreateTask');
+export const crmSearchRecords = callables?.callable('crmSearchRecords');
+export const crmListViews = callables?.callable('crmListViews');
+export const crmSaveView = callables?.callable('crmSaveView');
+export const crmDeleteView = callables?.callable('crmDeleteView');
+export const crmSetDefaultView = callables?.callable('crmSetDefaultView');
+export const crmCountGroups = callables?.callable('crmCountGroups');
+export const crmListCalendar = callables?.callable('crmListCalendar');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

@@ -95,6 +95,13 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetAttachmentDownload: { tenantId: 'acme', recordId: patientId, attachmentId: 'a1' },
     crmDeleteAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'a1' },
     crmCreateTask: { tenantId: 'acme', recordId: patientId, title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' },
+    crmSearchRecords: { tenantId: 'acme', text: 'ada' },
+    crmListViews: { tenantId: 'acme' },
+    crmSaveView: { tenantId: 'acme', view: { module: 'patients', name: 'Mine', visibility: 'personal' } },
+    crmDeleteView: { tenantId: 'acme', viewId: 'v1' },
+    crmSetDefaultView: { tenantId: 'acme', viewId: 'v1', roles: ['member'] },
+    crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
+    crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
   };
 }
 

@@ -98,6 +98,13 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmGetAttachmentDownload: { spa: 'member', server: 'member', screen: 'record detail attachments (matrix: read)' },
   crmDeleteAttachment: { spa: 'member', server: 'member', screen: 'record detail attachments (uploader; any for admins)' },
   crmCreateTask: { spa: 'member', server: 'member', screen: 'record detail: add a task (matrix: update)' },
+  crmSearchRecords: { spa: 'member', server: 'member', screen: 'command palette (matrix: read, per module)' },
+  crmListViews: { spa: 'member', server: 'member', screen: 'sidebar and list views' },
+  crmSaveView: { spa: 'member', server: 'member', screen: 'list view save bar (sharing: admins)' },
+  crmDeleteView: { spa: 'member', server: 'member', screen: 'list view menu (own views; shared: admins)' },
+  crmSetDefaultView: { spa: 'admin', server: 'admin', screen: 'list view menu: default for roles' },
+  crmCountGroups: { spa: 'member', server: 'member', screen: 'table grouped by a select field (matrix: read)' },
+  crmListCalendar: { spa: 'member', server: 'member', screen: 'calendar view (matrix: read)' },
 };
 
 let env: TestEnv;
@@ -199,6 +206,13 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmGetAttachmentDownload: { tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' },
     crmDeleteAttachment: { tenantId: 'acme', recordId: patientId, attachmentId: 'no-such-attachment' },
     crmCreateTask: { tenantId: 'acme', recordId: 'no-such-record', title: 'Call', assigneeId: 'acme-member', dueDate: '2026-03-01' },
+    crmSearchRecords: { tenantId: 'acme', text: 'jo' },
+    crmListViews: { tenantId: 'acme' },
+    crmSaveView: { tenantId: 'acme', view: { module: 'patients', name: 'Mine', visibility: 'personal' } },
+    crmDeleteView: { tenantId: 'acme', viewId: 'no-such-view' },
+    crmSetDefaultView: { tenantId: 'acme', viewId: 'no-such-view', roles: ['member'] },
+    crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
+    crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
   };
   return requests[name];
 }

@@ -14,6 +14,7 @@ import { TEMPLATE_CALLABLES } from './template-callables.js';
 import { INTEGRATIONS_CALLABLES } from './integrations-callables.js';
 import { ACCESS_CALLABLES } from './access-callables.js';
 import { TIMELINE_CALLABLES } from './timeline-callables.js';
+import { SEARCH_CALLABLES } from './search-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
@@ -28,6 +29,7 @@ export const CALLABLES = {
   ...ACCESS_CALLABLES,
   ...TIMELINE_CALLABLES,
   ...INTEGRATIONS_CALLABLES,
+  ...SEARCH_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

@@ -118,6 +118,14 @@ const PATHS: Record<CallableName, PathRow> = {
   crmDeleteWebhookSubscription: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', subscriptionId: 'no-such-subscription' }) },
   crmListWebhookDeliveries: { fls: ["n/a: admins only; each payload was read as the subscription's role when queued"], request: () => ({ tenantId: 'acme', subscriptionId: 'no-such-subscription' }) },
   crmRedeliverWebhook: { fls: ['n/a: admins only; resends the stored payload'], request: () => ({ tenantId: 'acme', deliveryId: 'no-such-delivery' }) },
+  // Global search, saved views, group counts, calendar (issue 14).
+  crmSearchRecords: { fls: ['refuses-query', 'redacts'], request: () => ({ tenantId: 'acme', text: HIDDEN_TEXT }) },
+  crmListViews: { fls: ['n/a: views drop columns, filters and sorts on fields the caller may not read'], request: () => ({ tenantId: 'acme' }) },
+  crmSaveView: { fls: ['n/a: view definitions (sanitised to readable fields)'], request: () => ({ tenantId: 'acme', view: { module: 'patients', name: 'Mine', visibility: 'personal' } }) },
+  crmDeleteView: { fls: ['n/a: view definitions'], request: () => ({ tenantId: 'acme', viewId: 'no-such-view' }) },
+  crmSetDefaultView: { fls: ['n/a: view definitions'], request: () => ({ tenantId: 'acme', viewId: 'no-such-view', roles: ['member'] }) },
+  crmCountGroups: { fls: ['refuses-query'], request: () => ({ tenantId: 'acme', module: 'patients', field: 'blood_group' }) },
+  crmListCalendar: { fls: ['redacts', 'refuses-query'], request: () => ({ tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' }) },
 };
 
 const driver = new ManualMigrationDriver();

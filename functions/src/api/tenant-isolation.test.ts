@@ -12,10 +12,10 @@ import type { TListRecordsResponse, TRecordResponse } from './schemas.js';
  * refused and acme's data must be byte-for-byte what it was.
  */
 let env: TestEnv;
-let acme: { doctorId: string; patientId: string; cursor: string };
+let acme: { doctorId: string; patientId: string; cursor: string; viewId: string };
 
 async function snapshotTenant(tenantId: string): Promise<Record<string, unknown>> {
-  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs'];
+  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs', 'views'];
   const docs: StoredDocument[] = [];
   for (const collection of collections) docs.push(...(await env.store.query({ collection: `crm_tenants/${tenantId}/${collection}` })));
   const config = await env.store.get(`crm_tenants/${tenantId}`);
@@ -36,7 +36,8 @@ beforeEach(async () => {
   });
   await env.call(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module: 'patients', data: buildPatient({ patient_id: 'P-2' }) });
   const page = await env.call<TListRecordsResponse>(env.users.acmeOwner, 'crmListRecords', { tenantId: 'acme', module: 'patients', pageSize: 1 });
-  acme = { doctorId: doctor.record.id, patientId: patient.record.id, cursor: page.nextCursor! };
+  const view = await env.call<{ view: { id: string } }>(env.users.acmeOwner, 'crmSaveView', { tenantId: 'acme', view: { module: 'patients', name: 'Acme view', visibility: 'tenant' } });
+  acme = { doctorId: doctor.record.id, patientId: patient.record.id, cursor: page.nextCursor!, viewId: view.view.id };
 });
 
 /** A well-formed request for every tenant-scoped callable, aimed at `tenantId`. */
@@ -90,6 +91,13 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetAttachmentDownload', { tenantId, recordId: acme.patientId, attachmentId: 'a1' }],
     ['crmDeleteAttachment', { tenantId, recordId: acme.patientId, attachmentId: 'a1' }],
     ['crmCreateTask', { tenantId, recordId: acme.patientId, title: 'Call', assigneeId: 'acme-owner', dueDate: '2026-03-01' }],
+    ['crmSearchRecords', { tenantId, text: 'ada' }],
+    ['crmListViews', { tenantId }],
+    ['crmSaveView', { tenantId, view: { module: 'patients', name: 'Stolen', visibility: 'personal' } }],
+    ['crmDeleteView', { tenantId, viewId: acme.viewId }],
+    ['crmSetDefaultView', { tenantId, viewId: acme.viewId, roles: ['member'] }],
+    ['crmCountGroups', { tenantId, module: 'patients', field: 'status' }],
+    ['crmListCalendar', { tenantId, module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],
@@ -136,7 +144,7 @@ describe('tenant isolation', () => {
   it("answers not-found for another tenant's record ids sent under one's own tenant", async () => {
     const before = await snapshotTenant('acme');
     const recordCalls = requestsFor('globex').filter(([name]) =>
-      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord', 'crmListRecordHistory', 'crmListTimeline', 'crmAddNote', 'crmUpdateNote', 'crmDeleteNote', 'crmRequestAttachmentUpload', 'crmGetAttachmentDownload', 'crmDeleteAttachment'].includes(name),
+      ['crmGetRecord', 'crmUpdateRecord', 'crmDeleteRecord', 'crmRestoreRecord', 'crmListRecordHistory', 'crmListTimeline', 'crmAddNote', 'crmUpdateNote', 'crmDeleteNote', 'crmRequestAttachmentUpload', 'crmGetAttachmentDownload', 'crmDeleteAttachment', 'crmDeleteView', 'crmSetDefaultView'].includes(name),
     );
     for (const [name, data] of recordCalls) {
       const error = await env.callError(env.users.globexOwner, name, data);

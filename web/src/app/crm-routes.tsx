@@ -16,6 +16,9 @@ function UpgradeNoticeOutsidePreview() {
   const previewing = useSyncExternalStore(subscribePreviewRole, getPreviewRole, () => null) !== null;
   return previewing ? null : <UpgradeNotice />;
 }
+// The command palette and the sidebar's saved views load after the workspace frame, not with the first screen.
+const CommandPalette = lazy(async () => ({ default: (await import('../features/search-views/components/command-palette')).CommandPalette }));
+const SidebarViews = lazy(async () => ({ default: (await import('../features/search-views/components/sidebar-views')).SidebarViews }));
 
 /**
  * The route tree shared by the standalone and embedded entries. Screens are
@@ -43,6 +46,15 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
               lazy: async () => {
                 const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
                 return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNoticeOutsidePreview /></Suspense>} /> };
+                return {
+                  Component: () => (
+                    <WorkspaceLayout
+                      notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>}
+                      search={<Suspense fallback={null}><CommandPalette /></Suspense>}
+                      moduleExtras={(module) => <Suspense fallback={null}><SidebarViews module={module} /></Suspense>}
+                    />
+                  ),
+                };
               },
               children: [
                 { index: true, element: <TenantHome /> },
@@ -52,7 +64,16 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 },
                 {
                   path: 'm/:module',
-                  lazy: async () => ({ Component: (await import('../features/records/components/records-page')).RecordsPage }),
+                  // Saved views (bar, calendar, grouped table) fill the records page's slots: neither feature imports the other.
+                  lazy: async () => {
+                    const [{ RecordsPage }, { ViewBar }, { ViewBody }] = await Promise.all([
+                      import('../features/records/components/records-page'),
+                      import('../features/search-views/components/view-bar'),
+                      import('../features/search-views/components/view-body'),
+                    ]);
+                    const slots = { Bar: ViewBar, Body: ViewBody };
+                    return { Component: () => <RecordsPage slots={slots} /> };
+                  },
                 },
                 {
                   path: 'm/:module/new',

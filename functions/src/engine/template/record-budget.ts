@@ -105,9 +105,10 @@ export function estimateRecordBudget({ module, fields }: { module: string; field
   let bytes = shape.recordMetadataBytes + 2 * scopeBytes;
   const searchable = fields.some((field) => field.searchable && TEXT_LIKE.has(field.type));
   // Search prefixes: the record number's words always; up to the word cap when a text field is searchable.
-  const searchTokens = searchable ? shape.maxSearchWords * shape.maxPrefixLength : 3 * shape.maxPrefixLength;
-  indexEntries += searchTokens * searchCost;
-  bytes += searchTokens * (module.length + 4 + shape.maxPrefixLength + 1);
+  // Each prefix also has an owner-scoped copy (read_own search, record-tokens.ts): twice the entries, and the copy carries the owner id.
+  const searchPrefixes = searchable ? shape.maxSearchWords * shape.maxPrefixLength : 3 * shape.maxPrefixLength;
+  indexEntries += 2 * searchPrefixes * searchCost;
+  bytes += searchPrefixes * (module.length + 4 + shape.maxPrefixLength + 1) + searchPrefixes * (scopeBytes + 3 + shape.maxPrefixLength + 1);
 
   for (const field of fields) {
     bytes += field.key.length + 1 + valueBytes(field);

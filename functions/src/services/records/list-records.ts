@@ -210,15 +210,15 @@ export function planList(
   if (words.length > 0) {
     const longest = [...words].sort((a, b) => b.length - a.length)[0] as string;
     const condition = { name: 'search', check: (record: StoredRecord) => matchesSearch(module, record, words, fieldSecurity.access) };
-    // Search prefixes carry no owner scope and one order (search, seq DESC): see record-tokens.ts.
-    if (ownerId === null && order.sortField === 'seq' && order.direction === 'desc') {
+    // Search prefixes have one order (search, seq DESC) and owner-scoped copies for read_own: see record-tokens.ts.
+    if (order.sortField === 'seq' && order.direction === 'desc') {
       // Words of fields hidden from some role are in role-scoped tokens: this role's, besides the public ones.
       const tokens = module.searchReaders.size === 0
         ? [searchToken(module.slug, longest)]
         : [searchToken(module.slug, longest), roleSearchToken(module.slug, fieldSecurity.searchRole, longest)];
       // A caller with hidden fields always re-checks on the record: tokens written before a field was hidden are still public.
       const exact = words.length === 1 && longest.length <= MAX_PREFIX_LENGTH && fieldSecurity.access.unrestricted;
-      candidates.push({ array: 'search', tokens, condition, exact });
+      candidates.push({ array: 'search', tokens: tokens.map(scoped), condition, exact });
     }
     conditions.push(condition);
   }
@@ -301,7 +301,7 @@ function compileFilter(field: FieldDefinition, filter: RecordFilter, index: numb
 }
 
 /** Checked on records read: only fields the caller may read count (tokens written before a field was hidden may still match). */
-function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[], access: FieldAccess): boolean {
+export function matchesSearch(module: ResolvedModule, record: StoredRecord, words: readonly string[], access: FieldAccess): boolean {
   const haystack = new Set<string>(searchWords(record.number));
   haystack.add(String(Number(record.number.split('-').pop())));
   for (const field of module.fields) {

@@ -19,6 +19,7 @@ import { RECORD_INDEX_SHAPE } from '../../engine/template/record-budget.js';
  * Tokens no sort composite needs live in their own arrays (buildRecordIndex),
  * because each token costs one index entry per composite over its array:
  *   search   patients|q:joh                                      a search prefix
+ *            patients|o:{uid}|q:joh                              the same, limited to an owner
  *   links    ref:{recordId}                                      points at recordId (display propagation)
  *   buckets  appointments|d:appointment_date=2026-11-24           a UTC (datetime) or calendar (date) day
  *            appointments|m:appointment_date=2026-11              a month
@@ -134,9 +135,10 @@ export interface RecordIndex {
  *
  *   tokens   module + facets (+ owner-scoped copies, or the trash tokens):
  *            the list scopes, in every (tokens, sort) composite.
- *   search   text-search prefixes, module scope only: one composite
- *            (search, seq DESC) serves searches in the lists' default order
- *            (highest number first).
+ *   search   text-search prefixes (+ owner-scoped copies, so a `read_own`
+ *            caller's search is narrowed to their records by the index, in
+ *            lists and in global search): one composite (search, seq DESC)
+ *            serves searches in the lists' default order (highest number first).
  *   buckets  date buckets, alone and under each dimension facet (+ owner
  *            copies): dashboard counts need only the single-field index,
  *            sums one (buckets, slot) composite per slot.
@@ -204,7 +206,7 @@ export function buildRecordIndex({
   const scoped = (values: readonly string[]) => values.map((token) => ownerScoped(module, ownerId, token));
   return {
     tokens: unique([...tokens, ...scoped(tokens)]),
-    search: unique(search),
+    search: unique([...search, ...scoped(search)]),
     buckets: unique([...buckets, ...scoped(buckets)]),
     links,
   };

@@ -11,10 +11,16 @@ export function ColumnChooser({ module, columns, onChange }: { module: TModuleCo
   const [open, setOpen] = useState(false);
   const fields = activeFields(module);
   const chosen = new Set(columns);
+  // Shown columns first, in their order (they can be moved), then the others in the module's order.
+  const ordered = [...columns.map((key) => fields.find((field) => field.key === key)).filter((field) => field !== undefined), ...fields.filter((field) => !chosen.has(field.key))];
 
-  const toggle = (key: string) => {
-    // Keep the field order of the module, whatever order the boxes were ticked in.
-    const next = fields.map((field) => field.key).filter((candidate) => (candidate === key ? !chosen.has(key) : chosen.has(candidate)));
+  const toggle = (key: string) => onChange(chosen.has(key) ? columns.filter((candidate) => candidate !== key) : [...columns, key]);
+  const move = (key: string, by: -1 | 1) => {
+    const from = columns.indexOf(key);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= columns.length) return;
+    const next = [...columns];
+    next.splice(to, 0, ...next.splice(from, 1));
     onChange(next);
   };
 
@@ -34,12 +40,28 @@ export function ColumnChooser({ module, columns, onChange }: { module: TModuleCo
         </button>
       }
     >
-      {fields.map((field) => (
-        <label key={field.key} className="check-row">
-          <input type="checkbox" checked={chosen.has(field.key)} onChange={() => toggle(field.key)} />
-          <span>{label(field.label, field.key)}</span>
-        </label>
-      ))}
+      {ordered.map((field) => {
+        const name = label(field.label, field.key);
+        const at = columns.indexOf(field.key);
+        return (
+          <div key={field.key} className="column-row">
+            <label className="check-row">
+              <input type="checkbox" checked={chosen.has(field.key)} onChange={() => toggle(field.key)} data-testid={`column-toggle-${field.key}`} />
+              <span>{name}</span>
+            </label>
+            {at >= 0 ? (
+              <span className="column-move">
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => move(field.key, -1)} disabled={at === 0} aria-label={t('searchViews.columns.up', { column: name })} data-testid={`column-up-${field.key}`}>
+                  ↑
+                </button>
+                <button type="button" className="btn btn-ghost btn-sm" onClick={() => move(field.key, 1)} disabled={at === columns.length - 1} aria-label={t('searchViews.columns.down', { column: name })} data-testid={`column-down-${field.key}`}>
+                  ↓
+                </button>
+              </span>
+            ) : null}
+          </div>
+        );
+      })}
       <div className="popover-actions">
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOpen(false)}>
           {t('app.close')}

@@ -42,7 +42,10 @@ const columnUnderPointer: CollisionDetection = (args) => {
 };
 
 /** A board by status: one column per status option, drag a card to change its status. */
-export function KanbanBoard({ module, filters, search }: { module: TModuleConfigView; filters: readonly TRecordFilter[]; search: string }) {
+/** `field`: lay the board out by this select field instead of the module's status field (a saved kanban view). */
+export function KanbanBoard({ module: moduleConfig, filters, search, field }: { module: TModuleConfigView; filters: readonly TRecordFilter[]; search: string; field?: string | null }) {
+  // The board and its columns read the field as the module's status field.
+  const module = field && field !== moduleConfig.status_field ? { ...moduleConfig, status_field: field } : moduleConfig;
   const { t, i18n } = useTranslation();
   const { tenantId } = useTenantSession();
   const statusField = module.fields.find((field) => field.key === module.status_field);

@@ -9,6 +9,7 @@ import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-vie
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { eqFiltersFromSearch, paths } from '../../../lib/routes';
+import type { ListViewSlots, ListViewState } from '../../../lib/list-view-state';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useListPlan, useRecordList, type ListParams } from '../api/records-api';
 import { sortCoverage } from '../forms/sort-coverage';
@@ -22,17 +23,22 @@ import { RecordsTable, serverSortOf } from './records-table';
 const KanbanBoard = lazy(async () => ({ default: (await import('./kanban-board')).KanbanBoard }));
 
 /** A module's records: table (virtualised, cursor-paginated) or, for modules with statuses, a board. */
-export function RecordsPage() {
+/** `slots`: the saved-view bar and the calendar / grouped bodies, filled by the app (features/search-views). */
+export function RecordsPage({ slots = {} }: { slots?: ListViewSlots } = {}) {
   const { module: slug = '' } = useParams();
   const session = useTenantSession();
   const module = findModule(session, slug);
   const { t } = useTranslation();
   if (!module) return <ErrorBanner message={t('errors.notFound')} />;
   // Keyed by module: switching modules starts with fresh filters and columns.
-  return <ModuleRecords key={module.slug} moduleSlug={module.slug} />;
+  return <ModuleRecords key={module.slug} moduleSlug={module.slug} slots={slots} />;
 }
 
-function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
+/** The parts of a list's state only saved views set (the page's own controls set the rest). */
+type ViewExtras = Pick<ListViewState, 'viewId' | 'widths' | 'type' | 'kanbanField' | 'calendarField' | 'calendarMode' | 'groupBy' | 'pageSize'>;
+const DEFAULT_EXTRAS: ViewExtras = { viewId: null, widths: {}, type: 'table', kanbanField: null, calendarField: null, calendarMode: 'month', groupBy: null, pageSize: 100 };
+
+function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListViewSlots }) {
   const { t } = useTranslation();
   const label = useLabel();
   const newTitle = useNewRecordTitle();
@@ -42,7 +48,10 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
   if (!module) throw new Error('module vanished');
   const { scopes, can } = useRecordPermissions(module.slug);
   const [searchParams, setSearchParams] = useSearchParams();
-  const view = searchParams.get('view') === 'board' && module.status_field ? 'board' : 'table';
+  const [extras, setExtras] = useState<ViewExtras>(DEFAULT_EXTRAS);
+  const kanbanField = extras.type === 'kanban' ? (extras.kanbanField ?? module.status_field) : null;
+  const view = (searchParams.get('view') === 'board' && module.status_field) || kanbanField ? 'board' : 'table';
+  const customBody = slots.Body !== undefined && (extras.type === 'calendar' || extras.groupBy !== null);
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search);
   // A link may open the list filtered (`?eq.stage=Won`, e.g. from a dashboard's pipeline): known fields only.
@@ -65,10 +74,25 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
       sort: serverSort ? (serverSortOf(module, serverSort.id) ?? 'created_at') : 'created_at',
       direction: serverSort ? (serverSort.desc ? 'desc' : 'asc') : 'desc',
       deleted: trash,
+      pageSize: extras.pageSize,
     }),
-    [module, filters, debouncedSearch, serverSort, trash],
+    [module, filters, debouncedSearch, serverSort, trash, extras.pageSize],
   );
-  const tableShown = view === 'table' && scopes.read !== 'none';
+  const tableShown = view === 'table' && !customBody && scopes.read !== 'none';
+  const viewState: ListViewState = {
+    filters,
+    search,
+    sort: sorting[0] ? { key: sorting[0].id, direction: sorting[0].desc ? 'desc' : 'asc' } : null,
+    columns,
+    ...extras,
+  };
+  const applyView = (next: ListViewState) => {
+    setFilters([...next.filters]);
+    setSearch(next.search);
+    setSorting(next.sort ? [{ id: next.sort.key, desc: next.sort.direction === 'desc' }] : [{ id: 'number', desc: true }]);
+    setColumns([...next.columns]);
+    setExtras({ viewId: next.viewId, widths: next.widths, type: next.type, kanbanField: next.kanbanField, calendarField: next.calendarField, calendarMode: next.calendarMode, groupBy: next.groupBy, pageSize: next.pageSize });
+  };
   // A filter no index serves is checked record by record: say so, and how far one load goes, before running it.
   // When no index narrows the list at all (the whole module would be read), it runs only when asked.
   const plan = useListPlan(tenantId, params, tableShown);
@@ -125,7 +149,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
         <div className="page-actions">
           {module.status_field ? (
             <div className="segmented" role="group">
-              <button type="button" className={view === 'table' ? 'active' : ''} onClick={() => setSearchParams({})} data-testid="view-table">
+              <button type="button" className={view === 'table' ? 'active' : ''} onClick={() => {
+                  // A saved kanban view's layout gives way to the table too.
+                  setExtras((current) => (current.type === 'kanban' ? { ...current, type: 'table' } : current));
+                  setSearchParams({});
+                }} data-testid="view-table">
                 {t('records.table')}
               </button>
               <button type="button" className={view === 'board' ? 'active' : ''} onClick={() => setSearchParams({ view: 'board' })} data-testid="view-board">
@@ -140,6 +168,7 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
           ) : null}
         </div>
       </div>
+      {slots.Bar ? <slots.Bar module={module} state={viewState} apply={applyView} /> : null}
       <div className="toolbar">
         <div className="search-box">
           <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
@@ -173,9 +202,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
           ) : null}
         </div>
       ) : null}
-      {view === 'board' ? (
+      {customBody && slots.Body ? (
+        <slots.Body module={module} state={viewState} apply={applyView} />
+      ) : view === 'board' ? (
         <Suspense fallback={<Spinner />}>
-          <KanbanBoard module={module} filters={filters} search={debouncedSearch} />
+          <KanbanBoard module={module} filters={filters} search={debouncedSearch} field={kanbanField} />
         </Suspense>
       ) : awaitingScan ? null : plan.isError ? (
         <ErrorBanner message={toUserError(plan.error).message} onRetry={() => void plan.refetch()} />
@@ -213,6 +244,7 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
             tenantId={tenantId}
             module={module}
             columns={columns}
+            widths={extras.widths}
             records={records}
             sorting={sorting}
             onSortingChange={setSorting}

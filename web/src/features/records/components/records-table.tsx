@@ -75,6 +75,8 @@ interface RecordsTableProps {
   readonly tenantId: string;
   readonly module: TModuleConfigView;
   readonly columns: readonly string[];
+  /** Pixels per column key (a saved view's widths); absent: the default by field type. */
+  readonly widths?: Readonly<Record<string, number>>;
   readonly records: readonly TRecordView[];
   readonly sorting: SortingState;
   readonly onSortingChange: (sorting: SortingState) => void;
@@ -91,7 +93,7 @@ interface RecordsTableProps {
  * Reaching the end of the loaded rows fetches the next server page.
  */
 export function RecordsTable(props: RecordsTableProps) {
-  const { tenantId, module, columns, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf } = props;
+  const { tenantId, module, columns, widths, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf } = props;
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const language = i18n.language;
@@ -119,7 +121,7 @@ export function RecordsTable(props: RecordsTableProps) {
       defs.push({
         id: key,
         header: label(field.label, key),
-        size: field.type === 'textarea' ? 280 : field.type === 'checkbox' ? 100 : 180,
+        size: widths?.[key] ?? (field.type === 'textarea' ? 280 : field.type === 'checkbox' ? 100 : 180),
         accessorFn: (record) => {
           const value = record.data[key];
           // Sort on what the user sees (names of related records, option labels), not on ids.
@@ -150,7 +152,7 @@ export function RecordsTable(props: RecordsTableProps) {
       cell: ({ getValue }) => <span className="muted">{formatDateTime(String(getValue()), language)}</span>,
     });
     return defs;
-  }, [columns, module, tenantId, label, language, t, relatedModuleOf]);
+  }, [columns, widths, module, tenantId, label, language, t, relatedModuleOf]);
 
   const serverSorted = sorting.length === 0 || (sorting[0] !== undefined && serverSortOf(module, sorting[0].id) !== undefined);
   const table = useReactTable({

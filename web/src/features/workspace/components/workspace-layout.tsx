@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { Fragment, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Drawer } from '../../../components/dialog';
@@ -14,7 +14,8 @@ import { orderedModules, permissionsFor, useTenantSession } from '../../../lib/t
 
 /** The frame every module screen lives in: sidebar from the tenant's config, top bar with who and where. */
 /** `notice`: a slot above every screen, filled by the app (the upgrade banner) so this feature imports no other. */
-export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
+/** `search`: the top bar's search box (the command palette); `moduleExtras`: what the sidebar lists under a module (its saved views). */
+export function WorkspaceLayout({ notice, search, moduleExtras }: { notice?: ReactNode; search?: ReactNode; moduleExtras?: (module: string) => ReactNode } = {}) {
   const { t } = useTranslation();
   const label = useLabel();
   const session = useTenantSession();
@@ -46,10 +47,13 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
         {modules.map((module) => {
           const moduleLabel = label(module.label_plural ?? module.label, module.slug);
           return (
-            <NavLink key={module.slug} to={paths.module(tenantId, module.slug)} className="sidebar-link" data-testid={`nav-${module.slug}`}>
-              <ModuleIcon name={module.icon} label={moduleLabel} />
-              <span>{moduleLabel}</span>
-            </NavLink>
+            <Fragment key={module.slug}>
+              <NavLink to={paths.module(tenantId, module.slug)} className="sidebar-link" data-testid={`nav-${module.slug}`}>
+                <ModuleIcon name={module.icon} label={moduleLabel} />
+                <span>{moduleLabel}</span>
+              </NavLink>
+              {moduleExtras?.(module.slug)}
+            </Fragment>
           );
         })}
         {modules.length > 0 ? (
@@ -168,6 +172,7 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
               </Link>
             ) : null}
           </div>
+          {search ? <div className="topbar-search">{search}</div> : null}
           <div className="topbar-right">
             {platformRole !== null && fixedTenantId === null ? (
               <Link to={paths.console()} className="topbar-switch topbar-console" data-testid="open-template-console">
