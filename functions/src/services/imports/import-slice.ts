@@ -193,7 +193,21 @@ export interface ImportPlan {
   readonly matchField: FieldDefinition | null;
   readonly matchByNumber: boolean;
   header: readonly string[];
+  /**
+   * Related records found in this slice, by module, resolution and value:
+   * a file naming 50 doctors in 100,000 rows reads each doctor once per slice,
+   * not once per chunk. Bounded; a slice is short enough that a related record
+   * deleted meanwhile is as if deleted just after the row was written.
+   */
+  readonly relationCache: Map<string, CachedRelation[]>;
 }
+
+interface CachedRelation {
+  readonly id: string;
+  readonly display: string;
+}
+
+const RELATION_CACHE_MAX = 20_000;
 
 export function buildPlan(config: TenantConfig, module: ResolvedModule, params: Pick<ImportJobParams, 'mapping' | 'matchKey' | 'mode'>): ImportPlan {
   const byKey = new Map(module.fields.map((field) => [field.key, field]));
@@ -209,7 +223,7 @@ export function buildPlan(config: TenantConfig, module: ResolvedModule, params: 
   }
   const matchByNumber = params.mode !== 'create' && params.matchKey === MATCH_BY_NUMBER;
   const matchField = params.mode !== 'create' && !matchByNumber && params.matchKey ? (byKey.get(params.matchKey) ?? null) : null;
-  return { module, columns, relations, matchField, matchByNumber, header: [] };
+  return { module, columns, relations, matchField, matchByNumber, header: [], relationCache: new Map() };
 }
 
 /** A row on its way: typed values, the raw cells of relationships and of the match key, its errors. */
@@ -284,6 +298,10 @@ export async function resolveRelations(store: DocumentStore, tenantId: string, p
     const pending = drafts.filter((draft) => draft.relationCells.has(key));
     if (pending.length === 0) continue;
     const moduleName = moduleLabel(target.module, params.language);
+    const displayKey = target.displayField?.key ?? target.module.displayField ?? '';
+    const toCached = (found: readonly FoundRecord[]): CachedRelation[] => found.map((record) => ({ id: record.id, display: displayValueOf(record.data[displayKey]) ?? record.number }));
+    const cacheKey = (value: string | number) => `${target.module.slug}|${params.relationResolution}|${value}`;
+    if (plan.relationCache.size > RELATION_CACHE_MAX) plan.relationCache.clear();
     if (params.relationResolution === 'number') {
       const seqs = new Map<RowDraft, number>();
       for (const draft of pending) {
@@ -292,8 +310,10 @@ export async function resolveRelations(store: DocumentStore, tenantId: string, p
         if (seq === null) draft.errors.push(reasonError(plan, params, column, target.field, 'relationNotFound', { module: moduleName, value: cell }));
         else seqs.set(draft, seq);
       }
-      const found = await findByNumbers(store, tenantId, target.module.slug, [...seqs.values()]);
-      for (const [draft, seq] of seqs) assignRelation(plan, params, draft, target, column, found.get(seq) ?? [], moduleName);
+      const missing = [...new Set(seqs.values())].filter((seq) => !plan.relationCache.has(cacheKey(seq)));
+      const found = await findByNumbers(store, tenantId, target.module.slug, missing);
+      for (const seq of missing) plan.relationCache.set(cacheKey(seq), toCached(found.get(seq) ?? []));
+      for (const [draft, seq] of seqs) assignRelation(plan, params, draft, target, column, plan.relationCache.get(cacheKey(seq)) ?? [], moduleName);
       continue;
     }
     const displayField = target.displayField;
@@ -304,20 +324,20 @@ export async function resolveRelations(store: DocumentStore, tenantId: string, p
     }
     const wanted = new Map<RowDraft, string>();
     for (const draft of pending) wanted.set(draft, normalize(draft.relationCells.get(key)) ?? '');
-    const found = await findByFacet(store, tenantId, target.module.slug, displayField.key, [...wanted.values()].filter((value) => value !== ''), normalize);
-    for (const [draft, value] of wanted) assignRelation(plan, params, draft, target, column, found.get(value) ?? [], moduleName);
+    const missing = [...new Set(wanted.values())].filter((value) => value !== '' && !plan.relationCache.has(cacheKey(value)));
+    const found = await findByFacet(store, tenantId, target.module.slug, displayField.key, missing, normalize);
+    for (const value of missing) plan.relationCache.set(cacheKey(value), toCached(found.get(value) ?? []));
+    for (const [draft, value] of wanted) assignRelation(plan, params, draft, target, column, plan.relationCache.get(cacheKey(value)) ?? [], moduleName);
   }
 }
 
-function assignRelation(plan: ImportPlan, params: ImportJobParams, draft: RowDraft, target: RelationTarget, column: number | null, found: readonly FoundRecord[], moduleName: string) {
+function assignRelation(plan: ImportPlan, params: ImportJobParams, draft: RowDraft, target: RelationTarget, column: number | null, found: readonly CachedRelation[], moduleName: string) {
   const cell = draft.relationCells.get(target.field.key) ?? '';
   const [only] = found;
   if (found.length === 1 && only) {
     draft.values[target.field.key] = only.id;
-    const displayKey = target.displayField?.key ?? target.module.displayField ?? '';
-    draft.refs[target.field.key] = { id: only.id, display: displayValueOf(only.data[displayKey]) ?? only.number };
-  }
-  else if (found.length === 0) draft.errors.push(reasonError(plan, params, column, target.field, 'relationNotFound', { module: moduleName, value: cell }));
+    draft.refs[target.field.key] = { id: only.id, display: only.display };
+  } else if (found.length === 0) draft.errors.push(reasonError(plan, params, column, target.field, 'relationNotFound', { module: moduleName, value: cell }));
   else draft.errors.push(reasonError(plan, params, column, target.field, 'relationAmbiguous', { module: moduleName, value: cell, count: found.length }));
 }
 
