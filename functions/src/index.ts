@@ -67,6 +67,11 @@ export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
 export const crmGetJob = callables?.callable('crmGetJob');
 export const crmListJobs = callables?.callable('crmListJobs');
 export const crmCancelJob = callables?.callable('crmCancelJob');
+export const crmStartImportUpload = callables?.callable('crmStartImportUpload');
+export const crmPreviewImport = callables?.callable('crmPreviewImport');
+export const crmStartImport = callables?.callable('crmStartImport');
+export const crmRevertImport = callables?.callable('crmRevertImport');
+export const crmGetImportErrorFile = callables?.callable('crmGetImportErrorFile');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

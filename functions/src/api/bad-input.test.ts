@@ -68,6 +68,11 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartImportUpload: { tenantId: 'acme', module: 'patients', fileName: 'patients.csv', size: 10 },
+    crmPreviewImport: { tenantId: 'acme', uploadId: 'u1' },
+    crmStartImport: { tenantId: 'acme', uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } },
+    crmRevertImport: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
   };
 }
 

@@ -80,6 +80,11 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetJob', { tenantId, jobId: 'j1' }],
     ['crmListJobs', { tenantId }],
     ['crmCancelJob', { tenantId, jobId: 'j1' }],
+    ['crmStartImportUpload', { tenantId, module: 'patients', fileName: 'p.csv', size: 10 }],
+    ['crmPreviewImport', { tenantId, uploadId: 'u1' }],
+    ['crmStartImport', { tenantId, uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } }],
+    ['crmRevertImport', { tenantId, jobId: 'j1' }],
+    ['crmGetImportErrorFile', { tenantId, jobId: 'j1' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

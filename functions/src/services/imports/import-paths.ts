@@ -5,7 +5,7 @@ import { crmPaths } from '../paths.js';
  * lives and goes with the job, inside the tenant.
  */
 function jobPath(tenantId: string, jobId: string): string {
-  return `${crmPaths.tenant(tenantId)}/jobs/${jobId}`;
+  return crmPaths.job(tenantId, jobId);
 }
 
 /** Row indexes as fixed-width ids: document-name order is file order. */

@@ -146,7 +146,7 @@ describe('import job: create', () => {
     const job = await runImport('job-many', [PATIENT_HEADER, ...rows].join('\n'));
     await env.store.whenIdle();
     stop();
-    expect(job.progress.counts).toMatchObject({ created: 450, failed: 0 });
+    expect(job.progress.counts).toEqual({ created: 450 });
     expect(counterWrites).toBeGreaterThan(0);
     expect(counterWrites).toBeLessThanOrEqual(Math.ceil(450 / 100));
     const patients = await listPatients();
@@ -202,7 +202,7 @@ describe('import job: update and upsert', () => {
     expect(first.progress.counts).toMatchObject({ created: 2 });
     const changed = [PATIENT_HEADER, patientRow(1, { name: 'Renamed One' }), patientRow(2)].join('\n');
     const second = await runImport('up2', changed, { mode: 'upsert', matchKey: 'patient_id' });
-    expect(second.progress.counts).toMatchObject({ created: 0, updated: 1, unchanged: 1, failed: 0 });
+    expect(second.progress.counts).toEqual({ updated: 1, unchanged: 1 });
     const patients = await listPatients();
     expect(patients).toHaveLength(2);
     expect(patients.find((p) => p.data.patient_id === 'P-1')?.data.full_name).toBe('Renamed One');
@@ -212,7 +212,7 @@ describe('import job: update and upsert', () => {
     await runImport('seed', [PATIENT_HEADER, patientRow(1), patientRow(2)].join('\n'));
     const csv = ['Number,Full name', 'PAT-000001,Changed', 'PAT-000099,Ghost', 'XYZ-1,Wrong'].join('\n');
     const job = await runImport('upd', csv, { mode: 'update', matchKey: '_number', mapping: [{ column: 0, field: '_number' }, { column: 1, field: 'full_name' }] });
-    expect(job.progress.counts).toMatchObject({ updated: 1, failed: 2, created: 0 });
+    expect(job.progress.counts).toEqual({ updated: 1, failed: 2 });
     const patients = await listPatients();
     expect(patients.find((p) => p.number === 'PAT-000001')?.data.full_name).toBe('Changed');
   });

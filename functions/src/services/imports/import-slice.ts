@@ -34,6 +34,7 @@ export interface ImportSliceContext {
   readonly tenantId: string;
   readonly job: { readonly id: string; readonly params: Record<string, unknown>; readonly cursor: unknown; readonly createdBy: string };
   readonly deadline: number;
+  /** `done` and `counts` are added to the job's totals; `cursor`, `total` and `result` replace. */
   checkpoint(
     update: { cursor?: unknown; done?: number; total?: number | null; counts?: Record<string, number>; result?: Record<string, unknown> },
     tx?: Transaction,
@@ -114,7 +115,7 @@ export async function runImportSlice(ctx: ImportSliceContext): Promise<{ done: b
     // One parse-only pass gives the progress bar its total (and "time left"); it costs no store reads.
     const total = await countDataRows(ctx, params);
     cursor = { ...cursor, total };
-    await ctx.checkpoint({ cursor, total, done: cursor.row, counts: { ...cursor.counts } });
+    await ctx.checkpoint({ cursor, total });
   }
 
   if (cursor.phase === 'rows') {
@@ -152,7 +153,7 @@ export async function runImportSlice(ctx: ImportSliceContext): Promise<{ done: b
     } finally {
       await table.return?.(undefined);
     }
-    await ctx.checkpoint({ cursor, done: cursor.row, total: cursor.row, counts: { ...cursor.counts } });
+    await ctx.checkpoint({ cursor, total: cursor.row });
   }
 
   if (cursor.phase === 'errors') {
@@ -160,7 +161,6 @@ export async function runImportSlice(ctx: ImportSliceContext): Promise<{ done: b
     cursor = { ...cursor, phase: 'done' };
     await ctx.checkpoint({
       cursor,
-      counts: { ...cursor.counts },
       result: { module: params.module, fileName: params.fileName, rows: cursor.row, ...cursor.counts, errorFile, errorRows: cursor.counts.failed },
     });
   }
@@ -605,7 +605,8 @@ async function commitRows(ctx: ImportSliceContext, plan: ImportPlan, params: Imp
     }
 
     const next: ImportCursor = { ...cursor, row: cursor.row + rows.length, counts: local };
-    await ctx.checkpoint({ cursor: next, done: next.row, counts: { ...local } }, tx);
+    // The runner adds `done` and `counts` to the job's totals; the cursor carries the running totals for the result.
+    await ctx.checkpoint({ cursor: next, done: rows.length, counts: difference(local, cursor.counts) }, tx);
     for (const write of writes) write(tx);
     for (const { draft, errors } of errorDocs) {
       tx.set(importPaths.errorRow(tenantId, jobId, draft.index), { row: spreadsheetRow(draft.index), cells: [...draft.cells], errors: errors.map(errorToData) });
@@ -617,6 +618,15 @@ async function commitRows(ctx: ImportSliceContext, plan: ImportPlan, params: Imp
     return next;
   });
   return outcome;
+}
+
+function difference(after: ImportCounts, before: ImportCounts): Record<string, number> {
+  return {
+    created: after.created - before.created,
+    updated: after.updated - before.updated,
+    unchanged: after.unchanged - before.unchanged,
+    failed: after.failed - before.failed,
+  };
 }
 
 function claimConflict(

@@ -64,7 +64,7 @@ export async function runRevertSlice(ctx: RevertSliceContext): Promise<{ done: b
   const module = resolveModule(config, params.module);
   if (!module) throw new CrmError(CRM_ERROR_CODES.notFound, `There is no module "${params.module}" in this CRM.`, [], { messageKey: 'errors.module.notFound', params: { module: params.module } });
   const { store } = ctx.services;
-  if (cursor.done === 0 && cursor.after === null && cursor.phase === 'created') await ctx.checkpoint({ cursor, total: params.total, done: 0 });
+  if (cursor.done === 0 && cursor.after === null && cursor.phase === 'created') await ctx.checkpoint({ cursor, total: params.total });
 
   while (cursor.phase !== 'done') {
     if (Date.now() >= ctx.deadline) return { done: false };
@@ -87,7 +87,6 @@ export async function runRevertSlice(ctx: RevertSliceContext): Promise<{ done: b
   }
   await ctx.checkpoint({
     cursor,
-    counts: { ...cursor.counts },
     result: { importJobId: params.importJobId, module: params.module, ...cursor.counts, conflictNumbers: cursor.conflictNumbers },
   });
   return { done: true };
@@ -115,7 +114,7 @@ async function deleteCreated(ctx: RevertSliceContext, tx: Transaction, module: R
     counts.deleted += 1;
   });
   const next: RevertCursor = { ...cursor, after: log.path, done: cursor.done + ids.length, counts };
-  await ctx.checkpoint({ cursor: next, done: next.done, counts: { ...counts } }, tx);
+  await ctx.checkpoint({ cursor: next, done: ids.length, counts: difference(counts, cursor.counts) }, tx);
   for (const write of writes) write();
   return next;
 }
@@ -177,7 +176,17 @@ async function restoreUpdated(ctx: RevertSliceContext, tx: Transaction, module: 
     counts.restored += 1;
   }
   const next: RevertCursor = { ...cursor, after: docs[docs.length - 1]?.path ?? cursor.after, done: cursor.done + docs.length, counts, conflictNumbers };
-  await ctx.checkpoint({ cursor: next, done: next.done, counts: { ...counts } }, tx);
+  await ctx.checkpoint({ cursor: next, done: docs.length, counts: difference(counts, cursor.counts) }, tx);
   for (const write of writes) write();
   return next;
+}
+
+/** The runner adds counts to the job's totals: a checkpoint passes what this page changed. */
+function difference(after: RevertCounts, before: RevertCounts): Record<string, number> {
+  return {
+    deleted: after.deleted - before.deleted,
+    alreadyGone: after.alreadyGone - before.alreadyGone,
+    restored: after.restored - before.restored,
+    conflicts: after.conflicts - before.conflicts,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DocumentStore } from '../../store/document-store.js';
+import { tenantFiles } from '../files/file-store.js';
 import { importPaths } from './import-paths.js';
 import type { ImportJobParams } from './import-params.js';
 import { readTable } from './read-table.js';
@@ -8,7 +9,7 @@ const PAGE = 500;
 
 /** The error file's path (next to the job's other outputs, `tenantFiles.jobOutput`). */
 export function errorFilePath(tenantId: string, jobId: string): string {
-  return `crm/${tenantId}/_jobs/${jobId}/import-errors.csv`;
+  return tenantFiles.jobOutput(tenantId, jobId, 'import-errors.csv');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { DocumentStore, Transaction, WriteData } from '../../../store/document-store.js';
+import { fieldValue, type DocumentStore, type Transaction, type WriteData } from '../../../store/document-store.js';
 
 /** A file store in memory: enough of the port for the slices (read, write). */
 export class MemoryFiles {
@@ -64,9 +64,12 @@ export async function runSlicesToEnd<C>(
       options.onCheckpoint?.(checkpoints);
       const patch: Record<string, unknown> = {};
       if ('cursor' in update) patch.cursor = update.cursor ?? null;
-      if (update.done !== undefined) patch['progress.done'] = update.done;
+      // As the jobs runner does: `done` and `counts` are added, the rest replaces.
+      if (update.done) patch['progress.done'] = fieldValue.increment(update.done as number);
       if (update.total !== undefined) patch['progress.total'] = update.total;
-      if (update.counts !== undefined) patch['progress.counts'] = update.counts;
+      for (const [key, value] of Object.entries((update.counts ?? {}) as Record<string, number>)) {
+        if (value !== 0) patch[`progress.counts.${key}`] = fieldValue.increment(value);
+      }
       if (update.result !== undefined) patch.result = update.result;
       if (tx) tx.update(jobPath, patch as WriteData);
       else await store.update(jobPath, patch as WriteData);
