@@ -29,6 +29,8 @@ export const paths = {
     `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/w/${encodeURIComponent(workflowId)}`,
   outbox: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/outbox`,
   tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
+  importRecords: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import`,
+  importRun: (tenantId: string, module: string, jobId: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import/${encodeURIComponent(jobId)}`,
 };
 
 const EQ_PARAM_PREFIX = 'eq.';

@@ -24,7 +24,7 @@ export interface RevertCounts {
   /** Created by the import, now in the trash. */
   deleted: number;
   /** Created by the import and already in the trash (or purged): nothing to do. */
-  alreadyGone: number;
+  skipped: number;
   /** Updated by the import, back to their previous values. */
   restored: number;
   /** Updated by the import and changed since (or their old unique value is taken): left as they are, reported. */
@@ -57,7 +57,7 @@ export async function runRevertSlice(ctx: RevertSliceContext): Promise<{ done: b
     phase: 'created',
     after: null,
     done: 0,
-    counts: { deleted: 0, alreadyGone: 0, restored: 0, conflicts: 0 },
+    counts: { deleted: 0, skipped: 0, restored: 0, conflicts: 0 },
     conflictNumbers: [],
   };
   const config = await ctx.services.configs.require(ctx.tenantId);
@@ -103,7 +103,7 @@ async function deleteCreated(ctx: RevertSliceContext, tx: Transaction, module: R
     const doc = records[index];
     const record = doc ? asStoredRecord(doc.data) : null;
     if (!record || record.deleted) {
-      counts.alreadyGone += 1;
+      counts.skipped += 1;
       return;
     }
     const next = withRecordIndex(
@@ -185,7 +185,7 @@ async function restoreUpdated(ctx: RevertSliceContext, tx: Transaction, module: 
 function difference(after: RevertCounts, before: RevertCounts): Record<string, number> {
   return {
     deleted: after.deleted - before.deleted,
-    alreadyGone: after.alreadyGone - before.alreadyGone,
+    skipped: after.skipped - before.skipped,
     restored: after.restored - before.restored,
     conflicts: after.conflicts - before.conflicts,
   };

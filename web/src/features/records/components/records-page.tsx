@@ -134,6 +134,11 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
             </div>
           ) : null}
           {can('create') ? (
+            <Link to={paths.importRecords(tenantId, module.slug)} className="btn" data-testid="import-records">
+              {t('imports.button')}
+            </Link>
+          ) : null}
+          {can('create') ? (
             <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
               <PlusIcon /> {newTitle(module)}
             </Link>
