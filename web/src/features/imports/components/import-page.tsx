@@ -277,7 +277,8 @@ function MappingStep({
             {preview.errors.length === 0 ? t('imports.preview.allValid', { count: preview.rows.length }) : t('imports.preview.errors', { count: preview.errors.length })}
           </p>
         ) : null}
-        <div className="table-scroll">
+        {/* Focusable so the preview can be scrolled by keyboard on a narrow screen. */}
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('imports.preview.title')}>
           <table className="import-preview-table" data-testid="preview-table">
             <thead>
               <tr>
