@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestEnv } from '../../test-support/build-test-env.js';
 import { CrmError, CRM_ERROR_CODES } from '../errors.js';
 import type { JobHandler } from './job-handler.js';
-import { JobService, type JobServiceOptions } from './job-service.js';
+import { JobService, MAX_ACTIVE_JOBS_PER_TENANT, type JobServiceOptions } from './job-service.js';
 
 const ROWS = 95;
 const BATCH = 10;
@@ -156,6 +156,21 @@ describe('JobService', () => {
     await b.jobs.whenIdle();
     expect(calls).toBe(5);
     expect(await b.jobs.get('acme', second.id)).toMatchObject({ status: 'failed', error: { code: 'job-failed', message: 'disk on fire' } });
+  });
+
+  it('caps the jobs one tenant may have running, so it cannot fill the queue others use', async () => {
+    const hang = new Promise<never>(() => {});
+    const { jobs } = await setup(rowWriter({ beforeBatch: () => hang }));
+    for (let i = 0; i < MAX_ACTIVE_JOBS_PER_TENANT; i += 1) {
+      await jobs.start({ tenantId: 'acme', kind: 'rows', module: null, createdBy: 'acme-admin', params: {}, jobId: `j${i}` });
+    }
+    await expect(jobs.start({ tenantId: 'acme', kind: 'rows', module: null, createdBy: 'acme-admin', params: {} })).rejects.toMatchObject({
+      code: 'precondition',
+      messageKey: 'errors.job.tooMany',
+    });
+    // Starting an existing id again is not a new job; another tenant is not affected.
+    await jobs.start({ tenantId: 'acme', kind: 'rows', module: null, createdBy: 'acme-admin', params: {}, jobId: 'j0' });
+    await jobs.start({ tenantId: 'globex', kind: 'rows', module: null, createdBy: 'globex-owner', params: {} });
   });
 
   it('starts a job id once, lists newest first by module and kind, and keeps tenants apart', async () => {

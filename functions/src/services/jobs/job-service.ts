@@ -52,6 +52,13 @@ export interface JobServiceOptions {
   readonly exclusive?: boolean;
 }
 
+/**
+ * Jobs one tenant may have queued or running at once. Deployed, every job
+ * holds one dispatch of the shared task queue while a slice runs; the cap
+ * keeps one tenant's burst of exports from filling the queue others need.
+ */
+export const MAX_ACTIVE_JOBS_PER_TENANT = 5;
+
 const COUNT_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** How long past its deadline a slice keeps its lease, so a slow last write is not raced by a retry. */
 const LEASE_GRACE_MS = 60_000;
@@ -93,6 +100,17 @@ export class JobService {
     if (!this.handlers.has(input.kind)) throw new Error(`No job handler for kind ${input.kind}`);
     const jobId = input.jobId ?? randomJobId();
     const path = crmPaths.job(input.tenantId, jobId);
+    const active = await this.options.store.query({
+      collection: crmPaths.jobs(input.tenantId),
+      where: [{ field: 'status', op: 'in', value: [...ACTIVE_JOB_STATUSES] }],
+      limit: MAX_ACTIVE_JOBS_PER_TENANT,
+    });
+    if (active.length >= MAX_ACTIVE_JOBS_PER_TENANT && !active.some((doc) => doc.id === jobId)) {
+      throw new CrmError(CRM_ERROR_CODES.precondition, `This organisation already has ${MAX_ACTIVE_JOBS_PER_TENANT} jobs running; start this one when one of them ends.`, [], {
+        messageKey: 'errors.job.tooMany',
+        params: { max: MAX_ACTIVE_JOBS_PER_TENANT },
+      });
+    }
     const now = this.now();
     const doc: JobDoc = {
       id: jobId,

@@ -751,6 +751,7 @@ export const en = {
     },
     job: {
       notFound: 'This job does not exist, or you may not see it.',
+      tooMany: 'This organisation already has {{max}} jobs running. Start this one when one of them ends.',
       cancelForbidden: 'Only the person who started this job, or an admin, may cancel it.',
       failed: 'The job stopped after repeated failures. Start it again; it continues where it stopped.',
     },

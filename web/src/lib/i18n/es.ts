@@ -752,6 +752,7 @@ export const es: Messages = {
     },
     job: {
       notFound: 'Este trabajo no existe o no tienes acceso a él.',
+      tooMany: 'Esta organización ya tiene {{max}} trabajos en curso. Inicia este cuando termine alguno.',
       cancelForbidden: 'Solo quien inició este trabajo, o un administrador, puede cancelarlo.',
       failed: 'El trabajo se detuvo tras varios fallos. Vuelve a iniciarlo; continuará donde se quedó.',
     },
