@@ -98,6 +98,11 @@ export const crmDeleteView = callables?.callable('crmDeleteView');
 export const crmSetDefaultView = callables?.callable('crmSetDefaultView');
 export const crmCountGroups = callables?.callable('crmCountGroups');
 export const crmListCalendar = callables?.callable('crmListCalendar');
+export const crmStartImportUpload = callables?.callable('crmStartImportUpload');
+export const crmPreviewImport = callables?.callable('crmPreviewImport');
+export const crmStartImport = callables?.callable('crmStartImport');
+export const crmRevertImport = callables?.callable('crmRevertImport');
+export const crmGetImportErrorFile = callables?.callable('crmGetImportErrorFile');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

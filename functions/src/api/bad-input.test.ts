@@ -102,6 +102,11 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmSetDefaultView: { tenantId: 'acme', viewId: 'v1', roles: ['member'] },
     crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
     crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
+    crmStartImportUpload: { tenantId: 'acme', module: 'patients', fileName: 'patients.csv', size: 10 },
+    crmPreviewImport: { tenantId: 'acme', uploadId: 'u1' },
+    crmStartImport: { tenantId: 'acme', uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } },
+    crmRevertImport: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
   };
 }
 

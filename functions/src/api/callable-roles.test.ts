@@ -62,6 +62,11 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmGetJob: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
   crmListJobs: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
   crmCancelJob: { spa: 'member', server: 'member', screen: 'job progress: cancel (creator or admin)' },
+  crmStartImportUpload: { spa: 'member', server: 'member', screen: 'import wizard (matrix: create)' },
+  crmPreviewImport: { spa: 'member', server: 'member', screen: 'import wizard (own uploads)' },
+  crmStartImport: { spa: 'member', server: 'member', screen: 'import wizard (matrix: create, update for updates)' },
+  crmRevertImport: { spa: 'member', server: 'member', screen: 'import result: revert (importer or admin)' },
+  crmGetImportErrorFile: { spa: 'member', server: 'member', screen: 'import result: error file (importer or admin)' },
   crmRevealWebhookSecret: { spa: 'admin', server: 'admin', screen: 'workflow builder webhook action' },
   crmConsoleListTemplates: { spa: 'platform', server: 'platform', screen: 'template console' },
   crmConsoleGetTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
@@ -213,6 +218,11 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmSetDefaultView: { tenantId: 'acme', viewId: 'no-such-view', roles: ['member'] },
     crmCountGroups: { tenantId: 'acme', module: 'patients', field: 'status' },
     crmListCalendar: { tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' },
+    crmStartImportUpload: { tenantId: 'acme', module: 'patients', fileName: 'patients.csv', size: 10 },
+    crmPreviewImport: { tenantId: 'acme', uploadId: 'no-such-upload' },
+    crmStartImport: { tenantId: 'acme', uploadId: 'no-such-upload', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } },
+    crmRevertImport: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
   };
   return requests[name];
 }

@@ -6,6 +6,7 @@ import type { Services } from '../services/create-services.js';
 import { CORE_CALLABLES } from './core-callables.js';
 import { DASHBOARD_CALLABLES } from './dashboard-callables.js';
 import { HISTORY_CALLABLES } from './history-callables.js';
+import { IMPORT_CALLABLES } from './import-callables.js';
 import { JOB_CALLABLES } from './job-callables.js';
 import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
@@ -30,6 +31,7 @@ export const CALLABLES = {
   ...TIMELINE_CALLABLES,
   ...INTEGRATIONS_CALLABLES,
   ...SEARCH_CALLABLES,
+  ...IMPORT_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

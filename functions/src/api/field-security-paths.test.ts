@@ -126,6 +126,12 @@ const PATHS: Record<CallableName, PathRow> = {
   crmSetDefaultView: { fls: ['n/a: view definitions'], request: () => ({ tenantId: 'acme', viewId: 'no-such-view', roles: ['member'] }) },
   crmCountGroups: { fls: ['refuses-query'], request: () => ({ tenantId: 'acme', module: 'patients', field: 'blood_group' }) },
   crmListCalendar: { fls: ['redacts', 'refuses-query'], request: () => ({ tenantId: 'acme', module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' }) },
+  // Import (issue 13): the mapping may not write a hidden or read-only field, nor match on a hidden one (checked at preview and start).
+  crmStartImportUpload: { fls: ['n/a: an upload slot, no record data'], request: () => ({ tenantId: 'acme', module: 'patients', fileName: 'patients.csv', size: 10 }) },
+  crmPreviewImport: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', uploadId: 'no-such-upload' }) },
+  crmStartImport: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', uploadId: 'no-such-upload', options: { mapping: [{ column: 0, field: 'insurance_provider' }], mode: 'create' } }) },
+  crmRevertImport: { fls: ['n/a: restores what the import itself wrote'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
+  crmGetImportErrorFile: { fls: ['n/a: the importer\'s own cells'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
 };
 
 const driver = new ManualMigrationDriver();

@@ -33,6 +33,8 @@ export const HistoryEntryViewSchema = z.object({
   changes: z.array(HistoryChangeSchema),
   /** The record's version after this change. */
   version: z.number().int(),
+  /** The import job that wrote this change, when an import did ("from import N"). */
+  source: z.object({ kind: z.literal('import'), jobId: z.string() }).optional(),
 });
 export type THistoryEntryView = z.infer<typeof HistoryEntryViewSchema>;
 

@@ -172,6 +172,8 @@ export const FieldChangesSchema = z.strictObject({
   help_text: LocalizedTextSchema.optional(),
   /** Index the field (number, currency, date, datetime): existing records are backfilled by a job with progress. */
   indexed: z.boolean().optional(),
+  /** Imports may match existing records on this field (an admin's choice). */
+  import_key: z.boolean().optional(),
 });
 export const ZUpdateFieldRequestSchema = z.strictObject({
   tenantId: TenantIdSchema,

@@ -98,6 +98,11 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmSetDefaultView', { tenantId, viewId: acme.viewId, roles: ['member'] }],
     ['crmCountGroups', { tenantId, module: 'patients', field: 'status' }],
     ['crmListCalendar', { tenantId, module: 'appointments', field: 'appointment_date', from: '2026-11-01', to: '2026-11-30' }],
+    ['crmStartImportUpload', { tenantId, module: 'patients', fileName: 'p.csv', size: 10 }],
+    ['crmPreviewImport', { tenantId, uploadId: 'u1' }],
+    ['crmStartImport', { tenantId, uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } }],
+    ['crmRevertImport', { tenantId, jobId: 'j1' }],
+    ['crmGetImportErrorFile', { tenantId, jobId: 'j1' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

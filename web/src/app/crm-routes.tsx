@@ -76,6 +76,19 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   },
                 },
                 {
+                  path: 'm/:module/import/:jobId?',
+                  // The jobs feature's polling and progress bar reach the import screens through a prop, so imports never imports it.
+                  lazy: async () => {
+                    const [{ ImportPage }, { useJob }, { JobProgress }] = await Promise.all([
+                      import('../features/imports/components/import-page'),
+                      import('../features/jobs/jobs-api'),
+                      import('../features/jobs/job-progress'),
+                    ]);
+                    const jobs = { useJob, JobProgress };
+                    return { Component: () => <ImportPage jobs={jobs} /> };
+                  },
+                },
+                {
                   path: 'm/:module/new',
                   lazy: async () => ({ Component: (await import('../features/records/components/record-form-page')).RecordCreatePage }),
                 },

@@ -33,6 +33,8 @@ export const paths = {
   webhooks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/webhooks`,
   accessPermissions: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/permissions`,
   auditLog: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/audit`,
+  importRecords: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import`,
+  importRun: (tenantId: string, module: string, jobId: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import/${encodeURIComponent(jobId)}`,
 };
 
 const EQ_PARAM_PREFIX = 'eq.';

@@ -142,6 +142,8 @@ export const FieldDefinitionShape = z.strictObject({
    * the field can then be summed, averaged, min/maxed in dashboards and sort lists across pages.
    */
   indexed: z.boolean().optional(),
+  /** An admin marks a field an import key: imports may match existing records on it (services/imports). */
+  import_key: z.boolean().optional(),
 });
 
 export const FieldDefinitionSchema = FieldDefinitionShape.superRefine((field, ctx) => {

@@ -4,4 +4,7 @@ import type { LazyJobHandler } from './job-handler.js';
  * Every kind of job, loaded lazily. One line per kind; the module named
  * exports the handler.
  */
-export const JOB_HANDLERS: readonly LazyJobHandler[] = [];
+export const JOB_HANDLERS: readonly LazyJobHandler[] = [
+  { kind: 'import', load: () => import('../imports/import-job.js').then((m) => m.importJobHandler) },
+  { kind: 'import_revert', load: () => import('../imports/import-job.js').then((m) => m.revertImportJobHandler) },
+];

@@ -16,6 +16,7 @@ export interface HistoryEntryView {
   readonly kind: HistoryKind;
   readonly changes: Array<{ field: string; from: unknown; to: unknown }>;
   readonly version: number;
+  readonly source?: { readonly kind: 'import'; readonly jobId: string };
 }
 
 export interface ListRecordHistoryInput {
@@ -69,6 +70,7 @@ export async function listRecordHistory(
       kind: data.kind as HistoryKind,
       changes: Array.isArray(data.changes) ? data.changes.map(toChangeView).filter((change) => access.canRead(record.module, change.field)) : [],
       version: typeof data.version === 'number' ? data.version : 0,
+      ...(isImportSource(data.source) ? { source: { kind: 'import' as const, jobId: data.source.jobId } } : {}),
     };
   });
   const nextCursor = docs.length > pageSize && last && typeof last.data.version === 'number' ? encodeCursor(last.data.version, last.path) : null;
@@ -99,4 +101,8 @@ function decodeCursor(cursor: string, collection: string): StoreValue[] {
   // The path must be an entry of this very record: a cursor cannot point the query anywhere else.
   if (!p.startsWith(`${collection}/`) || p.slice(collection.length + 1).includes('/')) throw invalid();
   return [v, p];
+}
+
+function isImportSource(value: StoreValue | undefined): value is { kind: 'import'; jobId: string } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && value.kind === 'import' && typeof value.jobId === 'string';
 }

@@ -45,16 +45,41 @@ export class NumberAllocator {
     }
   }
 
-  private async lease(tenantId: string, module: string, key: string): Promise<void> {
+  /**
+   * `count` numbers for one bulk write (an import chunk): what the current
+   * block has left, then one lease of at least the rest, so a chunk costs at
+   * most one counter write however small the blocks still are.
+   */
+  async allocateMany(tenantId: string, module: string, count: number): Promise<number[]> {
+    const key = `${tenantId}/${module}`;
+    const numbers: number[] = [];
+    while (numbers.length < count) {
+      const block = this.blocks.get(key);
+      if (block && block.next < block.end) {
+        numbers.push(block.next++);
+        continue;
+      }
+      let lease = this.leases.get(key);
+      if (!lease) {
+        lease = this.lease(tenantId, module, key, count - numbers.length).finally(() => this.leases.delete(key));
+        this.leases.set(key, lease);
+      }
+      await lease;
+    }
+    return numbers;
+  }
+
+  private async lease(tenantId: string, module: string, key: string, atLeast = 0): Promise<void> {
     const minBlock = this.options.minBlock ?? 10;
     const maxBlock = this.options.maxBlock ?? 1000;
     const now = (this.options.now ?? Date.now)();
     const previous = this.blocks.get(key);
-    const size = !previous
+    const grown = !previous
       ? minBlock
       : now - previous.leasedAt < 60_000
         ? Math.min(previous.size * 2, maxBlock)
         : Math.max(Math.floor(previous.size / 2), minBlock);
+    const size = Math.max(grown, atLeast);
     const path = crmPaths.counter(tenantId, module);
     const start = await this.store.runTransaction(async (tx) => {
       const counter = await tx.get(path);

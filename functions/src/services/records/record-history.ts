@@ -39,6 +39,13 @@ export interface HistoryEntry {
   readonly changes: readonly HistoryChange[];
   /** The record's version after the change. */
   readonly version: number;
+  /** Set when the change was written by an import job ("from import N"). */
+  readonly source?: HistorySource;
+}
+
+export interface HistorySource {
+  readonly kind: 'import';
+  readonly jobId: string;
 }
 
 export type HistoryWriteResult = 'written' | 'duplicate' | 'skipped';
@@ -48,7 +55,23 @@ export type HistoryWriteResult = 'written' | 'duplicate' | 'skipped';
  * would call one: display values refreshed on referrers (`refs` only), token or
  * automation bookkeeping, a template-upgrade migration's rewrite, or a purge.
  */
-export function historyEntryFor({ before, after, time }: Pick<DocumentChange, 'before' | 'after' | 'time'>): HistoryEntry | null {
+export function historyEntryFor(change: Pick<DocumentChange, 'before' | 'after' | 'time'>): HistoryEntry | null {
+  const entry = historyEntryWithoutSource(change);
+  const source = importSourceOf(change.before, change.after);
+  return entry && source ? { ...entry, source } : entry;
+}
+
+/** The import job that wrote this change: its marker (services/imports) is new on `after`. */
+function importSourceOf(before: DocumentData | null, after: DocumentData | null): HistorySource | null {
+  const marker = after?.imported as { jobId?: unknown } | undefined;
+  if (!marker || typeof marker.jobId !== 'string') return null;
+  const previous = before?.imported as { jobId?: unknown; row?: unknown } | undefined;
+  const current = after?.imported as { row?: unknown };
+  if (previous && previous.jobId === marker.jobId && previous.row === current.row) return null;
+  return { kind: 'import', jobId: marker.jobId };
+}
+
+function historyEntryWithoutSource({ before, after, time }: Pick<DocumentChange, 'before' | 'after' | 'time'>): HistoryEntry | null {
   // A hard delete leaves no record to hang history on; its move to the trash was recorded.
   if (!after) return null;
   const next = asStoredRecord(after);
@@ -117,6 +140,7 @@ function toWriteData(entry: HistoryEntry): WriteData {
     kind: entry.kind,
     changes: entry.changes.map((change) => ({ field: change.field, from: change.from, to: change.to })),
     version: entry.version,
+    ...(entry.source ? { source: { kind: entry.source.kind, jobId: entry.source.jobId } } : {}),
   };
   return data;
 }

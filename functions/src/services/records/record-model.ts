@@ -106,3 +106,16 @@ export function isMigrationWrite(before: Readonly<Record<string, unknown>> | nul
   if (typeof after.indexJob === 'string' && after.indexJob !== before.indexJob) return true;
   return typeof after.migration === 'object' && after.migration !== null && after.schemaVersion !== before.schemaVersion;
 }
+
+/**
+ * A write by an import job whose importer chose not to run workflows
+ * (services/imports): the job's marker is new on this change and says so.
+ * The record trigger runs no triggered workflows for it (schedules are still
+ * planned, as for migrations: they follow the record's dates, not the event).
+ */
+export function isImportWithoutWorkflows(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>> | null): boolean {
+  const marker = after?.imported as { jobId?: unknown; row?: unknown; workflows?: unknown } | undefined;
+  if (!marker || marker.workflows !== false) return false;
+  const previous = before?.imported as { jobId?: unknown; row?: unknown } | undefined;
+  return !previous || previous.jobId !== marker.jobId || previous.row !== marker.row;
+}

@@ -6,7 +6,7 @@ import { scheduledRunAt, scheduledTaskName, shortHash } from '../../engine/workf
 import { isValidTimeZone } from '../../engine/time/zoned-time.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
-import { isMigrationWrite } from '../records/record-model.js';
+import { isImportWithoutWorkflows, isMigrationWrite } from '../records/record-model.js';
 import { automationMarkerOf } from './actions/update-field-action.js';
 import type { ActionInput, ActionOutcome, ActionStatus, RecordSnapshot, WorkflowActionExecutor } from './actions/workflow-action.js';
 import { recordValuesOf, snapshotOf, type RunContextLoader } from './run-context.js';
@@ -110,6 +110,8 @@ export class WorkflowRunner {
     // A template-upgrade migration rewrites records to a new shape: that is not a user's edit, and
     // record_updated workflows must not mail 20,000 customers about it. Its schedules are still re-planned above.
     if (isMigrationWrite(change.before, change.after)) return { runs: [], ...scheduling };
+    // An import the importer ran without workflows (the job marks its writes).
+    if (isImportWithoutWorkflows(change.before, change.after)) return { runs: [], ...scheduling };
     const event: RecordEvent = { kind, before: before?.data ?? null, after: after?.data ?? null, statusField: module.statusField };
     const triggered = workflows.filter((workflow) => matchesTrigger({ workflow: workflow.definition, event }));
     if (triggered.length === 0) return { runs: [], ...scheduling };

@@ -63,6 +63,7 @@ function HistoryEntry({ entry, module }: { entry: THistoryEntryView; module: TMo
     <li className="history-entry">
       <p className="small">
         <strong>{t(`kit.history.kind.${entry.kind}`)}</strong> · {by} · <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time>
+        {entry.source ? <span data-testid="history-import"> · {t('imports.history.fromImport', { id: entry.source.jobId.slice(0, 8) })}</span> : null}
       </p>
       {entry.kind === 'updated' && changes.length > 0 ? (
         <ul className="history-changes">

@@ -162,6 +162,11 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
             </div>
           ) : null}
           {can('create') ? (
+            <Link to={paths.importRecords(tenantId, module.slug)} className="btn" data-testid="import-records">
+              {t('imports.button')}
+            </Link>
+          ) : null}
+          {can('create') ? (
             <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
               <PlusIcon /> {newTitle(module)}
             </Link>
