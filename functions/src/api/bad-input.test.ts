@@ -65,6 +65,9 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '1.1.0' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmListJobs: { tenantId: 'acme' },
+    crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
   };
 }
 

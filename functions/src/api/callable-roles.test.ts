@@ -58,6 +58,10 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmListOutbox: { spa: 'admin', server: 'admin', screen: 'admin: outbox' },
   crmListTasks: { spa: 'member', server: 'member', screen: 'tasks (own; all for admins)' },
   crmSetTaskStatus: { spa: 'member', server: 'member', screen: 'tasks (own; any for admins)' },
+  // Jobs: watched by whoever may read their module (or started them); cancelled by their creator or an admin.
+  crmGetJob: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
+  crmListJobs: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
+  crmCancelJob: { spa: 'member', server: 'member', screen: 'job progress: cancel (creator or admin)' },
   crmRevealWebhookSecret: { spa: 'admin', server: 'admin', screen: 'workflow builder webhook action' },
   crmConsoleListTemplates: { spa: 'platform', server: 'platform', screen: 'template console' },
   crmConsoleGetTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
@@ -142,6 +146,9 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '0.0.1' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmListJobs: { tenantId: 'acme' },
+    crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
   };
   return requests[name];
 }
