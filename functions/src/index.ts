@@ -67,6 +67,8 @@ export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
 export const crmGetJob = callables?.callable('crmGetJob');
 export const crmListJobs = callables?.callable('crmListJobs');
 export const crmCancelJob = callables?.callable('crmCancelJob');
+export const crmSaveValidationRules = callables?.callable('crmSaveValidationRules');
+export const crmRecomputeFormulas = callables?.callable('crmRecomputeFormulas');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

@@ -68,6 +68,8 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmSaveValidationRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmRecomputeFormulas: { tenantId: 'acme', module: 'patients' },
   };
 }
 

@@ -62,6 +62,8 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmGetJob: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
   crmListJobs: { spa: 'member', server: 'member', screen: 'job progress (imports, exports, bulk actions)' },
   crmCancelJob: { spa: 'member', server: 'member', screen: 'job progress: cancel (creator or admin)' },
+  crmSaveValidationRules: { spa: 'admin', server: 'admin', screen: 'admin: validation rules' },
+  crmRecomputeFormulas: { spa: 'admin', server: 'admin', screen: 'admin: fields (after saving a formula)' },
   crmRevealWebhookSecret: { spa: 'admin', server: 'admin', screen: 'workflow builder webhook action' },
   crmConsoleListTemplates: { spa: 'platform', server: 'platform', screen: 'template console' },
   crmConsoleGetTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
@@ -149,6 +151,8 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmSaveValidationRules: { tenantId: 'acme', module: 'no_such_module', rules: [] },
+    crmRecomputeFormulas: { tenantId: 'acme', module: 'no_such_module' },
   };
   return requests[name];
 }

@@ -4,4 +4,7 @@ import type { LazyJobHandler } from './job-handler.js';
  * Every kind of job, loaded lazily. One line per kind; the module named
  * exports the handler.
  */
-export const JOB_HANDLERS: readonly LazyJobHandler[] = [];
+export const JOB_HANDLERS: readonly LazyJobHandler[] = [
+  { kind: 'formula-recompute', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaRecomputeJobHandler) },
+  { kind: 'formula-dependents', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaDependentsJobHandler) },
+];

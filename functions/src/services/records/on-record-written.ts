@@ -4,6 +4,7 @@ import { isTransientError } from '../logging/is-transient-error.js';
 import { log } from '../logging/log.js';
 import { writeRecordHistory } from './record-history.js';
 import { refreshReferrers } from './refresh-referrers.js';
+import { refreshFormulaDependents } from '../formulas/formula-dependents.js';
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
@@ -19,16 +20,18 @@ import { refreshReferrers } from './refresh-referrers.js';
  * days Cloud Functions retries, so it is logged and the event is done.
  */
 export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
-  const [refs, history, workflows] = await Promise.allSettled([
+  const [refs, history, workflows, formulas] = await Promise.allSettled([
     refreshReferrers(services, change),
     writeRecordHistory(services.store, change),
     services.workflows.onRecordWritten(change),
+    refreshFormulaDependents(services, change),
   ]);
   const failures = (
     [
       ['display refresh', refs],
       ['history', history],
       ['workflows', workflows],
+      ['formula dependents', formulas],
     ] as const
   ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
   const transient = failures.filter((failure) => isTransientError(failure.error));

@@ -4,6 +4,7 @@ import { dateFieldType } from './date.js';
 import { datetimeFieldType } from './datetime.js';
 import { emailFieldType } from './email.js';
 import { fileFieldType } from './file.js';
+import { formulaFieldType, FormulaOptionsSchema } from './formula.js';
 import { CurrencyOptionsSchema, RelationshipOptionsSchema, SelectOptionsSchema } from './field-options.js';
 import type { FieldTypeModule } from './field-type-module.js';
 import { multiSelectFieldType } from './multi-select.js';
@@ -35,6 +36,7 @@ export const FIELD_TYPE_MODULES = [
   urlFieldType,
   relationshipFieldType,
   fileFieldType,
+  formulaFieldType,
 ] as const;
 
 export type FieldType = (typeof FIELD_TYPE_MODULES)[number]['type'];
@@ -42,7 +44,7 @@ export type FieldType = (typeof FIELD_TYPE_MODULES)[number]['type'];
 export const FIELD_TYPES = FIELD_TYPE_MODULES.map((module) => module.type) as unknown as readonly [FieldType, ...FieldType[]];
 
 /** The option shapes of all types, for the field schema's `options` union (order: most specific first). */
-export const FIELD_OPTION_SCHEMAS = [SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema] as const;
+export const FIELD_OPTION_SCHEMAS = [SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema, FormulaOptionsSchema] as const;
 
 const BY_TYPE: ReadonlyMap<string, FieldTypeModule> = new Map(FIELD_TYPE_MODULES.map((module) => [module.type, module]));
 
