@@ -182,3 +182,23 @@ describe('validation rules', () => {
     expect(member.code).toBe('permission-denied');
   });
 });
+
+describe('cost of formulas per record write (deterministic, metered like Firestore bills)', () => {
+  it('a 2-hop path formula adds exactly 2 reads and no write to a create; the same-record formulas add none', async () => {
+    const doctor = await create('doctors', { name: 'Dr. A', email: 'a@clinic.test' });
+    const patient = await create('patients', { name: 'Pat', primary_doctor: doctor.id });
+    const measure = async (data: Record<string, unknown>) => {
+      env.store.meter.reset();
+      await create('visits', data);
+      return env.store.meter.read();
+    };
+    // Warm the configuration cache so both creates pay the same fixed costs.
+    await measure({ title: 'warm' });
+    const withoutPath = await measure({ title: 'no patient', fee: 10, qty: 2 });
+    const withPath = await measure({ title: 'with patient', patient: patient.id, fee: 10, qty: 2 });
+    // The relationship check reads the patient once (1 read, as before formulas); the path reads the patient again and the doctor.
+    expect(withPath.reads - withoutPath.reads).toBe(3);
+    expect(withPath.writes).toBe(withoutPath.writes);
+    console.log(`formula cost per create: ${withoutPath.reads} reads / ${withoutPath.writes} writes without a path, ${withPath.reads} / ${withPath.writes} with a 2-hop path`);
+  });
+});
