@@ -202,3 +202,24 @@ describe('cost of formulas per record write (deterministic, metered like Firesto
     console.log(`formula cost per create: ${withoutPath.reads} reads / ${withoutPath.writes} writes without a path, ${withPath.reads} / ${withPath.writes} with a 2-hop path`);
   });
 });
+
+describe('TODAY() formulas over days', () => {
+  it('store the day their value changes and are recomputed on that day by a sweep that reads only due records', async () => {
+    const { sweepDueFormulas } = await import('./sweep-due-formulas.js');
+    const visit = await create('visits', { title: 'later', due: '2026-03-12' });
+    await create('visits', { title: 'no date' });
+    expect(visit.data.overdue).toBe(false);
+    const stored = (await env.store.get(`crm_tenants/acme/records/${visit.id}`))!.data;
+    expect(stored.formulaDue).toBe('2026-03-13');
+    const deps = { store: env.store, configs: env.services.configs, now: () => now };
+
+    now = new Date('2026-03-12T10:00:00Z');
+    env.store.meter.reset();
+    expect(await sweepDueFormulas(deps, { tenantId: 'acme', deadline: Date.now() + 60_000 })).toMatchObject({ examined: 0, changed: 0 });
+    expect((await get(visit.id)).data.overdue).toBe(false);
+
+    now = new Date('2026-03-13T10:00:00Z');
+    expect(await sweepDueFormulas(deps, { tenantId: 'acme', deadline: Date.now() + 60_000 })).toMatchObject({ examined: 1, changed: 1 });
+    expect((await get(visit.id)).data.overdue).toBe(true);
+  });
+});

@@ -7,4 +7,5 @@ import type { LazyJobHandler } from './job-handler.js';
 export const JOB_HANDLERS: readonly LazyJobHandler[] = [
   { kind: 'formula-recompute', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaRecomputeJobHandler) },
   { kind: 'formula-dependents', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaDependentsJobHandler) },
+  { kind: 'formula-due', load: () => import('../formulas/sweep-due-formulas.js').then((m) => m.formulaDueJobHandler) },
 ];
