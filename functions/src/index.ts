@@ -103,6 +103,8 @@ export const crmPreviewImport = callables?.callable('crmPreviewImport');
 export const crmStartImport = callables?.callable('crmStartImport');
 export const crmRevertImport = callables?.callable('crmRevertImport');
 export const crmGetImportErrorFile = callables?.callable('crmGetImportErrorFile');
+export const crmSaveValidationRules = callables?.callable('crmSaveValidationRules');
+export const crmRecomputeFormulas = callables?.callable('crmRecomputeFormulas');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

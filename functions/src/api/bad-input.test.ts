@@ -107,6 +107,8 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmStartImport: { tenantId: 'acme', uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } },
     crmRevertImport: { tenantId: 'acme', jobId: 'no-such-job' },
     crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmSaveValidationRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmRecomputeFormulas: { tenantId: 'acme', module: 'patients' },
   };
 }
 

@@ -67,6 +67,8 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmStartImport: { spa: 'member', server: 'member', screen: 'import wizard (matrix: create, update for updates)' },
   crmRevertImport: { spa: 'member', server: 'member', screen: 'import result: revert (importer or admin)' },
   crmGetImportErrorFile: { spa: 'member', server: 'member', screen: 'import result: error file (importer or admin)' },
+  crmSaveValidationRules: { spa: 'admin', server: 'admin', screen: 'admin: validation rules' },
+  crmRecomputeFormulas: { spa: 'admin', server: 'admin', screen: 'admin: fields (after saving a formula)' },
   crmRevealWebhookSecret: { spa: 'admin', server: 'admin', screen: 'workflow builder webhook action' },
   crmConsoleListTemplates: { spa: 'platform', server: 'platform', screen: 'template console' },
   crmConsoleGetTemplate: { spa: 'platform', server: 'platform', screen: 'template console' },
@@ -223,6 +225,8 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmStartImport: { tenantId: 'acme', uploadId: 'no-such-upload', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } },
     crmRevertImport: { tenantId: 'acme', jobId: 'no-such-job' },
     crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmSaveValidationRules: { tenantId: 'acme', module: 'no_such_module', rules: [] },
+    crmRecomputeFormulas: { tenantId: 'acme', module: 'no_such_module' },
   };
   return requests[name];
 }

@@ -157,7 +157,7 @@ export const CORE_CALLABLES = {
 } as const;
 
 
-function toConfigView(config: TenantConfig): schemas.TConfigView {
+export function toConfigView(config: TenantConfig): schemas.TConfigView {
   if (!config.template) throw new CrmError(CRM_ERROR_CODES.templateNotSelected, 'Choose a template first.');
   return {
     template: config.template,

@@ -8,6 +8,7 @@ import { DASHBOARD_CALLABLES } from './dashboard-callables.js';
 import { HISTORY_CALLABLES } from './history-callables.js';
 import { IMPORT_CALLABLES } from './import-callables.js';
 import { JOB_CALLABLES } from './job-callables.js';
+import { FORMULAS_CALLABLES } from './formulas-callables.js';
 import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
 import { parseRequest } from './parse-request.js';
@@ -32,6 +33,7 @@ export const CALLABLES = {
   ...INTEGRATIONS_CALLABLES,
   ...SEARCH_CALLABLES,
   ...IMPORT_CALLABLES,
+  ...FORMULAS_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

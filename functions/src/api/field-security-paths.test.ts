@@ -132,6 +132,9 @@ const PATHS: Record<CallableName, PathRow> = {
   crmStartImport: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', uploadId: 'no-such-upload', options: { mapping: [{ column: 0, field: 'insurance_provider' }], mode: 'create' } }) },
   crmRevertImport: { fls: ['n/a: restores what the import itself wrote'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
   crmGetImportErrorFile: { fls: ['n/a: the importer\'s own cells'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
+  // Formulas and validation rules (issue 15): a formula over a field hidden from a role is hidden from it too.
+  crmSaveValidationRules: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', module: 'no_such_module', rules: [] }) },
+  crmRecomputeFormulas: { fls: ['n/a: starts a recompute job; job counters only'], request: () => ({ tenantId: 'acme', module: 'no_such_module' }) },
 };
 
 const driver = new ManualMigrationDriver();

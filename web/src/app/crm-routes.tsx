@@ -120,6 +120,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   lazy: async () => ({ Component: (await import('../features/admin/components/fields-admin-page')).FieldsAdminPage }),
                 },
                 {
+                  path: 'admin/rules/:module?',
+                  lazy: async () => ({ Component: (await import('../features/formulas/components/validation-rules-page')).ValidationRulesPage }),
+                },
+                {
                   path: 'admin/modules/new',
                   lazy: async () => ({ Component: (await import('../features/admin/components/module-create-page')).ModuleCreatePage }),
                 },

@@ -15,6 +15,7 @@ export const paths = {
   record: (tenantId: string, module: string, recordId: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/r/${recordId}`,
   editRecord: (tenantId: string, module: string, recordId: string) =>
     `/t/${encodeURIComponent(tenantId)}/m/${module}/r/${recordId}/edit`,
+  adminRules: (tenantId: string, module?: string) => `/t/${encodeURIComponent(tenantId)}/admin/rules${module ? `/${module}` : ''}`,
   adminFields: (tenantId: string, module?: string) =>
     `/t/${encodeURIComponent(tenantId)}/admin/fields${module ? `/${module}` : ''}`,
   adminNewModule: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/modules/new`,

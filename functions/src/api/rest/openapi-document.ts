@@ -52,6 +52,9 @@ export function fieldValueSchema(field: FieldDefinition): JsonSchema {
     }
     case 'file':
       return { type: 'object', properties: { path: { type: 'string' }, name: { type: 'string' } }, required: ['path'], description };
+    default:
+      // Computed types (formula, roll-up): the server writes them; a request that sets one is refused.
+      return { description: `${description} (computed; read-only)`, readOnly: true };
   }
 }
 

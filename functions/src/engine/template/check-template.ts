@@ -12,6 +12,7 @@ import { SYSTEM_FIELD_TYPES, isSystemFieldKey } from '../fields/system-fields.js
 import { checkFieldValue, isCalendarDate, normalizeDateTime } from '../fields/check-field-value.js';
 import { ModuleDefinitionSchema, statusFieldFor } from './module-schema.js';
 import type { ModuleDefinition } from './module-schema.js';
+import { collectFormulaIssues } from '../formulas/collect-formula-issues.js';
 import { DATE_OPERATORS, ORDERING_OPERATORS, conditionLeaves } from './condition-schema.js';
 import type { ConditionLeaf } from './condition-schema.js';
 import { WorkflowDefinitionSchema } from './workflow-schema.js';
@@ -123,6 +124,20 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
       if (!display.ok) report([...path, 'display_field'], display.message);
     }
   }
+
+  // --- formulas and validation rules (types, paths, cycles, read budget) ----------
+  issues.push(
+    ...collectFormulaIssues({
+      modules: [...modules].map(([slug, { index, def }]) => ({
+        slug,
+        modulePath: ['enabled_modules', index],
+        rules: def?.validation_rules ?? [],
+        fields: [...(fieldsByModule.get(slug)?.values() ?? [])].flatMap((entry) =>
+          entry.def ? [{ def: entry.def, path: ['field_schemas', slug, entry.index] }] : [],
+        ),
+      })),
+    }),
+  );
 
   // --- module-level references -------------------------------------------------
   for (const [slug, { index, def }] of modules) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IconNameSchema } from './icon-names.js';
 import { LocalizedTextSchema } from './localized-text.js';
+import { ValidationRulesListSchema } from '../formulas/validation-rule-schema.js';
 import type { FieldDefinition } from '../fields/field-definition.js';
 
 export const MODULE_SLUG_PATTERN = /^[a-z][a-z0-9_]{0,49}$/;
@@ -38,6 +39,8 @@ export const ModuleDefinitionSchema = z.strictObject({
   display_field: z.string().min(1).optional(),
   /** Key of the select field that holds the record's status (defaults to "status"). */
   status_field: z.string().min(1).optional(),
+  /** Conditions every saved record must meet (engine/formulas/validation-rule-schema.ts). */
+  validation_rules: ValidationRulesListSchema.optional(),
 });
 export type ModuleDefinition = z.infer<typeof ModuleDefinitionSchema>;
 

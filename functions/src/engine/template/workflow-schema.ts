@@ -13,6 +13,16 @@ export const WORKFLOW_TRIGGER_TYPES = [
 ] as const;
 export type WorkflowTriggerType = (typeof WORKFLOW_TRIGGER_TYPES)[number];
 
+/** The brief's own names (its `crm_workflows` table), accepted and stored as ours. */
+export const WORKFLOW_TRIGGER_ALIASES: Readonly<Record<string, WorkflowTriggerType>> = {
+  field_updated: 'field_changed',
+  status_updated: 'status_changed',
+};
+
+function canonicalTrigger(value: unknown): unknown {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(WORKFLOW_TRIGGER_ALIASES, value) ? WORKFLOW_TRIGGER_ALIASES[value] : value;
+}
+
 export const WORKFLOW_ACTION_TYPES = ['send_email', 'update_field', 'create_task', 'webhook'] as const;
 export type WorkflowActionType = (typeof WORKFLOW_ACTION_TYPES)[number];
 
@@ -91,12 +101,15 @@ export const WorkflowDefinitionSchema = z
   .strictObject({
     name: z.string().trim().min(1, { error: 'must not be empty' }).max(100),
     description: z.string().max(1_000).optional(),
-    trigger_type: z.enum(WORKFLOW_TRIGGER_TYPES, {
-      error: (iss) =>
-        iss.input === undefined
-          ? 'is required'
-          : `unknown trigger type ${JSON.stringify(iss.input)}; expected one of: ${WORKFLOW_TRIGGER_TYPES.join(', ')}`,
-    }),
+    trigger_type: z.preprocess(
+      canonicalTrigger,
+      z.enum(WORKFLOW_TRIGGER_TYPES, {
+        error: (iss) =>
+          iss.input === undefined
+            ? 'is required'
+            : `unknown trigger type ${JSON.stringify(iss.input)}; expected one of: ${WORKFLOW_TRIGGER_TYPES.join(', ')}`,
+      }),
+    ),
     trigger_conditions: ConditionSchema.optional(),
     trigger_config: TriggerConfigSchema.optional(),
     actions: z.array(WorkflowActionSchema).min(1, { error: 'must list at least one action' }).max(20),

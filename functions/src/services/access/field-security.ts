@@ -1,3 +1,5 @@
+import { parseFormula } from '../../engine/formulas/parse-formula.js';
+import type { FormulaNode } from '../../engine/formulas/formula-ast.js';
 import {
   findUnqueryable,
   findUnwritable,
@@ -36,7 +38,104 @@ export function readScopeFor(actor: Actor, config: TenantConfig): ReadScope {
 export const SYSTEM_READ_SCOPE: ReadScope = { access: FULL_FIELD_ACCESS, redact: (record) => record };
 
 export function fieldAccessFor(actor: Actor, config: TenantConfig): FieldAccess {
-  return resolveFieldAccess({ actor, fieldPermissions: config.fieldPermissions });
+  const access = resolveFieldAccess({ actor, fieldPermissions: config.fieldPermissions });
+  return access.unrestricted ? access : withComputedFieldsHidden(access, config);
+}
+
+/**
+ * A computed field (formula, roll-up) shows what it reads: when it reads a
+ * field hidden from the caller — directly, through a relationship path, or
+ * through another computed field — it is hidden from the caller too
+ * (issue 16: "formula and roll-up results that read a hidden field").
+ * Worked out to a fixpoint over the tenant's computed fields.
+ */
+function withComputedFieldsHidden(base: FieldAccess, config: TenantConfig): FieldAccess {
+  const extra = new Map<string, Set<string>>();
+  const isHidden = (module: string, field: string) => !base.canRead(module, field) || (extra.get(module)?.has(field) ?? false);
+  const reads = computedFieldReads(config);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { module, field, paths } of reads) {
+      if (isHidden(module, field)) continue;
+      if (paths.some((path) => path.some(([m, f]) => isHidden(m, f)))) {
+        if (!extra.has(module)) extra.set(module, new Set());
+        extra.get(module)!.add(field);
+        changed = true;
+      }
+    }
+  }
+  if (extra.size === 0) return base;
+  return {
+    unrestricted: false,
+    level: (module, field) => (extra.get(module)?.has(field) ? 'none' : base.level(module, field)),
+    hidden: (module) => new Set([...base.hidden(module), ...(extra.get(module) ?? [])]),
+    canRead: (module, field) => !(extra.get(module)?.has(field) ?? false) && base.canRead(module, field),
+  };
+}
+
+/** Every computed field with the (module, field) steps of each path it reads. */
+function computedFieldReads(config: TenantConfig): Array<{ module: string; field: string; paths: Array<Array<[string, string]>> }> {
+  const out: Array<{ module: string; field: string; paths: Array<Array<[string, string]>> }> = [];
+  for (const entry of config.modules) {
+    const module = resolveModule(config, entry.slug);
+    if (!module) continue;
+    for (const field of module.fields) {
+      const paths: string[][] = [];
+      if (field.type === 'formula') {
+        const expression = (field.options as { expression?: unknown } | undefined)?.expression;
+        if (typeof expression === 'string') {
+          try {
+            collectFieldPaths(parseFormula(expression), paths);
+          } catch {
+            // A formula that no longer parses computes nothing: it reads nothing.
+          }
+        }
+        out.push({ module: module.slug, field: field.key, paths: paths.map((path) => stepsOf(config, module.slug, path)) });
+      } else if ((field.type as string) === 'rollup') {
+        const options = field.options as { relationship?: { module?: string; field?: string }; field?: string } | undefined;
+        const child = options?.relationship?.module;
+        if (!child) continue;
+        const steps: Array<[string, string]> = [];
+        if (options.relationship?.field) steps.push([child, options.relationship.field]);
+        if (options.field) steps.push([child, options.field]);
+        out.push({ module: module.slug, field: field.key, paths: [steps] });
+      }
+    }
+  }
+  return out;
+}
+
+function collectFieldPaths(node: FormulaNode, into: string[][]): void {
+  switch (node.kind) {
+    case 'field':
+      into.push([...node.path]);
+      return;
+    case 'negate':
+      collectFieldPaths(node.operand, into);
+      return;
+    case 'binary':
+      collectFieldPaths(node.left, into);
+      collectFieldPaths(node.right, into);
+      return;
+    case 'call':
+      for (const arg of node.args) collectFieldPaths(arg, into);
+      return;
+    default:
+      return;
+  }
+}
+
+/** `patient.primary_doctor.email` on appointments → [[appointments, patient], [patients, primary_doctor], [doctors, email]]. */
+function stepsOf(config: TenantConfig, startModule: string, path: readonly string[]): Array<[string, string]> {
+  const steps: Array<[string, string]> = [];
+  let module: string | null = startModule;
+  for (const key of path) {
+    if (module === null) break;
+    steps.push([module, key]);
+    const field: { options?: unknown } | undefined = resolveModule(config, module)?.fields.find((candidate) => candidate.key === key);
+    module = (field?.options as { related_module?: string } | undefined)?.related_module ?? null;
+  }
+  return steps;
 }
 
 function scopeOf(access: FieldAccess, config: TenantConfig): ReadScope {

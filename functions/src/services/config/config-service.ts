@@ -142,6 +142,15 @@ export class ConfigService {
     });
   }
 
+  /** Replaces a module's validation rules; the whole configuration is re-validated (types, paths, fields named). */
+  async saveValidationRules(caller: Caller, moduleSlug: string, rules: ModuleConfig['validation_rules']): Promise<TenantConfig> {
+    return this.mutate(caller, { kind: 'module', action: 'module.validation_rules_saved', module: moduleSlug, id: moduleSlug }, (config) => {
+      const module = requireModule(config, moduleSlug);
+      const { validation_rules: _previous, ...rest } = module;
+      return replaceModule(config, rules && rules.length > 0 ? { ...rest, validation_rules: rules } : rest);
+    });
+  }
+
   async reorderFields(caller: Caller, moduleSlug: string, keys: readonly string[]): Promise<TenantConfig> {
     return this.mutate(caller, { kind: 'field', action: 'field.reordered', module: moduleSlug, id: null }, (config) => {
       const module = requireModule(config, moduleSlug);

@@ -52,6 +52,7 @@ const ES: Phrases = {
 };
 
 const ES_VALIDATION: Record<FieldValueReason, (p: MessageParams) => string> = {
+  computed: (p) => `«${p.field}» se calcula con su fórmula y no se puede escribir`,
   required: (p) => `«${p.field}»: este dato es obligatorio`,
   notText: (p) => `«${p.field}» debe ser texto`,
   maxLength: (p) => `«${p.field}» admite como máximo ${p.max} caracteres`,

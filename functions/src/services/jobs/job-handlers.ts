@@ -7,4 +7,7 @@ import type { LazyJobHandler } from './job-handler.js';
 export const JOB_HANDLERS: readonly LazyJobHandler[] = [
   { kind: 'import', load: () => import('../imports/import-job.js').then((m) => m.importJobHandler) },
   { kind: 'import_revert', load: () => import('../imports/import-job.js').then((m) => m.revertImportJobHandler) },
+  { kind: 'formula-recompute', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaRecomputeJobHandler) },
+  { kind: 'formula-dependents', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaDependentsJobHandler) },
+  { kind: 'formula-due', load: () => import('../formulas/sweep-due-formulas.js').then((m) => m.formulaDueJobHandler) },
 ];

@@ -4,6 +4,7 @@ import { isTransientError } from '../logging/is-transient-error.js';
 import { log } from '../logging/log.js';
 import { writeRecordHistory } from './record-history.js';
 import { refreshReferrers } from './refresh-referrers.js';
+import { refreshFormulaDependents } from '../formulas/formula-dependents.js';
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
@@ -20,11 +21,12 @@ import { refreshReferrers } from './refresh-referrers.js';
  * days Cloud Functions retries, so it is logged and the event is done.
  */
 export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
-  const [refs, history, workflows, subscriptions] = await Promise.allSettled([
+  const [refs, history, workflows, subscriptions, formulas] = await Promise.allSettled([
     refreshReferrers(services, change),
     writeRecordHistory(services.store, change),
     services.workflows.onRecordWritten(change),
     services.webhookSubscriptions.onRecordWritten(change),
+    refreshFormulaDependents(services, change),
   ]);
   const failures = (
     [
@@ -32,6 +34,7 @@ export async function onRecordWritten(services: Services, change: DocumentChange
       ['history', history],
       ['workflows', workflows],
       ['webhook subscriptions', subscriptions],
+      ['formula dependents', formulas],
     ] as const
   ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
   const transient = failures.filter((failure) => isTransientError(failure.error));

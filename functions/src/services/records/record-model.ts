@@ -36,6 +36,12 @@ export interface StoredRecord {
    * absent on records written before versions were stamped.
    */
   readonly schemaVersion?: string;
+  /**
+   * The tenant-zone day on which a TODAY()/NOW() formula of this record next
+   * changes value (engine/formulas/next-change.ts); the daily sweep recomputes
+   * records whose day has come. Null or absent: nothing to recompute.
+   */
+  readonly formulaDue?: string | null;
 }
 
 /** What callables return for a record. Dates as ISO strings. */

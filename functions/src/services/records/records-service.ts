@@ -13,6 +13,8 @@ import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type ResolvedModule, type TenantConfig } from '../config/tenant-config.js';
 import { formatRecordNumber, type NumberAllocator } from './number-allocator.js';
 import { normalizeFacetValue } from './record-tokens.js';
+import { applyComputedFields } from './computed-fields.js';
+import { fieldTypeModule } from '../../engine/fields/types/registry.js';
 import { recordIndexFields, withRecordIndex } from './record-index.js';
 import {
   asStoredRecord,
@@ -52,17 +54,29 @@ export class RecordsService {
     assertNotPreview(caller);
     const scope = readScopeFor(caller, config);
     assertWritable(config, module.slug, input, scope.access, null);
-    const data = validateData(module, input, 'create', caller.tenantId);
-    const refs = await resolveRelationships(this.deps.store, caller.tenantId, module, data, Object.keys(data));
+    const validated = validateData(module, input, 'create', caller.tenantId);
+    const refs = await resolveRelationships(this.deps.store, caller.tenantId, module, validated, Object.keys(validated));
     const seq = await this.deps.numbers.allocate(caller.tenantId, module.slug);
     const now = this.now();
     const id = this.deps.store.newId();
     const number = formatRecordNumber(module.prefix, seq);
+    // Formulas and validation rules: the one place every create goes through (imports included).
+    const computed = await applyComputedFields({
+      reader: this.deps.store,
+      tenantId: caller.tenantId,
+      config,
+      module,
+      data: validated,
+      meta: { id, number, ownerId: caller.uid, createdBy: caller.uid, updatedBy: caller.uid, createdAt: now, updatedAt: now },
+      now,
+    });
+    const data = computed.data;
     const record: StoredRecord = withRecordIndex({
       module: module.slug,
       seq,
       number,
       data,
+      formulaDue: computed.formulaDue,
       refs,
       display: displayFor(module, data),
       ownerId: caller.uid,
@@ -149,6 +163,24 @@ export class RecordsService {
         if (validated[key] === null) delete data[key];
         else data[key] = validated[key];
       }
+      // Formulas are recomputed on every update (they may read any field) and rules checked on the result.
+      const now = this.now();
+      const computed = await applyComputedFields({
+        reader: tx,
+        tenantId: caller.tenantId,
+        config,
+        module,
+        data,
+        meta: { id: recordId, number: current.number, ownerId: current.ownerId, createdBy: current.createdBy, updatedBy: caller.uid, createdAt: current.createdAt, updatedAt: now },
+        now,
+      });
+      for (const key of Object.keys(data)) delete data[key];
+      Object.assign(data, computed.data);
+      for (const field of module.fields) {
+        if (fieldTypeModule(field.type).traits.computed && !sameValue(current.data[field.key], data[field.key]) && !changedKeys.includes(field.key)) {
+          changedKeys.push(field.key);
+        }
+      }
       const newRefs = await resolveRelationships(tx, caller.tenantId, module, data, changedKeys);
       const refs = { ...current.refs, ...newRefs };
       for (const key of changedKeys) if (data[key] === undefined) delete refs[key];
@@ -160,7 +192,7 @@ export class RecordsService {
         return { record: current, changed: false, scope };
       }
       const updated: StoredRecord = withRecordIndex(
-        { ...current, data, refs, display: displayFor(module, data), updatedBy: caller.uid, updatedAt: this.now(), version: current.version + 1 },
+        { ...current, data, refs, display: displayFor(module, data), formulaDue: computed.formulaDue, updatedBy: caller.uid, updatedAt: now, version: current.version + 1 },
         recordIndexFields({ module, data, number: current.number, ownerId: current.ownerId, deleted: false }),
       );
       tx.set(path, recordToWriteData(updated));

@@ -8,6 +8,8 @@ import type { ConfigStore } from '../../config/config-store.js';
 import { resolveModule } from '../../config/tenant-config.js';
 import { asStoredRecord, displayValueOf, recordToWriteData, type StoredRecord } from '../../records/record-model.js';
 import { recordIndexFields, withRecordIndex } from '../../records/record-index.js';
+import { applyComputedFields } from '../../records/computed-fields.js';
+import { CrmError } from '../../errors.js';
 import type { ActionInput, ActionOutcome, WorkflowActionExecutor } from './workflow-action.js';
 
 type UpdateFieldActionDef = z.infer<typeof UpdateFieldActionSchema>;
@@ -79,14 +81,32 @@ export class UpdateFieldActionExecutor implements WorkflowActionExecutor<UpdateF
       }
       // Same value: no write, hence no new event — the usual way an automation chain ends.
       if (sameValue(current.data[action.field], value)) return { status: 'success' as const, message: `"${action.field}" already had this value.` };
-      const data = { ...current.data };
-      if (value === null) delete data[action.field];
-      else data[action.field] = value;
+      const edited = { ...current.data };
+      if (value === null) delete edited[action.field];
+      else edited[action.field] = value;
+      // The same formulas and validation rules as a user's edit (services/records/computed-fields.ts).
+      let computed: Awaited<ReturnType<typeof applyComputedFields>>;
+      try {
+        computed = await applyComputedFields({
+          reader: tx,
+          tenantId,
+          config: config as NonNullable<typeof config>,
+          module,
+          data: edited,
+          meta: { id: record.id, number: current.number, ownerId: current.ownerId, createdBy: current.createdBy, updatedBy: current.updatedBy, createdAt: current.createdAt, updatedAt: input.now },
+          now: input.now,
+        });
+      } catch (error) {
+        if (error instanceof CrmError) return { status: 'failed' as const, message: `Not saved: ${error.issues.map((issue) => issue.message).join('; ') || error.message}` };
+        throw error;
+      }
+      const data = computed.data;
       const version = current.version + 1;
       const updated: StoredRecord & { automation: AutomationMarker } = withRecordIndex(
         {
           ...current,
           data,
+          formulaDue: computed.formulaDue,
           display: module.displayField ? displayValueOf(data[module.displayField]) : null,
           updatedBy: `${AUTOMATION_ACTOR_PREFIX}${input.workflow.id}`,
           updatedAt: input.now,

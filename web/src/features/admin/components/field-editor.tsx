@@ -8,6 +8,7 @@ import { toUserError, type UserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { keyFromLabel } from '../forms/derive-key';
+import { FormulaInputs } from './formula-inputs';
 import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, isIndexableType, sayServerIssue, type FieldFormValues } from './field-form-model';
 
 /**
@@ -21,7 +22,10 @@ export function FieldEditor({
   pathPrefix,
   onSubmit,
   onCancel,
+  moduleSlug,
 }: {
+  /** The module the field belongs to (formulas are checked against its fields). */
+  moduleSlug?: string;
   mode: 'add' | 'edit';
   initial: FieldFormValues;
   /** Where the field sits in the request (`field` for add; edit maps `changes.*`). */
@@ -155,6 +159,7 @@ export function FieldEditor({
             </label>
           </>
         ) : null}
+        {type === 'formula' && moduleSlug ? <FormulaInputs form={form} moduleSlug={moduleSlug} /> : null}
         {type === 'currency' ? (
           <label className="field">
             <span className="field-label">{t('admin.currency')}</span>
@@ -167,11 +172,13 @@ export function FieldEditor({
           <input {...form.register('helpText')} />
           {err('helpText')}
         </label>
-        <label className="check-row">
-          <input type="checkbox" {...form.register('required')} data-testid="field-required" />
-          <span>{t('admin.required')}</span>
-        </label>
-        {isIndexableType(form.watch('type')) ? (
+        {type === 'formula' ? null : (
+          <label className="check-row">
+            <input type="checkbox" {...form.register('required')} data-testid="field-required" />
+            <span>{t('admin.required')}</span>
+          </label>
+        )}
+        {isIndexableType(form.watch('type'), form.watch('resultType')) ? (
           <label className="check-row">
             <input type="checkbox" {...form.register('indexed')} data-testid="field-indexed" />
             <span>{t('admin.indexed')}</span>

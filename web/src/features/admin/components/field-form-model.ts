@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FIELD_KEY_PATTERN, type FieldDefinitionInput, type FieldType } from '@crm/engine/fields/field-definition.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
+import { fieldTypeModule, isFieldType, storedValueModule } from '@crm/engine/fields/types/registry.js';
+import type { FormulaResultType } from '@crm/engine/formulas/formula-types.js';
 
 /** What the field editor's inputs hold; converted to the template field shape on submit. */
 export const FieldFormSchema = z.object({
@@ -16,6 +18,9 @@ export const FieldFormSchema = z.object({
   displayField: z.string(),
   currency: z.string(),
   helpText: z.string(),
+  /** Formula fields: the expression and what it stores. */
+  expression: z.string(),
+  resultType: z.string(),
 });
 export type FieldFormValues = z.infer<typeof FieldFormSchema>;
 
@@ -31,6 +36,8 @@ export const EMPTY_FIELD_FORM: FieldFormValues = {
   displayField: '',
   currency: 'USD',
   helpText: '',
+  expression: '',
+  resultType: 'number',
 };
 
 export function localized(en: string, es: string): LocalizedText {
@@ -49,13 +56,16 @@ function optionsFor(values: FieldFormValues): FieldDefinitionInput['options'] {
       return { related_module: values.relatedModule, display_field: values.displayField };
     case 'currency':
       return { currency: values.currency.trim().toUpperCase() };
+    case 'formula':
+      return { expression: values.expression.trim(), result_type: values.resultType as FormulaResultType };
     default:
       return undefined;
   }
 }
 
-export function isIndexableType(type: string): boolean {
-  return ['number', 'currency', 'date', 'datetime'].includes(type);
+export function isIndexableType(type: string, resultType?: string): boolean {
+  if (type === 'formula') return resultType !== undefined && storedValueModule({ type, options: { expression: 'x', result_type: resultType } }).traits.indexable;
+  return isFieldType(type) && fieldTypeModule(type).traits.indexable;
 }
 
 /** Inputs → the field definition the callables take (validated there by the template field schema). */
@@ -66,7 +76,7 @@ export function toFieldDefinition(values: FieldFormValues): FieldDefinitionInput
     label: localized(values.label, values.labelEs),
     type: values.type as FieldType,
     required: values.required,
-    ...(values.indexed && isIndexableType(values.type) ? { indexed: true } : {}),
+    ...(values.indexed && isIndexableType(values.type, values.resultType) ? { indexed: true } : {}),
     ...(options !== undefined ? { options } : {}),
     ...(values.helpText.trim() !== '' ? { help_text: values.helpText.trim() } : {}),
   };
@@ -98,6 +108,8 @@ export function toFieldForm(field: {
     displayField: typeof relation.display_field === 'string' ? relation.display_field : '',
     currency: typeof relation.currency === 'string' ? relation.currency : 'USD',
     helpText: field.help_text === undefined ? '' : typeof field.help_text === 'string' ? field.help_text : (field.help_text.en ?? ''),
+    expression: typeof relation.expression === 'string' ? relation.expression : '',
+    resultType: typeof relation.result_type === 'string' ? relation.result_type : 'number',
   };
 }
 
@@ -115,6 +127,7 @@ export function inputForIssue(path: string, type: string): keyof FieldFormValues
     case 'help_text':
       return 'helpText';
     case 'options':
+      if (type === 'formula') return path.includes('result_type') ? 'resultType' : 'expression';
       return type === 'relationship' ? (path.includes('display_field') ? 'displayField' : 'relatedModule') : type === 'currency' ? 'currency' : 'optionsText';
     default:
       return null;
@@ -156,6 +169,9 @@ export function fieldFormProblems(values: FieldFormValues): FormProblem<keyof Fi
     if (values.relatedModule === '') problems.push({ input: 'relatedModule', messageKey: 'validation.required', fieldName: 'admin.relatedModule' });
     else if (values.displayField === '') problems.push({ input: 'displayField', messageKey: 'validation.required', fieldName: 'admin.displayField' });
   }
+  if (values.type === 'formula' && values.expression.trim() === '') {
+    problems.push({ input: 'expression', messageKey: 'validation.required', fieldName: 'formulas.expression' });
+  }
   if (values.type === 'currency' && !/^[A-Za-z]{3}$/.test(values.currency.trim())) {
     problems.push({ input: 'currency', messageKey: 'admin.errors.currencyFormat', fieldName: 'admin.currency' });
   }
@@ -182,6 +198,8 @@ export const FIELD_INPUT_NAMES: Record<keyof FieldFormValues, string> = {
   currency: 'admin.currency',
   helpText: 'admin.helpText',
   indexed: 'admin.indexed',
+  expression: 'formulas.expression',
+  resultType: 'formulas.resultType',
 };
 
 /**

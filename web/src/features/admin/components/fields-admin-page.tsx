@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { AlertDialog } from '../../../components/dialog';
@@ -11,6 +11,7 @@ import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { findModule, orderedFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
+import { useRecomputeFormulas } from '../api/recompute-formulas-api';
 import { EMPTY_FIELD_FORM, isIndexableType, localized, toFieldDefinition, toFieldForm } from './field-form-model';
 import { FieldEditor } from './field-editor';
 
@@ -63,6 +64,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
   const [notice, setNotice] = useState<string | null>(null);
   const add = useConfigMutation(tenantId, 'crmAddField');
   const update = useConfigMutation(tenantId, 'crmUpdateField');
+  const recompute = useRecomputeFormulas(tenantId);
   const reorder = useConfigMutation(tenantId, 'crmReorderFields');
   const deactivate = useConfigMutation(tenantId, 'crmDeactivateField');
   const [confirming, setConfirming] = useState<{ key: string; name: string } | null>(null);
@@ -99,6 +101,9 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
       <section className="card">
         <div className="card-head">
           <h2 className="card-title">{label(module.label_plural ?? module.label, module.slug)}</h2>
+          <Link className="btn btn-ghost btn-sm" to={paths.adminRules(tenantId, module.slug)} data-testid="validation-rules-link">
+            {t('formulas.rules.title')}
+          </Link>
           <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ mode: 'add' })} data-testid="add-field">
             <PlusIcon /> {t('admin.addField')}
           </button>
@@ -156,10 +161,13 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
             key="add"
             mode="add"
             initial={EMPTY_FIELD_FORM}
+            moduleSlug={module.slug}
             pathPrefix="field"
             onCancel={() => setEditing(null)}
             onSubmit={async (values) => {
               await add.mutateAsync({ module: module.slug, field: toFieldDefinition(values) });
+              // Existing records get the new formula's value from a job (new writes compute it themselves).
+              if (values.type === 'formula') await recompute.mutateAsync(module.slug);
               setEditing(null);
               setNotice(t('admin.saved'));
             }}
@@ -170,6 +178,7 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
             key={editingField.key}
             mode="edit"
             initial={toFieldForm(editingField)}
+            moduleSlug={module.slug}
             pathPrefix="changes"
             onCancel={() => setEditing(null)}
             onSubmit={async (values) => {
@@ -180,11 +189,12 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
                 changes: {
                   label: localized(values.label, values.labelEs),
                   required: values.required,
-                  ...(isIndexableType(values.type) ? { indexed: values.indexed } : {}),
+                  ...(isIndexableType(values.type, values.resultType) ? { indexed: values.indexed } : {}),
                   ...(definition.help_text !== undefined ? { help_text: definition.help_text } : {}),
-                  ...(values.type === 'select' || values.type === 'multi_select' ? { options: definition.options } : {}),
+                  ...(values.type === 'select' || values.type === 'multi_select' || values.type === 'formula' ? { options: definition.options } : {}),
                 },
               });
+              if (values.type === 'formula') await recompute.mutateAsync(module.slug);
               setEditing(null);
               setNotice(t('admin.saved'));
             }}

@@ -4,6 +4,7 @@ import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { fieldTypeModule, isFieldType } from '@crm/engine/fields/types/registry.js';
 import { FieldInput } from '../../../components/field-input';
 import { ErrorBanner } from '../../../components/status-views';
 import { issuesByInput, toUserError } from '../../../lib/api/to-user-error';
@@ -36,7 +37,8 @@ export function RecordForm({
 }) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
-  const fields = activeFields(module);
+  // Computed fields (formulas) are written by the server, never typed in.
+  const fields = useMemo(() => activeFields(module).filter((field) => !isComputedField(field)), [module]);
   const language = i18n.language;
   // The engine's refusal, said in the user's language with the field's label in that language.
   const schema = useMemo(
@@ -71,7 +73,11 @@ export function RecordForm({
           const issue = userError.issues.find((candidate) => candidate.path.startsWith(`data.${key}`));
           // A keyed issue is said again with the label in the user's language; an old-style one
           // ("is already used by …") names no subject, so the label is put in front.
-          const sentence = issue?.messageKey
+          // A validation rule's message is the tenant's own text, in the user's language when the rule has it.
+          const rule = issue?.messageKey === 'formulas.ruleFailed' ? module.validation_rules?.find((candidate) => candidate.key === issue.params?.rule) : undefined;
+          const sentence = rule
+            ? label(rule.message, rule.key)
+            : issue?.messageKey
             ? t(issue.messageKey, { ...issue.params, field: label(field.label, key) })
             : /^[a-z]/.test(message)
               ? `${label(field.label, key)} ${message}`
@@ -202,4 +208,8 @@ function RecordFieldInput({
       }}
     />
   );
+}
+
+function isComputedField(field: { type: string }): boolean {
+  return isFieldType(field.type) && fieldTypeModule(field.type).traits.computed;
 }

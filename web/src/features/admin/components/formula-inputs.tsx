@@ -1,0 +1,102 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { UseFormReturn } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { FORMULA_RESULT_TYPES } from '@crm/engine/formulas/formula-types.js';
+import { previewFormula } from '@crm/engine/formulas/preview-formula.js';
+import { callCrm } from '../../../lib/api/call-crm';
+import { useBackend } from '../../../lib/firebase/backend-context';
+import { useTenantSession } from '../../../lib/tenant/tenant-session';
+import type { FieldFormValues } from './field-form-model';
+
+/**
+ * The formula part of the field editor: result type, expression, and a live
+ * preview that runs the server's own check (engine/formulas) on every
+ * keystroke, with the problem's position, and the value on the module's
+ * newest record.
+ */
+export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldFormValues>; moduleSlug: string }) {
+  const { t } = useTranslation();
+  const session = useTenantSession();
+  const { functions } = useBackend();
+  const expression = form.watch('expression');
+  const resultType = form.watch('resultType');
+  const key = form.watch('key');
+  // TODAY() previews as of when the editor opened: stable while typing.
+  const [now] = useState(() => Date.now());
+  const sample = useQuery({
+    queryKey: ['formulas', 'sample', session.tenantId, moduleSlug],
+    queryFn: async () => (await callCrm(functions, 'crmListRecords', { tenantId: session.tenantId, module: moduleSlug, pageSize: 1 })).records[0] ?? null,
+    staleTime: 60_000,
+  });
+  const preview = useMemo(() => {
+    if (expression.trim() === '') return null;
+    const record = sample.data ?? null;
+    return previewFormula({
+      module: moduleSlug,
+      key,
+      expression,
+      resultType,
+      fieldsOf: (slug) => session.config?.modules.find((module) => module.slug === slug)?.fields,
+      sample: record
+        ? {
+            data: record.data,
+            system: { id: record.id, record_number: record.number, owner: record.ownerId, created_at: record.createdAt, updated_at: record.updatedAt },
+          }
+        : null,
+      timeZone: session.config?.timezone ?? 'UTC',
+      now,
+    });
+  }, [expression, resultType, key, moduleSlug, sample.data, session.config, now]);
+  const { errors } = form.formState;
+
+  return (
+    <>
+      <label className="field">
+        <span className="field-label">{t('formulas.resultType')}</span>
+        <select {...form.register('resultType')} data-testid="formula-result-type">
+          {FORMULA_RESULT_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`formulas.resultTypes.${type}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field field-wide">
+        <span className="field-label">{t('formulas.expression')}</span>
+        <textarea
+          rows={3}
+          spellCheck={false}
+          {...form.register('expression')}
+          data-testid="formula-expression"
+          aria-invalid={errors.expression || (preview && !preview.ok) ? true : undefined}
+          aria-describedby="formula-preview"
+        />
+        <span className="field-help">{t('formulas.expressionHint')}</span>
+        {errors.expression?.message ? (
+          <span className="field-error" role="alert">
+            {errors.expression.message}
+          </span>
+        ) : null}
+      </label>
+      <div className="field field-wide" id="formula-preview" aria-live="polite" data-testid="formula-preview">
+        <span className="field-label">{t('formulas.preview')}</span>
+        {preview === null ? null : preview.ok ? (
+          <span>
+            <span className="muted small">
+              {sample.data ? t('formulas.previewOn', { record: sample.data.display ?? sample.data.number }) : t('formulas.previewNoRecord')}
+            </span>{' '}
+            <strong data-testid="formula-preview-value">{preview.value === null ? t('formulas.previewBlank') : String(preview.value)}</strong>
+          </span>
+        ) : (
+          <span className="field-error" data-testid="formula-preview-error">
+            {t('formulas.errorAt', { position: preview.problem.position + 1, message: preview.problem.message })}
+            <code className="formula-caret" aria-hidden="true">
+              {`\n${expression}\n${' '.repeat(Math.min(preview.problem.position, expression.length))}^`}
+            </code>
+          </span>
+        )}
+      </div>
+    </>
+  );
+}
