@@ -65,6 +65,9 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '1.1.0' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
+    crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
   };
 }
 

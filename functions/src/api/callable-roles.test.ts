@@ -71,6 +71,9 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmPreviewUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmApplyUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmMigrationProgress: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  crmGetDuplicateRules: { spa: 'member', server: 'member', screen: 'admin: duplicate rules; record form (matrix: read)' },
+  crmSaveDuplicateRules: { spa: 'admin', server: 'admin', screen: 'admin: duplicate rules' },
+  crmFindDuplicates: { spa: 'member', server: 'member', screen: 'record form duplicate warning (matrix: read)' },
 };
 
 let env: TestEnv;
@@ -142,6 +145,9 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmPreviewUpgrade: { tenantId: 'acme' },
     crmApplyUpgrade: { tenantId: 'acme', targetVersion: '0.0.1' },
     crmMigrationProgress: { tenantId: 'acme' },
+    crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
+    crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
   };
   return requests[name];
 }

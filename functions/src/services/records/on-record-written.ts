@@ -4,11 +4,13 @@ import { isTransientError } from '../logging/is-transient-error.js';
 import { log } from '../logging/log.js';
 import { writeRecordHistory } from './record-history.js';
 import { refreshReferrers } from './refresh-referrers.js';
+import { onRollupChildWritten } from '../rollups/on-rollup-child-written.js';
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
  * store's change feed in the embedded runtime): refreshes denormalized display
- * values, keeps the record's history and runs the tenant's workflows.
+ * values, keeps the record's history, runs the tenant's workflows and keeps
+ * the roll-ups over the record's module exact (services/rollups).
  *
  * The trigger is deployed with `retry: true`, so a throw here means "deliver
  * this event again". Every part is idempotent per event id (history entries
@@ -19,16 +21,18 @@ import { refreshReferrers } from './refresh-referrers.js';
  * days Cloud Functions retries, so it is logged and the event is done.
  */
 export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
-  const [refs, history, workflows] = await Promise.allSettled([
+  const [refs, history, workflows, rollups] = await Promise.allSettled([
     refreshReferrers(services, change),
     writeRecordHistory(services.store, change),
     services.workflows.onRecordWritten(change),
+    onRollupChildWritten(services, change),
   ]);
   const failures = (
     [
       ['display refresh', refs],
       ['history', history],
       ['workflows', workflows],
+      ['roll-ups', rollups],
     ] as const
   ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
   const transient = failures.filter((failure) => isTransientError(failure.error));

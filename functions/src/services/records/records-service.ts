@@ -323,7 +323,7 @@ interface UniqueClaim {
   readonly path: string;
 }
 
-function uniqueClaimsFor(tenantId: string, module: ResolvedModule, data: Record<string, unknown>): UniqueClaim[] {
+export function uniqueClaimsFor(tenantId: string, module: ResolvedModule, data: Record<string, unknown>): UniqueClaim[] {
   return module.fields.flatMap((field) => {
     if (!field.unique) return [];
     const normalized = normalizeFacetValue(field, data[field.key]) ?? (typeof data[field.key] === 'string' ? String(data[field.key]).toLowerCase() : null);
