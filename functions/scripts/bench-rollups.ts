@@ -18,6 +18,7 @@ import type { RollupTarget } from '../src/services/rollups/apply-rollup.js';
 import { applyRollupTargets } from '../src/services/rollups/on-rollup-child-written.js';
 import { RECOMPUTE_START, recomputeRollupPage, type RecomputeCursor } from '../src/services/rollups/recompute-rollups.js';
 import type { TRecordResponse } from '../src/api/schemas.js';
+import { realEstateFixtures } from '../src/services/rollups/test-support/real-estate-fixtures.js';
 
 const ROLLUPS: RollupDefinition[] = [
   { parentModule: 'agents', key: 'deal_count', options: RollupOptionsSchema.parse({ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count' }) },
@@ -37,8 +38,7 @@ async function setUp(rollups: number) {
   const stop = env.store.onChange('records', (change) => {
     changes.push(change);
   });
-  const create = async (module: string, data: Record<string, unknown>) =>
-    (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', { tenantId: 'acme', module, data })).record;
+  const { agent, deal } = await realEstateFixtures(env);
   const update = async (recordId: string, version: number, data: Record<string, unknown>) =>
     (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmUpdateRecord', { tenantId: 'acme', recordId, expectedVersion: version, data })).record;
   /** Runs the roll-up step on every change collected so far, metered. */
@@ -50,18 +50,18 @@ async function setUp(rollups: number) {
     for (const change of batch) parentWrites += (await applyRollupTargets(env.store, targets, change)).parentWrites;
     return { ...env.store.meter.read(), events: batch.length, parentWrites };
   };
-  return { env, targets, create, update, drain, stop };
+  return { env, targets, agent, deal, update, drain, stop };
 }
 
 const round = (value: number) => Number(value.toFixed(3));
 
 async function costPerChildWrite(rollups: number) {
-  const { create, update, drain, stop } = await setUp(rollups);
+  const { agent, deal, update, drain, stop } = await setUp(rollups);
   const agents = [];
-  for (let index = 0; index < 5; index++) agents.push(await create('agents', { full_name: `Agent ${index}`, email: `a${index}@example.com`, status: 'Active' }));
+  for (let index = 0; index < 5; index++) agents.push(await agent(`Agent ${index}`));
   const deals = [];
   for (let index = 0; index < 50; index++) {
-    deals.push(await create('deals', { deal_name: `Deal ${index}`, agent: agents[index % 5]!.id, stage: 'Closed Won', agreed_price: 1000 + index, offer_amount: 900 + index, closed_on: `2026-0${1 + (index % 9)}-15` }));
+    deals.push(await deal({ deal_name: `Deal ${index}`, agent: agents[index % 5]!.id, stage: 'Closed Won', agreed_price: 1000 + index, offer_amount: 900 + index, closed_on: `2026-0${1 + (index % 9)}-15` }));
   }
   const created = await drain();
   const per = (reading: MeterReading & { events: number; parentWrites: number }, writes: number) => ({
@@ -90,13 +90,13 @@ async function costPerChildWrite(rollups: number) {
 }
 
 async function recomputeThroughput() {
-  const { env, targets, create, stop } = await setUp(5);
+  const { env, targets, agent, deal, stop } = await setUp(5);
   stop();
   const agents = [];
-  for (let index = 0; index < 20; index++) agents.push(await create('agents', { full_name: `Agent ${index}`, email: `r${index}@example.com`, status: 'Active' }));
+  for (let index = 0; index < 20; index++) agents.push(await agent(`Agent ${index}`));
   const children = 2000;
   for (let index = 0; index < children; index++) {
-    await create('deals', { deal_name: `Deal ${index}`, agent: agents[index % 20]!.id, stage: index % 2 ? 'Closed Won' : 'Negotiation', agreed_price: index, offer_amount: index, closed_on: '2026-03-01' });
+    await deal({ deal_name: `Deal ${index}`, agent: agents[index % 20]!.id, stage: index % 2 ? 'Closed Won' : 'Negotiation', agreed_price: index, offer_amount: index, closed_on: '2026-03-01' });
   }
   const start = performance.now();
   let parentWrites = 0;

@@ -47,7 +47,14 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 },
                 {
                   path: 'm/:module/new',
-                  lazy: async () => ({ Component: (await import('../features/records/components/record-form-page')).RecordCreatePage }),
+                  // The duplicates feature warns before a create, through the page's guard slot.
+                  lazy: async () => {
+                    const [{ RecordCreatePage }, { DuplicateGuard }] = await Promise.all([
+                      import('../features/records/components/record-form-page'),
+                      import('../features/duplicates/components/duplicate-guard'),
+                    ]);
+                    return { Component: () => <RecordCreatePage createGuard={DuplicateGuard} /> };
+                  },
                 },
                 {
                   path: 'm/:module/r/:recordId',
@@ -99,6 +106,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 {
                   path: 'tasks',
                   lazy: async () => ({ Component: (await import('../features/workflows/components/tasks-page')).TasksPage }),
+                },
+                {
+                  path: 'admin/duplicates/:module?',
+                  lazy: async () => ({ Component: (await import('../features/duplicates/components/duplicate-rules-page')).DuplicateRulesPage }),
                 },
               ],
             },

@@ -29,6 +29,10 @@ export const paths = {
     `/t/${encodeURIComponent(tenantId)}/admin/workflows/${module}/w/${encodeURIComponent(workflowId)}`,
   outbox: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/outbox`,
   tasks: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/tasks`,
+  duplicateRules: (tenantId: string, module?: string) => `/t/${encodeURIComponent(tenantId)}/admin/duplicates${module ? `/${module}` : ''}`,
+  /** The merge screen, preselected with `ids` (the list's selection, or a record and its duplicates). */
+  mergeRecords: (tenantId: string, module: string, ids: readonly string[] = []) =>
+    `/t/${encodeURIComponent(tenantId)}/m/${module}/merge${ids.length > 0 ? `?${new URLSearchParams({ ids: ids.join(',') }).toString()}` : ''}`,
 };
 
 const EQ_PARAM_PREFIX = 'eq.';

@@ -38,65 +38,103 @@ export interface ApplyOutcome {
 const NOTHING: ApplyOutcome = { parentWrites: 0, contributionWrites: 0 };
 
 /**
- * Brings one child's contribution to one roll-up up to date, in one
+ * Brings one child's contributions to the given roll-ups up to date, in one
  * transaction: the child as it is *now* (not as the event said), the
- * contribution it last made, and the parents involved are read together, the
- * difference is applied to the parents' aggregates, and the new contribution
- * is written. That makes it exact under at-least-once, unordered, concurrent
- * delivery: every application moves the stored contribution to the child's
- * current one, a redelivered or stale event finds nothing to change, and a
- * concurrent write to the child or a parent aborts and retries the
- * transaction. A burst of writes to one child costs the parent one write per
- * change of the contribution actually seen, not one per event.
+ * contributions it last made, and the parents involved are read together,
+ * the differences are applied to the parents' aggregates, and the new
+ * contributions are written. That makes it exact under at-least-once,
+ * unordered, concurrent delivery: every application moves the stored
+ * contributions to the child's current ones, a redelivered or stale event
+ * finds nothing to change, and a concurrent write to the child or a parent
+ * aborts and retries the transaction.
+ *
+ * All roll-ups over the child share the transaction, so a parent is written
+ * once per child write however many of its roll-ups moved (twice in all on a
+ * re-parenting: the old parent and the new one), and a burst of writes to one
+ * child costs the parent one write per change actually seen, not one per event.
+ *
+ * `contributionsOnly` (a module recompute's first pass) records the
+ * contributions without touching parents; the recompute then sets each
+ * parent from its contributions (rebuildParentRollup).
  */
-export async function applyChildToRollup(store: DocumentStore, target: RollupTarget, childId: string): Promise<ApplyOutcome> {
-  const { tenantId, definition } = target;
-  const { aggregate } = definition.options;
-  const id = rollupId(definition);
-  const contributionPath = rollupPaths.contribution(tenantId, id, childId);
+export async function applyChildToRollups(
+  store: DocumentStore,
+  targets: readonly RollupTarget[],
+  childId: string,
+  options: { readonly contributionsOnly?: boolean } = {},
+): Promise<ApplyOutcome> {
+  const first = targets[0];
+  if (!first) return NOTHING;
+  const { tenantId, timeZone } = first;
   return store.runTransaction(async (tx) => {
-    const [storedDoc, childDoc] = await tx.getAll([contributionPath, crmPaths.record(tenantId, childId)]);
-    const previous = storedDoc ? contributionFromDoc(storedDoc.data) : NO_CONTRIBUTION;
+    const paths = targets.map((target) => rollupPaths.contribution(tenantId, rollupId(target.definition), childId));
+    const docs = await tx.getAll([...paths, crmPaths.record(tenantId, childId)]);
+    const childDoc = docs[targets.length];
     const child = childDoc ? asStoredRecord(childDoc.data) : null;
-    const next =
-      child && child.module === definition.options.relationship.module
-        ? contributionOf({ options: definition.options, child, timeZone: target.timeZone })
-        : NO_CONTRIBUTION;
-    if (sameContribution(previous, next)) return NOTHING;
-
-    const parentIds = [...new Set([previous.parentId, next.parentId].filter((parent): parent is string => parent !== null))];
-    const parentDocs = await tx.getAll(parentIds.map((parent) => crmPaths.record(tenantId, parent)));
-    const parents = new Map<string, StoredRecord>();
-    parentIds.forEach((parent, index) => {
-      const doc = parentDocs[index];
-      const record = doc ? asStoredRecord(doc.data) : null;
-      // A dangling or foreign reference has no aggregate to keep; the contribution is still recorded.
-      if (record && record.module === definition.parentModule) parents.set(parent, record);
-    });
-    const states = new Map<string, RollupState>();
-    for (const [parent, record] of parents) states.set(parent, rollupStateOf(record, definition.key));
-
-    // Taking away the parent's current min/max needs the next best value: one bounded top-1 read.
-    let nextExtreme: RollupValue | null = null;
-    const oldState = previous.parentId !== null ? states.get(previous.parentId) : undefined;
-    if (previous.parentId !== null && oldState && removalNeedsNextExtreme(aggregate, oldState, previous.value)) {
-      nextExtreme = await bestOtherValue(tx, target, previous.parentId, childId);
-    }
-    if (previous.parentId !== null && oldState) {
-      states.set(previous.parentId, removeFromState(aggregate, oldState, previous.value, () => nextExtreme));
-    }
-    const newState = next.parentId !== null ? states.get(next.parentId) : undefined;
-    if (next.parentId !== null && newState) states.set(next.parentId, addToState(aggregate, newState, next.value));
+    const moves = targets
+      .map((target, index) => {
+        const stored = docs[index];
+        const previous = stored ? contributionFromDoc(stored.data) : NO_CONTRIBUTION;
+        const next =
+          child && child.module === target.definition.options.relationship.module
+            ? contributionOf({ options: target.definition.options, child, timeZone })
+            : NO_CONTRIBUTION;
+        return { target, path: paths[index] as string, previous, next };
+      })
+      .filter((move) => !sameContribution(move.previous, move.next));
+    if (moves.length === 0) return NOTHING;
 
     let parentWrites = 0;
-    for (const [parent, record] of parents) {
-      const state = states.get(parent) ?? EMPTY_ROLLUP_STATE;
-      if (writeParentState(tx, target, parent, record, state)) parentWrites += 1;
+    if (!options.contributionsOnly) {
+      const parentIds = [...new Set(moves.flatMap((move) => [move.previous.parentId, move.next.parentId]).filter((parent): parent is string => parent !== null))];
+      const parentDocs = await tx.getAll(parentIds.map((parent) => crmPaths.record(tenantId, parent)));
+      const parents = new Map<string, StoredRecord>();
+      parentIds.forEach((parent, index) => {
+        const doc = parentDocs[index];
+        if (doc) parents.set(parent, asStoredRecord(doc.data));
+      });
+      // A dangling or foreign reference has no aggregate to keep; the contribution is still recorded.
+      const stateOfParent = (parentId: string | null, target: RollupTarget) => {
+        const record = parentId === null ? undefined : parents.get(parentId);
+        return record && record.module === target.definition.parentModule ? record : undefined;
+      };
+      // New states by parent, then by roll-up key; every read (min/max top-1 included) happens before any write.
+      const updates = new Map<string, Map<string, { target: RollupTarget; state: RollupState }>>();
+      const current = (parentId: string, target: RollupTarget, record: StoredRecord) =>
+        updates.get(parentId)?.get(target.definition.key)?.state ?? rollupStateOf(record, target.definition.key);
+      const put = (parentId: string, target: RollupTarget, state: RollupState) => {
+        const byKey = updates.get(parentId) ?? new Map<string, { target: RollupTarget; state: RollupState }>();
+        byKey.set(target.definition.key, { target, state });
+        updates.set(parentId, byKey);
+      };
+      for (const { target, previous, next } of moves) {
+        const { aggregate } = target.definition.options;
+        const oldParent = stateOfParent(previous.parentId, target);
+        if (previous.parentId !== null && oldParent) {
+          const state = current(previous.parentId, target, oldParent);
+          // Taking away the parent's current min/max needs the next best value: one bounded top-1 read.
+          const nextExtreme = removalNeedsNextExtreme(aggregate, state, previous.value) ? await bestOtherValue(tx, target, previous.parentId, childId) : null;
+          put(previous.parentId, target, removeFromState(aggregate, state, previous.value, () => nextExtreme));
+        }
+        const newParent = stateOfParent(next.parentId, target);
+        if (next.parentId !== null && newParent) put(next.parentId, target, addToState(aggregate, current(next.parentId, target, newParent), next.value));
+      }
+      for (const [parentId, byKey] of updates) {
+        const record = parents.get(parentId) as StoredRecord;
+        if (writeParentStates(tx, tenantId, parentId, record, [...byKey.values()])) parentWrites += 1;
+      }
     }
-    if (next.parentId === null) tx.delete(contributionPath);
-    else tx.set(contributionPath, contributionToDoc(id, childId, next, child?.version ?? 0));
-    return { parentWrites, contributionWrites: 1 };
+    for (const { target, path, next } of moves) {
+      if (next.parentId === null) tx.delete(path);
+      else tx.set(path, contributionToDoc(rollupId(target.definition), childId, next, child?.version ?? 0));
+    }
+    return { parentWrites, contributionWrites: moves.length };
   });
+}
+
+/** One roll-up over one child (recompute of a single field). */
+export async function applyChildToRollup(store: DocumentStore, target: RollupTarget, childId: string): Promise<ApplyOutcome> {
+  return applyChildToRollups(store, [target], childId);
 }
 
 /**
@@ -129,7 +167,7 @@ export async function rebuildParentRollup(store: DocumentStore, target: RollupTa
       cursor = page[page.length - 1]?.path ?? null;
     }
     const state = stateOf(definition.options.aggregate, values);
-    return writeParentState(tx, target, parentId, record, state) ? { parentWrites: 1, contributionWrites: 0 } : NOTHING;
+    return writeParentStates(tx, tenantId, parentId, record, [{ target, state }]) ? { parentWrites: 1, contributionWrites: 0 } : NOTHING;
   });
 }
 
@@ -142,27 +180,41 @@ export function rollupStateOf(record: StoredRecord, key: string): RollupState {
 }
 
 /**
- * Writes the new state and value on the parent, unless both are unchanged.
+ * Writes the new states and values on the parent, unless all are unchanged.
  * Not a user's edit: `version` (the edit-concurrency token the forms send
  * back), `updatedAt` and `updatedBy` stay, so nobody editing the parent gets
  * a conflict because a child moved, and history records no entry (it skips
  * writes that keep the version).
  */
-function writeParentState(tx: Transaction, target: RollupTarget, parentId: string, record: StoredRecord, state: RollupState): boolean {
-  const { key, options } = target.definition;
-  const before = rollupStateOf(record, key);
-  const value = rollupValueOf(options.aggregate, state);
-  const hasState = (record as StoredRecord & { rollups?: StoredRollups }).rollups?.[key] !== undefined;
-  if (hasState && sameState(before, state) && record.data[key] === value) return false;
+function writeParentStates(
+  tx: Transaction,
+  tenantId: string,
+  parentId: string,
+  record: StoredRecord,
+  updates: ReadonlyArray<{ target: RollupTarget; state: RollupState }>,
+): boolean {
+  const storedRollups = (record as StoredRecord & { rollups?: StoredRollups }).rollups ?? {};
   const data = { ...record.data };
-  if (value === null) delete data[key];
-  else data[key] = value;
-  const rollups = { ...((record as StoredRecord & { rollups?: StoredRollups }).rollups ?? {}), [key]: state };
+  const rollups: Record<string, RollupState> = { ...storedRollups };
+  let changed = false;
+  for (const { target, state } of updates) {
+    const { key, options } = target.definition;
+    const value = rollupValueOf(options.aggregate, state);
+    const before = storedRollups[key] !== undefined ? rollupStateOf(record, key) : undefined;
+    if (before !== undefined && sameState(before, state) && data[key] === value) continue;
+    changed = true;
+    if (value === null) delete data[key];
+    else data[key] = value;
+    rollups[key] = state;
+  }
+  if (!changed) return false;
+  const parentModule = updates[0]?.target.parentModule;
+  if (!parentModule) return false;
   const next = withRecordIndex(
     { ...record, data, rollups },
-    recordIndexFields({ module: target.parentModule, data, number: record.number, ownerId: record.ownerId, deleted: record.deleted }),
+    recordIndexFields({ module: parentModule, data, number: record.number, ownerId: record.ownerId, deleted: record.deleted }),
   );
-  tx.set(crmPaths.record(target.tenantId, parentId), recordToWriteData(next as StoredRecord));
+  tx.set(crmPaths.record(tenantId, parentId), recordToWriteData(next as StoredRecord));
   return true;
 }
 

@@ -5,7 +5,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import { resolveModule, type TenantConfig } from '../config/tenant-config.js';
 import type { DocumentStore } from '../../store/document-store.js';
 import { asStoredRecord } from '../records/record-model.js';
-import { applyChildToRollup, type ApplyOutcome, type RollupTarget } from './apply-rollup.js';
+import { applyChildToRollups, type ApplyOutcome, type RollupTarget } from './apply-rollup.js';
 import { rollupsOverChildModule } from './rollup-definitions.js';
 
 const RECORD_PATH = /^crm_tenants\/([^/]+)\/records\/([^/]+)$/;
@@ -33,16 +33,10 @@ export async function onRollupChildWritten(
 /** The roll-up step for given targets (the handler's, or a bench's and a test's own). */
 export async function applyRollupTargets(store: DocumentStore, targets: readonly RollupTarget[], change: DocumentChange): Promise<ApplyOutcome> {
   const childId = RECORD_PATH.exec(change.path)?.[2];
-  let parentWrites = 0;
-  let contributionWrites = 0;
-  if (!childId) return { parentWrites, contributionWrites };
-  // One after the other: roll-ups over the same child usually share parents, and parallel transactions would contend on them.
-  for (const target of targets.filter((candidate) => eventCanMove(candidate, change))) {
-    const outcome = await applyChildToRollup(store, target, childId);
-    parentWrites += outcome.parentWrites;
-    contributionWrites += outcome.contributionWrites;
-  }
-  return { parentWrites, contributionWrites };
+  const moving = targets.filter((candidate) => eventCanMove(candidate, change));
+  if (!childId || moving.length === 0) return { parentWrites: 0, contributionWrites: 0 };
+  // One transaction for all of them: each parent is written once per child write.
+  return applyChildToRollups(store, moving, childId);
 }
 
 /** The roll-ups over `childModule`, located in the tenant's configuration. */

@@ -2,7 +2,7 @@ import type { DocumentStore, StoredDocument } from '../../store/document-store.j
 import { rollupId } from '../../engine/rollups/rollup-definition.js';
 import { crmPaths } from '../paths.js';
 import { deletedToken, facetToken } from '../records/record-tokens.js';
-import { applyChildToRollup, rebuildParentRollup, type RollupTarget } from './apply-rollup.js';
+import { applyChildToRollup, applyChildToRollups, rebuildParentRollup, type RollupTarget } from './apply-rollup.js';
 import { rollupPaths } from './rollup-paths.js';
 
 const PAGE = 100;
@@ -81,9 +81,9 @@ export async function recomputeRollupPage(store: DocumentStore, target: RollupTa
   });
   for (const doc of docs) {
     if (cursor.phase === 'children') {
-      const outcome = await applyChildToRollup(store, target, doc.id);
+      // Contributions only: each parent is then set once from its contributions, not once per child.
+      await applyChildToRollups(store, [target], doc.id, { contributionsOnly: true });
       counts.children += 1;
-      counts.parentWrites += outcome.parentWrites;
     } else {
       await replayContributionsOf(store, target, doc.id, async (childIds) => {
         for (const childId of childIds) counts.parentWrites += (await applyChildToRollup(store, target, childId)).parentWrites;

@@ -746,6 +746,51 @@ export const en = {
       unauthenticated: 'Your session has ended. Sign in again.',
     },
   },
+  rollupsMerge: {
+    duplicates: {
+      warning: {
+        title_one: 'This may be a duplicate',
+        title: 'This may duplicate {{count}} records',
+        body: 'Records with the same values already exist. Open one to check, or create this record anyway.',
+        score: '{{percent}}% alike',
+        back: 'Back to the form',
+        createAnyway: 'Create anyway',
+        mergeThem: 'Merge the existing ones',
+      },
+      rules: {
+        title: 'Duplicate rules',
+        subtitle: 'When every condition of a rule holds between two records, creating one warns about the other.',
+        newName: 'Rule {{number}}',
+        noFields: 'This module has no field a duplicate rule can compare.',
+        none: 'No rules yet: records of this module are never flagged as duplicates.',
+        name: 'Rule name',
+        active: 'Active',
+        removeRule: 'Remove rule',
+        allMustMatch: 'Every condition must match.',
+        field: 'Field',
+        match: 'Comparison',
+        kind: { exact: 'Same value', fuzzy: 'Similar value' },
+        threshold: 'At least % alike',
+        removeCondition: 'Remove condition',
+        addCondition: 'Add condition',
+        addRule: 'Add rule',
+        save: 'Save rules',
+        saved: 'Rules saved.',
+        link: 'Duplicate rules',
+      },
+    },
+    errors: {
+      duplicateRulesForbidden: 'Only owners and admins can change duplicate rules.',
+      recomputeForbidden: 'Only owners and admins can recompute roll-ups.',
+      notRollup: '"{{field}}" is not a roll-up field of {{module}}.',
+      mergeCount: 'A merge takes 2 to {{max}} different records.',
+      mergeOtherModule: '{{number}} belongs to another module.',
+      mergeForbidden: {
+        update: 'Your role may not edit {{number}}, so it cannot be the record that stays.',
+        delete: 'Your role may not delete {{number}}, so it cannot be merged away.',
+      },
+    },
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -85,6 +85,10 @@ export function WorkspaceLayout({ notice }: { notice?: ReactNode } = {}) {
               <ModuleIcon name="mail" label="" />
               <span>{t('shell.outbox')}</span>
             </NavLink>
+            <NavLink to={paths.duplicateRules(tenantId)} className="sidebar-link" data-testid="nav-admin-duplicates">
+              <ModuleIcon name="layers" label="" />
+              <span>{t('rollupsMerge.duplicates.rules.link')}</span>
+            </NavLink>
           </>
         ) : null}
       </nav>
