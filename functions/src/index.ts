@@ -64,6 +64,9 @@ export const crmUpgradeStatus = callables?.callable('crmUpgradeStatus');
 export const crmPreviewUpgrade = callables?.callable('crmPreviewUpgrade');
 export const crmApplyUpgrade = callables?.callable('crmApplyUpgrade');
 export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
+export const crmGetJob = callables?.callable('crmGetJob');
+export const crmListJobs = callables?.callable('crmListJobs');
+export const crmCancelJob = callables?.callable('crmCancelJob');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;
@@ -71,3 +74,4 @@ export const crmOnRecordWritten = triggers?.crmOnRecordWritten;
 export const crmRunWorkflowTask = tasks?.crmRunWorkflowTask;
 /** Template-upgrade data migrations, one slice per task. */
 export const crmRunMigrationTask = tasks?.crmRunMigrationTask;
+export const crmRunJobTask = tasks?.crmRunJobTask;

@@ -39,6 +39,7 @@ export function CrmApp({ firebaseApp, user, tenantId, region = 'us-central1', fu
       user,
       storage: firebaseApp.options.storageBucket ? { emulatorUrl: null } : null,
       signOut: null,
+      filesOrigin: null,
       fixedTenantId: tenantId,
     }),
     [firebaseApp, functions, region, user, tenantId],

@@ -5,6 +5,7 @@ import type { Services } from '../services/create-services.js';
 import { CORE_CALLABLES } from './core-callables.js';
 import { DASHBOARD_CALLABLES } from './dashboard-callables.js';
 import { HISTORY_CALLABLES } from './history-callables.js';
+import { JOB_CALLABLES } from './job-callables.js';
 import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
 import { parseRequest } from './parse-request.js';
@@ -14,7 +15,7 @@ import { DUPLICATE_CALLABLES } from './rollups-merge-callables.js';
 export type { CallableRequest } from './define-callable.js';
 
 /** Every callable of the CRM, by exported function name (each is exported from index.ts). */
-export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...DUPLICATE_CALLABLES } as const;
+export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...JOB_CALLABLES, ...DUPLICATE_CALLABLES } as const;
 
 export type CallableName = keyof typeof CALLABLES;
 export const CALLABLE_NAMES = Object.keys(CALLABLES) as CallableName[];

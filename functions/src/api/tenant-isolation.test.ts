@@ -15,7 +15,7 @@ let env: TestEnv;
 let acme: { doctorId: string; patientId: string; cursor: string };
 
 async function snapshotTenant(tenantId: string): Promise<Record<string, unknown>> {
-  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values'];
+  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs'];
   const docs: StoredDocument[] = [];
   for (const collection of collections) docs.push(...(await env.store.query({ collection: `crm_tenants/${tenantId}/${collection}` })));
   const config = await env.store.get(`crm_tenants/${tenantId}`);
@@ -77,6 +77,9 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmPreviewUpgrade', { tenantId }],
     ['crmApplyUpgrade', { tenantId, targetVersion: '1.1.0' }],
     ['crmMigrationProgress', { tenantId }],
+    ['crmGetJob', { tenantId, jobId: 'j1' }],
+    ['crmListJobs', { tenantId }],
+    ['crmCancelJob', { tenantId, jobId: 'j1' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

@@ -7,6 +7,7 @@
  */
 import type { App } from 'firebase-admin/app';
 import { getInstanceServices } from '../wiring/instance-services.js';
+import { SignedUrlFileStore } from '../services/files/signed-url-file-store.js';
 import { openEmbeddedMemoryStore } from '../wiring/embedded-store.js';
 import { ensureDemoUsers } from './demo/demo-users.js';
 import { seedDemo } from './demo/seed-demo.js';
@@ -43,10 +44,15 @@ async function main(): Promise<void> {
       callables,
       webDistDir: options.webDistDir,
       authEmulatorPort: options.authEmulatorPort,
+      ...(services.files instanceof SignedUrlFileStore ? { files: services.files } : {}),
     }),
     options.host,
     options.port,
   );
+
+  // Jobs cut off by a crash or a restart go on from their last checkpoint.
+  const resumed = await services.jobs.resumeActive();
+  if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
 
   const seedRun = options.seed ? seedDemo(services, { templatesDir: options.templatesDir }) : Promise.resolve(null);
   seeding = seedRun;

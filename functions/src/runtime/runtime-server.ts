@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { logger } from 'firebase-functions/v2';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { SignedUrlFileStore } from '../services/files/signed-url-file-store.js';
+import { addFileRoutes } from './file-routes.js';
 import { isAddressInUse, PortInUseError, portInUseMessage } from './ports.js';
 
 /** What the SPA fetches at start-up to find the emulators (`GET /__crm/runtime.json`). */
@@ -26,6 +28,8 @@ export interface RuntimeAppOptions {
   readonly webDistDir: string;
   /** The Auth emulator's port; its host follows the host the browser used, like the functions origin. */
   readonly authEmulatorPort: number;
+  /** The data folder's file store, whose signed URLs this server answers at `/__crm/files/…`. */
+  readonly files?: SignedUrlFileStore;
 }
 
 /**
@@ -47,6 +51,8 @@ export function createRuntimeApp(options: RuntimeAppOptions): express.Express {
   app.all(`/${options.projectId}/${options.region}/:name`, (req, res) => {
     res.status(404).json({ error: { status: 'NOT_FOUND', message: `No callable named ${req.params.name}.` } });
   });
+
+  if (options.files) addFileRoutes(app, options.files);
 
   app.get('/__crm/runtime.json', (req, res) => {
     res.set('Cache-Control', 'no-store').json(runtimeInfoFor(req, options));

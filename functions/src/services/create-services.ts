@@ -1,6 +1,9 @@
 import type { DocumentStore } from '../store/document-store.js';
 import { ConfigService } from './config/config-service.js';
 import { ConfigStore } from './config/config-store.js';
+import type { FileStore } from './files/file-store.js';
+import { MemoryFileStore } from './files/memory-file-store.js';
+import { JobService, type JobServiceOptions } from './jobs/job-service.js';
 import { DashboardsService } from './dashboards/dashboards-service.js';
 import type { IdentityPort } from './identity/identity-port.js';
 import type { MigrationDriver } from './template-lifecycle/migration-driver.js';
@@ -19,6 +22,10 @@ export interface ServiceOptions {
   readonly workflows?: Partial<Omit<WorkflowServiceOptions, 'store' | 'configs' | 'records' | 'now'>>;
   /** Who runs template migrations (the wiring passes the Cloud Tasks driver when deployed); default: in-process. */
   readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
+  /** Where files live (Cloud Storage, the data folder); default: memory (tests). */
+  readonly files?: FileStore;
+  /** Who runs job slices (Cloud Tasks when deployed; default: this process) and how. */
+  readonly jobs?: Omit<JobServiceOptions, 'store' | 'now'>;
 }
 
 /** The services of one instance, sharing its caches. Built lazily by the wiring, never at module scope. */
@@ -34,8 +41,11 @@ export function createServices(options: ServiceOptions) {
     const { templateLifecycleFor } = await import('./template-lifecycle/template-lifecycle.js');
     await templateLifecycleFor(services).driver.start(job);
   };
+  const jobs = new JobService({ store, ...options.jobs, ...(options.now ? { now: options.now } : {}) });
   const services = {
     store,
+    files: options.files ?? new MemoryFileStore(),
+    jobs,
     identity: options.identity ?? new OsFirestoreIdentity(store),
     configs,
     catalog,
@@ -49,6 +59,7 @@ export function createServices(options: ServiceOptions) {
       readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
     },
   };
+  jobs.bind(services);
   return services;
 }
 

@@ -18,6 +18,8 @@ export const crmPaths = {
   uniqueValue: (tenantId: string, key: string) => `crm_tenants/${tenantId}/unique_values/${key}`,
   workflows: (tenantId: string) => `crm_tenants/${tenantId}/workflows`,
   dashboards: (tenantId: string) => `crm_tenants/${tenantId}/dashboards`,
+  jobs: (tenantId: string) => `crm_tenants/${tenantId}/jobs`,
+  job: (tenantId: string, jobId: string) => `crm_tenants/${tenantId}/jobs/${jobId}`,
 } as const;
 
 /** Collection ids used by collection-group queries and change feeds. */

@@ -9,6 +9,7 @@ const NON_CALLABLES: Readonly<Record<string, FunctionKind>> = {
   crmOnRecordWritten: 'trigger',
   crmRunWorkflowTask: 'task',
   crmRunMigrationTask: 'task',
+  crmRunJobTask: 'task',
 };
 
 export function functionKindOf(target: string): FunctionKind {

@@ -8,6 +8,8 @@ describe('parseInstanceConfig', () => {
       store: 'firestore',
       tasks: 'store',
       migrations: 'inline',
+      jobs: 'inline',
+      files: 'cloud-storage',
       timeZone: 'UTC',
       enforceAppCheck: false,
       deployed: false,
@@ -16,11 +18,11 @@ describe('parseInstanceConfig', () => {
 
   it('uses Cloud Tasks for workflows and migrations in a deployed function', () => {
     const config = parseInstanceConfig({ K_SERVICE: 'crmonrecordwritten', CRM_REGION: 'europe-west1', CRM_ENFORCE_APP_CHECK: 'true' });
-    expect(config).toMatchObject({ region: 'europe-west1', tasks: 'cloud', migrations: 'task-queue', enforceAppCheck: true, deployed: true });
+    expect(config).toMatchObject({ region: 'europe-west1', tasks: 'cloud', migrations: 'task-queue', jobs: 'task-queue', files: 'cloud-storage', enforceAppCheck: true, deployed: true });
   });
 
   it('keeps the embedded runtime on its own queue and inline migrations, unless CRM_TASKS says otherwise', () => {
-    expect(parseInstanceConfig({ K_SERVICE: 'x', CRM_STORE: 'memory' })).toMatchObject({ tasks: 'store', migrations: 'inline' });
+    expect(parseInstanceConfig({ K_SERVICE: 'x', CRM_STORE: 'memory' })).toMatchObject({ tasks: 'store', migrations: 'inline', jobs: 'inline', files: 'local' });
     expect(parseInstanceConfig({ CRM_TASKS: 'cloud' })).toMatchObject({ tasks: 'cloud' });
     // The functions emulator has Cloud Tasks for workflow tasks but runs migrations in process.
     expect(parseInstanceConfig({ FUNCTION_TARGET: 'x', FUNCTIONS_EMULATOR: 'true' })).toMatchObject({ tasks: 'cloud', migrations: 'inline' });

@@ -32,6 +32,10 @@ export interface InstanceConfig {
   readonly tasks: 'cloud' | 'store';
   /** Who drives template migrations: a Cloud Task per slice when deployed, a background loop elsewhere. */
   readonly migrations: 'task-queue' | 'inline';
+  /** Who runs job slices (imports, exports, bulk actions): the same choice as migrations. */
+  readonly jobs: 'task-queue' | 'inline';
+  /** Where files live: the project's Cloud Storage bucket, or the data folder of the embedded runtime. */
+  readonly files: 'cloud-storage' | 'local';
   readonly timeZone: string;
   readonly enforceAppCheck: boolean;
   /** True inside Cloud Functions (or its emulator): the platform sets `K_SERVICE` / `FUNCTION_TARGET`. */
@@ -68,6 +72,8 @@ export function parseInstanceConfig(env: Readonly<Record<string, string | undefi
     tasks: e.CRM_TASKS ?? (inCloud ? 'cloud' : 'store'),
     // The functions emulator has no Cloud Tasks dispatcher for migrations: it runs them inline.
     migrations: inCloud && e.FUNCTIONS_EMULATOR !== 'true' ? 'task-queue' : 'inline',
+    jobs: inCloud && e.FUNCTIONS_EMULATOR !== 'true' ? 'task-queue' : 'inline',
+    files: e.CRM_STORE === 'memory' ? 'local' : 'cloud-storage',
     timeZone: e.CRM_TIME_ZONE,
     enforceAppCheck: (e.CRM_ENFORCE_APP_CHECK ?? String(DEPLOY_DEFAULTS.enforceAppCheck)) === 'true',
     deployed,

@@ -1,6 +1,8 @@
 import type { DocumentStore } from '../store/document-store.js';
 import type { Services } from '../services/create-services.js';
 import type { TaskScheduler } from '../services/workflows/task-scheduler.js';
+import type { FileStore } from '../services/files/file-store.js';
+import type { JobDriver } from '../services/jobs/job-service.js';
 import { instanceConfig, type InstanceConfig } from './instance-config.js';
 
 /**
@@ -29,9 +31,17 @@ async function buildServices(config: InstanceConfig): Promise<Services> {
     import('../adapters/http-webhook-sender.js'),
     buildStore(config),
   ]);
-  const [scheduler, migrationDriver] = await Promise.all([buildScheduler(config, store), buildMigrationDriver(config)]);
+  const [scheduler, migrationDriver, files, jobDriver] = await Promise.all([
+    buildScheduler(config, store),
+    buildMigrationDriver(config),
+    buildFileStore(config),
+    buildJobDriver(config),
+  ]);
   return createServices({
     store,
+    files,
+    // The embedded runtime holds its data folder's lock: no other process runs its jobs.
+    jobs: jobDriver ? { driver: jobDriver } : { exclusive: config.store === 'memory' },
     workflows: { timeZone: config.timeZone, webhookSender: new HttpWebhookSender(), ...(scheduler ? { scheduler } : {}) },
     ...(migrationDriver ? { migrationDriver } : {}),
   });
@@ -55,6 +65,25 @@ async function buildMigrationDriver(config: InstanceConfig): Promise<Services['p
     return (store) => new InlineMigrationDriver(store, { settleMs: 0 });
   }
   return null;
+}
+
+async function buildFileStore(config: InstanceConfig): Promise<FileStore> {
+  if (config.files === 'local') {
+    const [{ LocalFileStore }, { defaultDataDir }, { join }] = await Promise.all([
+      import('../adapters/local-file-store.js'),
+      import('../runtime/runtime-constants.js'),
+      import('node:path'),
+    ]);
+    return LocalFileStore.open(join(defaultDataDir(), 'files'));
+  }
+  const { CloudStorageFileStore } = await import('../adapters/cloud-storage-file-store.js');
+  return new CloudStorageFileStore();
+}
+
+async function buildJobDriver(config: InstanceConfig): Promise<JobDriver | null> {
+  if (config.jobs !== 'task-queue') return null;
+  const { TaskQueueJobDriver } = await import('../adapters/task-queue-job-driver.js');
+  return new TaskQueueJobDriver({ region: config.region });
 }
 
 async function buildStore(config: InstanceConfig): Promise<DocumentStore> {

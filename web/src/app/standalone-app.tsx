@@ -83,6 +83,7 @@ function SignedInApp({ firebase, user, i18n }: { firebase: Firebase; user: User;
       user,
       storage: firebase.setup.options.storageBucket ? { emulatorUrl: firebase.setup.emulators?.storage ?? null } : null,
       signOut: () => signOut(firebase.auth),
+      filesOrigin: firebase.setup.emulators?.functionsOrigin ?? null,
       fixedTenantId: null,
     }),
     [firebase, user],

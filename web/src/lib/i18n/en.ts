@@ -696,6 +696,19 @@ export const en = {
       kind: { created: 'Created', updated: 'Changed', deleted: 'Moved to the trash', restored: 'Restored' },
     },
   },
+  jobs: {
+    progressLabel: 'Progress',
+    indeterminate: 'Working…',
+    doneOfTotal: '{{done}} of {{total}}',
+    doneCount_one: '{{done}} done',
+    doneCount: '{{done}} done',
+    rate: '{{rate}} per second',
+    timeLeft: 'about {{time}} left',
+    cancel: 'Cancel',
+    cancelling: 'Cancelling…',
+    status: { queued: 'Waiting to start', running: 'Running', done: 'Finished', failed: 'Failed', cancelled: 'Cancelled' },
+    counts: { created: 'Created', updated: 'Updated', failed: 'Failed', skipped: 'Skipped', deleted: 'Deleted', restored: 'Restored', exported: 'Exported', unchanged: 'Unchanged', conflicts: 'Changed meanwhile' },
+  },
   errors: {
     generic: 'Something went wrong. Try again in a moment.',
     boot: 'CRM Pro could not start.',
@@ -735,6 +748,12 @@ export const en = {
     },
     field: {
       keyTaken: 'The module already has a field with the key "{{key}}". Choose another key.',
+    },
+    job: {
+      notFound: 'This job does not exist, or you may not see it.',
+      tooMany: 'This organisation already has {{max}} jobs running. Start this one when one of them ends.',
+      cancelForbidden: 'Only the person who started this job, or an admin, may cancel it.',
+      failed: 'The job stopped after repeated failures. Start it again; it continues where it stopped.',
     },
     transport: {
       unavailable: 'The CRM server cannot be reached right now. Check your connection and try again.',

@@ -697,6 +697,19 @@ export const es: Messages = {
       kind: { created: 'Creado', updated: 'Modificado', deleted: 'Movido a la papelera', restored: 'Restaurado' },
     },
   },
+  jobs: {
+    progressLabel: 'Progreso',
+    indeterminate: 'Procesando…',
+    doneOfTotal: '{{done}} de {{total}}',
+    doneCount_one: '{{done}} hecho',
+    doneCount: '{{done}} hechos',
+    rate: '{{rate}} por segundo',
+    timeLeft: 'quedan unos {{time}}',
+    cancel: 'Cancelar',
+    cancelling: 'Cancelando…',
+    status: { queued: 'Esperando para empezar', running: 'En curso', done: 'Terminado', failed: 'Ha fallado', cancelled: 'Cancelado' },
+    counts: { created: 'Creados', updated: 'Actualizados', failed: 'Con errores', skipped: 'Omitidos', deleted: 'Eliminados', restored: 'Restaurados', exported: 'Exportados', unchanged: 'Sin cambios', conflicts: 'Cambiados mientras tanto' },
+  },
   errors: {
     generic: 'Algo salió mal. Vuelve a intentarlo en un momento.',
     boot: 'CRM Pro no pudo iniciarse.',
@@ -736,6 +749,12 @@ export const es: Messages = {
     },
     field: {
       keyTaken: 'El módulo ya tiene un campo con la clave «{{key}}». Elige otra clave.',
+    },
+    job: {
+      notFound: 'Este trabajo no existe o no tienes acceso a él.',
+      tooMany: 'Esta organización ya tiene {{max}} trabajos en curso. Inicia este cuando termine alguno.',
+      cancelForbidden: 'Solo quien inició este trabajo, o un administrador, puede cancelarlo.',
+      failed: 'El trabajo se detuvo tras varios fallos. Vuelve a iniciarlo; continuará donde se quedó.',
     },
     transport: {
       unavailable: 'No se puede contactar con el servidor del CRM. Comprueba tu conexión y vuelve a intentarlo.',
