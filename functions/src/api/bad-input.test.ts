@@ -71,6 +71,8 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
     crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
     crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
+    crmRecomputeRollups: { tenantId: 'acme', module: 'patients' },
+    crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'other'] },
   };
 }
 

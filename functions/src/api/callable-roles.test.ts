@@ -78,6 +78,9 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmGetDuplicateRules: { spa: 'member', server: 'member', screen: 'admin: duplicate rules; record form (matrix: read)' },
   crmSaveDuplicateRules: { spa: 'admin', server: 'admin', screen: 'admin: duplicate rules' },
   crmFindDuplicates: { spa: 'member', server: 'member', screen: 'record form duplicate warning (matrix: read)' },
+  crmRecomputeRollups: { spa: 'admin', server: 'admin', screen: 'admin: fields, roll-up recompute' },
+  // Members with update + delete on the module (matrix); the service checks each record.
+  crmMergeRecords: { spa: 'member', server: 'member', screen: 'merge (matrix: update winner, delete losers)' },
 };
 
 let env: TestEnv;
@@ -155,6 +158,8 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
     crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
     crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
+    crmRecomputeRollups: { tenantId: 'acme', module: 'patients', field: 'no_such_field' },
+    crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'no-such-record'] },
   };
   return requests[name];
 }

@@ -10,12 +10,12 @@ import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
 import { parseRequest } from './parse-request.js';
 import { TEMPLATE_CALLABLES } from './template-callables.js';
-import { DUPLICATE_CALLABLES } from './rollups-merge-callables.js';
+import { ROLLUPS_MERGE_CALLABLES } from './rollups-merge-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
 /** Every callable of the CRM, by exported function name (each is exported from index.ts). */
-export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...JOB_CALLABLES, ...DUPLICATE_CALLABLES } as const;
+export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...JOB_CALLABLES, ...ROLLUPS_MERGE_CALLABLES } as const;
 
 export type CallableName = keyof typeof CALLABLES;
 export const CALLABLE_NAMES = Object.keys(CALLABLES) as CallableName[];

@@ -143,4 +143,47 @@ describe('merge', () => {
     const member = { ...owner, uid: 'acme-member', role: 'member' } as Caller;
     await expect(planMerge(env.services, member, { module: 'accounts', winnerId: accounts[0]!.id, recordIds: [accounts[0]!.id, accounts[1]!.id], fields: {} })).rejects.toMatchObject({ code: 'forbidden' });
   });
+
+  it('runs as a job from crmMergeRecords; a slice that dies half-way is retried from its checkpoint and nothing is lost', async () => {
+    // Kill the job's slice once, in the middle of re-pointing (the 8th transaction after the start).
+    const original = env.store.runTransaction.bind(env.store);
+    let calls = 0;
+    let killed = false;
+    env.store.runTransaction = (async (fn: Parameters<typeof original>[0]) => {
+      calls += 1;
+      if (!killed && calls === 8) {
+        killed = true;
+        throw new Error('instance lost mid-slice');
+      }
+      return original(fn);
+    }) as typeof env.store.runTransaction;
+    const { jobId } = await env.call<{ jobId: string }>(env.users.acmeOwner, 'crmMergeRecords', {
+      tenantId: 'acme',
+      module: 'accounts',
+      winnerId: accounts[0]!.id,
+      recordIds: accounts.map((account) => account.id),
+      fields: { name: accounts[1]!.id, industry: accounts[2]!.id },
+    });
+    await env.services.jobs.whenIdle();
+    expect(killed).toBe(true);
+    const job = await env.call<{ job: { status: string; progress: { counts: Record<string, number> }; result: unknown } }>(env.users.acmeOwner, 'crmGetJob', { tenantId: 'acme', jobId });
+    expect(job.job.status).toBe('done');
+    expect(job.job.progress.counts.merged).toBe(4);
+    // 12 records of three modules pointed at a loser, plus the subsidiary and the trashed contact: each counted once despite the crash.
+    expect(job.job.progress.counts.repointed).toBe(14);
+    env.store.runTransaction = original;
+    // The job id marks the winner: the expectations of a direct run hold with its own id.
+    const winner = await read(accounts[0]!.id);
+    expect((winner as StoredRecord & { merge?: { jobId: string } }).merge?.jobId).toBe(jobId);
+    await env.store.whenIdle();
+    for (const loser of accounts.slice(1)) {
+      const left = await env.store.query({ collection: crmPaths.records('acme'), where: [{ field: 'links', op: 'array-contains', value: `ref:${loser.id}` }] });
+      expect(left).toEqual([]);
+      expect((await read(loser.id)).deleted).toBe(true);
+    }
+    for (const id of referrers) {
+      const record = await read(id);
+      expect(record.data.account ?? record.data.related_account ?? record.data.parent_account).toBe(accounts[0]!.id);
+    }
+  });
 });
