@@ -1,3 +1,4 @@
+import { storedValueType } from '../fields/types/registry.js';
 import { isCalendarDate } from '../fields/check-field-value.js';
 import type { FieldDefinition } from '../fields/field-definition.js';
 import { isRelativeDate, type RelativeDate } from '../template/relative-dates.js';
@@ -60,10 +61,11 @@ export function parseWidgetFilter({
     }
     const field = fields.find((candidate) => candidate.key === key);
     if (!field) return { ok: false, message: `filter: "${key}" is not a field of this module` };
-    if (field.type === 'date' || field.type === 'datetime') {
+    const storedType = storedValueType(field);
+    if (storedType === 'date' || storedType === 'datetime') {
       const range = parseDateValue(key, value, today);
       if (typeof range === 'string') return { ok: false, message: range };
-      conditions.push({ kind: 'range', field: key, type: field.type, system: false, ...range });
+      conditions.push({ kind: 'range', field: key, type: storedType, system: false, ...range });
       continue;
     }
     if (field.type === 'textarea' || field.type === 'file') {

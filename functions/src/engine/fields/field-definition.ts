@@ -4,36 +4,23 @@ import type { LocalizedText } from '../template/localized-text.js';
 import { SYSTEM_FIELD_KEYS } from './system-fields.js';
 import { checkFieldValue } from './check-field-value.js';
 import { MAX_PATTERN_LENGTH, tenantPatternProblem } from './tenant-pattern.js';
+import { FIELD_OPTION_SCHEMAS, fieldTypeModule, fieldTypesWhere, storedValueModule, FIELD_TYPES, type FieldType } from './types/registry.js';
+import { optionValuesOf, type RelationshipOptions } from './types/field-options.js';
+import { currencyCodeOf } from './types/currency.js';
 
-export const FIELD_TYPES = [
-  'text',
-  'textarea',
-  'number',
-  'currency',
-  'date',
-  'datetime',
-  'select',
-  'multi_select',
-  'checkbox',
-  'email',
-  'phone',
-  'url',
-  'relationship',
-  'file',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
+export { FIELD_TYPES, type FieldType } from './types/registry.js';
 
 /** Types whose values are strings and take length / pattern rules. */
-export const TEXT_LIKE_FIELD_TYPES: readonly FieldType[] = ['text', 'textarea', 'email', 'phone', 'url'];
-export const NUMERIC_FIELD_TYPES: readonly FieldType[] = ['number', 'currency'];
-export const DATE_FIELD_TYPES: readonly FieldType[] = ['date', 'datetime'];
-export const CHOICE_FIELD_TYPES: readonly FieldType[] = ['select', 'multi_select'];
+export const TEXT_LIKE_FIELD_TYPES: readonly FieldType[] = fieldTypesWhere((module) => module.traits.textRules);
+export const NUMERIC_FIELD_TYPES: readonly FieldType[] = fieldTypesWhere((module) => module.traits.valueKind === 'number');
+export const DATE_FIELD_TYPES: readonly FieldType[] = fieldTypesWhere(
+  (module) => module.traits.valueKind === 'date' || module.traits.valueKind === 'datetime',
+);
+export const CHOICE_FIELD_TYPES: readonly FieldType[] = fieldTypesWhere(
+  (module) => module.traits.valueKind === 'choice' || module.traits.valueKind === 'choices',
+);
 /** Types whose values an index slot can hold and order (numbers, ISO dates). */
-export const INDEXABLE_FIELD_TYPES: readonly FieldType[] = [...NUMERIC_FIELD_TYPES, ...DATE_FIELD_TYPES];
-/** Searchable unless the template says otherwise (search tokens are built from these). */
-const SEARCHABLE_BY_DEFAULT: readonly FieldType[] = ['text', 'textarea', 'email', 'phone'];
-/** "Unique" has no sensible meaning for these values. */
-const NEVER_UNIQUE: readonly FieldType[] = ['checkbox', 'multi_select', 'file'];
+export const INDEXABLE_FIELD_TYPES: readonly FieldType[] = fieldTypesWhere((module) => module.traits.indexable);
 
 export const FIELD_KEY_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 /** Keys that would shadow record metadata or JavaScript object internals. */
@@ -48,45 +35,18 @@ export const FieldKeySchema = z
     error: (iss) => `"${String(iss.input)}" is reserved for record metadata; choose another key`,
   });
 
-export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
+export {
+  CURRENCY_CODE_PATTERN,
+  CurrencyOptionsSchema,
+  RelationshipOptionsSchema,
+  SelectOptionSchema,
+  SelectOptionsSchema,
+  type CurrencyOptions,
+  type RelationshipOptions,
+  type SelectOption,
+} from './types/field-options.js';
 
-export const SelectOptionSchema = z.union([
-  z.string().trim().min(1, { error: 'an option must not be empty' }).max(200),
-  z.strictObject({
-    value: z.string().trim().min(1, { error: 'an option value must not be empty' }).max(200),
-    label: LocalizedTextSchema.optional(),
-    color: z.string().min(1).max(32).optional(),
-  }),
-]);
-export type SelectOption = z.infer<typeof SelectOptionSchema>;
-
-export const SelectOptionsSchema = z
-  .array(SelectOptionSchema, { error: 'must be a list of choices' })
-  .min(1, { error: 'must list at least one choice' })
-  .max(500)
-  .superRefine((options, ctx) => {
-    const seen = new Set<string>();
-    options.forEach((option, index) => {
-      const value = typeof option === 'string' ? option : option.value;
-      if (seen.has(value)) {
-        ctx.addIssue({ code: 'custom', path: [index], message: `duplicate option "${value}"` });
-      }
-      seen.add(value);
-    });
-  });
-
-export const RelationshipOptionsSchema = z.strictObject({
-  related_module: z.string().min(1, { error: 'is required' }),
-  display_field: z.string().min(1, { error: 'is required' }),
-});
-export type RelationshipOptions = z.infer<typeof RelationshipOptionsSchema>;
-
-export const CurrencyOptionsSchema = z.strictObject({
-  currency: z.string().regex(CURRENCY_CODE_PATTERN, { error: 'must be an ISO 4217 code like "USD"' }),
-});
-export type CurrencyOptions = z.infer<typeof CurrencyOptionsSchema>;
-
-export const FieldOptionsSchema = z.union([SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema]);
+export const FieldOptionsSchema = z.union(FIELD_OPTION_SCHEMAS);
 export type FieldOptions = z.infer<typeof FieldOptionsSchema>;
 
 export const MAX_TEXT_LENGTH_LIMIT = 100_000;
@@ -148,7 +108,7 @@ export const FieldDefinitionSchema = FieldDefinitionShape.superRefine((field, ct
   checkFieldDefinition(field, ctx);
 }).transform((field) => ({
   ...field,
-  searchable: field.searchable ?? SEARCHABLE_BY_DEFAULT.includes(field.type),
+  searchable: field.searchable ?? fieldTypeModule(field.type).traits.searchableByDefault,
 }));
 
 export type FieldDefinitionInput = z.input<typeof FieldDefinitionSchema>;
@@ -164,33 +124,22 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
     ctx.addIssue({ code: 'custom', path, message });
   };
 
-  if (CHOICE_FIELD_TYPES.includes(type)) {
-    if (options === undefined) {
-      optionsOk = false;
-      fail(['options'], `a ${type} field needs options: a non-empty list of choices`);
-    } else if (!Array.isArray(options)) {
-      optionsOk = false;
-      fail(['options'], `options of a ${type} field must be a list of choices`);
-    }
-  } else if (type === 'relationship') {
-    if (options === undefined || Array.isArray(options) || !('related_module' in options)) {
-      optionsOk = false;
-      fail(['options'], 'a relationship field needs options { "related_module": ..., "display_field": ... }');
-    }
-  } else if (type === 'currency') {
-    if (options !== undefined && (Array.isArray(options) || !('currency' in options))) {
-      optionsOk = false;
-      fail(['options'], 'options of a currency field must be { "currency": "USD" }');
-    }
-  } else if (options !== undefined) {
+  const module = fieldTypeModule(type);
+  const optionsProblem =
+    module.options.schema === undefined
+      ? options === undefined
+        ? undefined
+        : `options are not used by ${type} fields`
+      : module.options.check(options);
+  if (optionsProblem !== undefined) {
     optionsOk = false;
-    fail(['options'], `options are not used by ${type} fields`);
+    fail(['options'], optionsProblem);
   }
 
   const rules = field.validation;
   let rulesOk = true;
   if (rules) {
-    if (!TEXT_LIKE_FIELD_TYPES.includes(type)) {
+    if (!module.traits.textRules) {
       for (const rule of ['min_length', 'max_length', 'pattern'] as const) {
         if (rules[rule] !== undefined) {
           rulesOk = false;
@@ -198,7 +147,7 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
         }
       }
     }
-    if (!NUMERIC_FIELD_TYPES.includes(type)) {
+    if (!module.traits.numberRules) {
       for (const rule of ['min', 'max'] as const) {
         if (rules[rule] !== undefined) {
           rulesOk = false;
@@ -208,7 +157,7 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
     }
   }
 
-  if (rules?.pattern !== undefined && TEXT_LIKE_FIELD_TYPES.includes(type)) {
+  if (rules?.pattern !== undefined && module.traits.textRules) {
     const problem = tenantPatternProblem(rules.pattern);
     if (problem) {
       rulesOk = false;
@@ -216,33 +165,40 @@ function checkFieldDefinition(field: z.output<typeof FieldDefinitionShape>, ctx:
     }
   }
 
-  if (field.indexed === true && !INDEXABLE_FIELD_TYPES.includes(type)) {
-    fail(['indexed'], `only number, currency, date and datetime fields can be indexed; "${field.key}" is ${type}`);
+  if (module.traits.computed) {
+    // Computed values are written by the server: "required" and a default have no meaning for them.
+    if (field.required) fail(['required'], `a ${type} field is computed; it cannot be required`);
+    if (field.default !== undefined) fail(['default'], `a ${type} field is computed; it cannot have a default`);
   }
 
-  if (field.unique && NEVER_UNIQUE.includes(type)) {
+  // A formula is indexable when what it stores is (a number or a date).
+  if (field.indexed === true && !(optionsOk ? storedValueModule(field) : module).traits.indexable) {
+    fail(['indexed'], `only ${listWithAnd(INDEXABLE_FIELD_TYPES)} fields can be indexed; "${field.key}" is ${type}`);
+  }
+
+  if (field.unique && !module.traits.canBeUnique) {
     fail(['unique'], `${type} fields cannot be unique`);
   }
 
   // Only check the default once the field itself is coherent; otherwise the
   // message would blame the default for a problem in options or rules.
-  if (field.default !== undefined && optionsOk && rulesOk) {
+  if (field.default !== undefined && optionsOk && rulesOk && !module.traits.computed) {
     const result = checkFieldValue(field, field.default);
     if (!result.ok) fail(['default'], `default ${JSON.stringify(field.default)} is not valid: ${result.message}`);
   }
 }
 
-/** The stored values of a select / multi_select field's options, in order. */
-export function selectOptionValues(field: Pick<FieldDefinition, 'options'>): string[] {
-  if (!Array.isArray(field.options)) return [];
-  return field.options.map((option) => (typeof option === 'string' ? option : option.value));
+/** "a, b and c" */
+function listWithAnd(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** What to show for an option: its label in `lang`, else its value. */
-export function optionLabel(option: SelectOption, lang = 'en'): string {
-  if (typeof option === 'string') return option;
-  return option.label === undefined ? option.value : resolveLabel(option.label, lang);
+/** The stored values of a select / multi_select field's options, in order. */
+export function selectOptionValues(field: Pick<FieldDefinition, 'options'>): string[] {
+  return optionValuesOf(field.options);
 }
+
+export { optionLabel } from './types/choice-options.js';
 
 /** The relationship target of a field, or undefined for other field types. */
 export function relationshipOptions(field: Pick<FieldDefinition, 'type' | 'options'>): RelationshipOptions | undefined {
@@ -253,9 +209,7 @@ export function relationshipOptions(field: Pick<FieldDefinition, 'type' | 'optio
 
 /** ISO 4217 code of a currency field; USD when the template does not say. */
 export function currencyCodeFor(field: Pick<FieldDefinition, 'options'>): string {
-  const { options } = field;
-  if (options !== undefined && !Array.isArray(options) && 'currency' in options) return options.currency;
-  return 'USD';
+  return currencyCodeOf(field.options);
 }
 
 export function fieldLabel(field: { label: LocalizedText; key: string }, lang = 'en'): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FieldDefinition } from '../fields/field-definition.js';
+import { storedValueType } from '../fields/types/registry.js';
 import { INDEXABLE_FIELD_TYPES, NUMERIC_FIELD_TYPES } from '../fields/field-definition.js';
 import type { Widget } from './dashboard-schema.js';
 
@@ -39,7 +40,7 @@ export function slotFieldOf(slot: number): SlotField {
 
 /** Fields that want a slot: marked `indexed`, still active, of a type a slot can hold. */
 export function indexedFieldsOf(fields: readonly FieldDefinition[]): FieldDefinition[] {
-  return fields.filter((field) => field.indexed === true && field.active !== false && INDEXABLE_FIELD_TYPES.includes(field.type));
+  return fields.filter((field) => field.indexed === true && field.active !== false && INDEXABLE_FIELD_TYPES.includes(storedValueType(field)));
 }
 
 /**
@@ -79,10 +80,12 @@ export function planIndexSlots({
 }
 
 /** The value a slot holds for one field value: numbers as they are, dates as ISO strings (which sort in time order). */
-export function slotValueOf(field: Pick<FieldDefinition, 'type'>, value: unknown): number | string | null {
-  if (NUMERIC_FIELD_TYPES.includes(field.type)) return typeof value === 'number' && Number.isFinite(value) ? value : null;
-  if (field.type === 'date') return typeof value === 'string' ? value : null;
-  if (field.type === 'datetime') {
+export function slotValueOf(field: Pick<FieldDefinition, 'type'> & { options?: unknown }, value: unknown): number | string | null {
+  // A formula's slot holds its stored result.
+  const type = storedValueType(field);
+  if (NUMERIC_FIELD_TYPES.includes(type)) return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  if (type === 'date') return typeof value === 'string' ? value : null;
+  if (type === 'datetime') {
     if (typeof value !== 'string') return null;
     const ms = Date.parse(value);
     // UTC ISO strings compare in time order whatever offset the value was written with.

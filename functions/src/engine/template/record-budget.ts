@@ -1,3 +1,4 @@
+import { storedValueType } from '../fields/types/registry.js';
 import { DEFAULT_MAX_LENGTH } from '../fields/check-field-value.js';
 import type { FieldDefinition } from '../fields/field-definition.js';
 import { selectOptionValues } from '../fields/field-definition.js';
@@ -84,7 +85,9 @@ function valueBytes(field: FieldDefinition): number {
 }
 
 /** The worst-case record of a module with these fields (active or not: deactivated fields keep their data). */
-export function estimateRecordBudget({ module, fields }: { module: string; fields: readonly FieldDefinition[] }): RecordBudget {
+export function estimateRecordBudget({ module, fields: declared }: { module: string; fields: readonly FieldDefinition[] }): RecordBudget {
+  // A formula costs what a field of its result type costs (it is stored and indexed as one).
+  const fields = declared.map((field) => ({ ...field, type: storedValueType(field) }));
   const shape = RECORD_INDEX_SHAPE;
   const slots = indexedFieldsOf(fields).length;
   const tokenCost = 1 + shape.tokenSortComposites + shape.tokenCompositesPerSlot * slots;

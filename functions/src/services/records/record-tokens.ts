@@ -1,6 +1,7 @@
 import type { FieldDefinition } from '../../engine/template/template-schema.js';
 import { dateBucketParts } from '../../engine/dashboards/bucket-tokens.js';
 import { RECORD_INDEX_SHAPE } from '../../engine/template/record-budget.js';
+import { storedValueModule } from '../../engine/fields/types/registry.js';
 
 /**
  * The list index design (DESIGN §5, "dynamic fields vs composite indexes").
@@ -32,51 +33,19 @@ import { RECORD_INDEX_SHAPE } from '../../engine/template/record-budget.js';
 /** Longer search words are matched on their first 10 characters, then checked on the record. */
 export const { maxFacetValueLength: MAX_FACET_VALUE_LENGTH, maxPrefixLength: MAX_PREFIX_LENGTH, maxSearchWords: MAX_SEARCH_WORDS } = RECORD_INDEX_SHAPE;
 
-const FACETED_TYPES = new Set<FieldDefinition['type']>([
-  'text',
-  'number',
-  'currency',
-  'date',
-  'datetime',
-  'select',
-  'multi_select',
-  'checkbox',
-  'email',
-  'phone',
-  'url',
-  'relationship',
-]);
-
 /** Few-valued fields whose facets also scope date and number tokens (dashboard filters and groups). */
-const DIMENSION_TYPES = new Set<FieldDefinition['type']>(['select', 'multi_select', 'checkbox', 'relationship']);
-
 export function isDimension(field: FieldDefinition): boolean {
-  return DIMENSION_TYPES.has(field.type);
+  return storedValueModule(field).traits.dimension;
 }
 
 export function isFacetable(field: FieldDefinition): boolean {
-  return FACETED_TYPES.has(field.type);
+  return storedValueModule(field).traits.facet;
 }
 
-/** The facet form of one scalar value; equality filters normalize the same way. */
+/** The facet form of one scalar value; equality filters normalize the same way (each type's module decides). */
 export function normalizeFacetValue(field: FieldDefinition, value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
-  switch (field.type) {
-    case 'checkbox':
-      return value === true ? 'true' : 'false';
-    case 'number':
-    case 'currency':
-      return typeof value === 'number' ? String(value) : null;
-    case 'datetime':
-      // Equality on a datetime means "on that (UTC) day".
-      return typeof value === 'string' ? value.slice(0, 10) : null;
-    case 'select':
-    case 'relationship':
-    case 'date':
-      return typeof value === 'string' ? value : null;
-    default:
-      return typeof value === 'string' ? value.trim().toLowerCase().slice(0, MAX_FACET_VALUE_LENGTH) : null;
-  }
+  return storedValueModule(field).facetValue(field, value, MAX_FACET_VALUE_LENGTH);
 }
 
 export function facetToken(module: string, key: string, normalized: string): string {
@@ -149,7 +118,7 @@ export function buildRecordIndex({
   deleted: boolean;
 }): RecordIndex {
   const links = unique(
-    fields.filter((field) => field.type === 'relationship' && typeof data[field.key] === 'string').map((field) => referenceToken(data[field.key] as string)),
+    fields.filter((field) => storedValueModule(field).traits.valueKind === 'reference' && typeof data[field.key] === 'string').map((field) => referenceToken(data[field.key] as string)),
   );
   if (deleted) {
     const trash = deletedToken(module);
@@ -191,7 +160,8 @@ export function buildRecordIndex({
 function dashboardBuckets(module: string, fields: readonly FieldDefinition[], data: Readonly<Record<string, unknown>>): string[] {
   const dateParts: string[] = [];
   for (const field of fields) {
-    if (field.type === 'date' || field.type === 'datetime') dateParts.push(...dateBucketParts(field.key, field.type, data[field.key]));
+    const kind = storedValueModule(field).traits.valueKind;
+    if (kind === 'date' || kind === 'datetime') dateParts.push(...dateBucketParts(field.key, kind, data[field.key]));
   }
   const tokens = dateParts.map((part) => `${module}|${part}`);
   if (dateParts.length === 0) return tokens;

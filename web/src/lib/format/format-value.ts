@@ -1,7 +1,8 @@
 import { format, parseISO, isValid } from 'date-fns';
 import { enUS, es } from 'date-fns/locale';
 import type { FieldDefinition } from '@crm/engine/fields/field-definition.js';
-import { currencyCodeFor, optionLabel } from '@crm/engine/fields/field-definition.js';
+import { optionLabel } from '@crm/engine/fields/field-definition.js';
+import { storedValueModule } from '@crm/engine/fields/types/registry.js';
 
 type FieldLike = Pick<FieldDefinition, 'type' | 'options' | 'key'>;
 
@@ -60,28 +61,16 @@ export function formatFieldValue(
   yesNo: { yes: string; no: string } = { yes: 'Yes', no: 'No' },
 ): string {
   if (value === null || value === undefined || value === '') return '';
-  switch (field.type) {
-    case 'number':
-      return typeof value === 'number' ? formatNumber(value, language) : String(value);
-    case 'currency':
-      return typeof value === 'number' ? formatCurrency(value, currencyCodeFor(field), language) : String(value);
-    case 'date':
-      return typeof value === 'string' ? formatDate(value, language) : String(value);
-    case 'datetime':
-      return typeof value === 'string' ? formatDateTime(value, language) : String(value);
-    case 'checkbox':
-      return value === true ? yesNo.yes : yesNo.no;
-    case 'select':
-      return typeof value === 'string' ? choiceLabel(field, value, language) : String(value);
-    case 'multi_select':
-      return Array.isArray(value) ? value.map((item) => choiceLabel(field, String(item), language)).join(', ') : String(value);
-    case 'relationship':
-      return relatedDisplay ?? String(value);
-    case 'file':
-      return typeof value === 'object' && value !== null && 'name' in value ? String((value as { name: unknown }).name) : '';
-    default:
-      return String(value);
-  }
+  // The field type's module decides (engine/fields/types); a formula shows its result type's way.
+  return storedValueModule(field).display(field, value, {
+    language,
+    relatedDisplay,
+    yesNo,
+    formatNumber: (number) => formatNumber(number, language),
+    formatCurrency: (number, currency) => formatCurrency(number, currency, language),
+    formatDate: (date) => formatDate(date, language),
+    formatDateTime: (date) => formatDateTime(date, language),
+  });
 }
 
 export function choiceLabel(field: Pick<FieldDefinition, 'options'>, value: string, language: string): string {

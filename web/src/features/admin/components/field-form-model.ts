@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIELD_KEY_PATTERN, type FieldDefinitionInput, type FieldType } from '@crm/engine/fields/field-definition.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
+import { fieldTypeModule, isFieldType } from '@crm/engine/fields/types/registry.js';
 
 /** What the field editor's inputs hold; converted to the template field shape on submit. */
 export const FieldFormSchema = z.object({
@@ -55,7 +56,7 @@ function optionsFor(values: FieldFormValues): FieldDefinitionInput['options'] {
 }
 
 export function isIndexableType(type: string): boolean {
-  return ['number', 'currency', 'date', 'datetime'].includes(type);
+  return isFieldType(type) && fieldTypeModule(type).traits.indexable;
 }
 
 /** Inputs → the field definition the callables take (validated there by the template field schema). */

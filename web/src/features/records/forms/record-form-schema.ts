@@ -2,6 +2,8 @@ import { format, isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import type { FieldDefinition } from '@crm/engine/fields/field-definition.js';
 import { checkFieldValue, type FieldValueFailure } from '@crm/engine/fields/check-field-value.js';
+import { storedValueModule } from '@crm/engine/fields/types/registry.js';
+import type { FormConversionContext } from '@crm/engine/fields/types/field-type-module.js';
 import { formatNumberForInput, parseLocaleNumber } from '../../../lib/format/parse-number';
 
 /**
@@ -16,55 +18,35 @@ export type RecordFormValues = Record<string, FormValue>;
 
 type Field = Pick<FieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'validation' | 'default'>;
 
-/**
- * Input value → wire value. Numbers are read in the user's locale ("12,500"
- * in English, "12.500" in Spanish). Anything unparseable goes through as-is
- * so the engine names the problem.
- */
-export function toWireValue(field: Pick<Field, 'type'>, input: unknown, locale = 'en'): unknown {
-  switch (field.type) {
-    case 'number':
-    case 'currency': {
-      if (typeof input !== 'string') return input;
-      if (input.trim() === '') return null;
-      return parseLocaleNumber(input, locale) ?? input;
-    }
-    case 'datetime': {
-      if (typeof input !== 'string') return input;
-      if (input.trim() === '') return null;
-      // `datetime-local` has no zone: it is the user's wall clock, so convert from local time.
+/** The browser's side of form conversion (locale numbers, wall-clock date-times) for the engine's type modules. */
+export function formConversionContext(locale: string): FormConversionContext {
+  return {
+    locale,
+    parseNumber: (input) => parseLocaleNumber(input, locale) ?? null,
+    formatNumberForInput: (value) => formatNumberForInput(value, locale),
+    localDateTimeToIso(input) {
       const date = parseISO(input);
-      return isValid(date) ? date.toISOString() : input;
-    }
-    case 'checkbox':
-      return input === true;
-    case 'multi_select':
-      return Array.isArray(input) ? input : input === '' || input === null || input === undefined ? [] : input;
-    default:
-      return typeof input === 'string' && input.trim() === '' ? null : input;
-  }
+      return isValid(date) ? date.toISOString() : null;
+    },
+    isoToLocalDateTime(value) {
+      const date = parseISO(value);
+      return isValid(date) ? format(date, "yyyy-MM-dd'T'HH:mm") : null;
+    },
+  };
+}
+
+/**
+ * Input value → wire value, as the field's type module says. Numbers are read
+ * in the user's locale ("12,500" in English, "12.500" in Spanish). Anything
+ * unparseable goes through as-is so the engine names the problem.
+ */
+export function toWireValue(field: Pick<Field, 'type'> & { options?: unknown }, input: unknown, locale = 'en'): unknown {
+  return storedValueModule(field).toWire(input, formConversionContext(locale));
 }
 
 /** Wire value → input value, for edit forms and defaults (numbers with the locale's decimal mark). */
-export function toFormValue(field: Pick<Field, 'type'>, value: unknown, locale = 'en'): FormValue {
-  switch (field.type) {
-    case 'number':
-    case 'currency':
-      return typeof value === 'number' ? formatNumberForInput(value, locale) : typeof value === 'string' ? value : '';
-    case 'datetime': {
-      if (typeof value !== 'string' || value === '') return '';
-      const date = parseISO(value);
-      return isValid(date) ? format(date, "yyyy-MM-dd'T'HH:mm") : value;
-    }
-    case 'checkbox':
-      return value === true;
-    case 'multi_select':
-      return Array.isArray(value) ? value.map(String) : [];
-    case 'file':
-      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as FileValue) : null;
-    default:
-      return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-  }
+export function toFormValue(field: Pick<Field, 'type'> & { options?: unknown }, value: unknown, locale = 'en'): FormValue {
+  return storedValueModule(field).toForm(value, formConversionContext(locale)) as FormValue;
 }
 
 /** Says a refusal to the user; the default is the engine's English sentence. */

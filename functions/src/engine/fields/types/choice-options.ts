@@ -1,0 +1,28 @@
+import { resolveLabel } from '../../template/localized-text.js';
+import { SelectOptionsSchema, type SelectOption } from './field-options.js';
+import type { FieldTypeOptionsSpec } from './field-type-module.js';
+
+/** select and multi_select share their option list and how an option is shown. */
+export function choiceOptionsSpec(type: string): FieldTypeOptionsSpec {
+  return {
+    schema: SelectOptionsSchema,
+    required: true,
+    check(options) {
+      if (options === undefined) return `a ${type} field needs options: a non-empty list of choices`;
+      if (!Array.isArray(options)) return `options of a ${type} field must be a list of choices`;
+      return undefined;
+    },
+  };
+}
+
+/** What to show for an option: its label in `lang`, else its value. */
+export function optionLabel(option: SelectOption, lang = 'en'): string {
+  if (typeof option === 'string') return option;
+  return option.label === undefined ? option.value : resolveLabel(option.label, lang);
+}
+
+export function choiceLabel(options: unknown, value: string, language: string): string {
+  if (!Array.isArray(options)) return value;
+  const option = (options as SelectOption[]).find((candidate) => (typeof candidate === 'string' ? candidate : candidate.value) === value);
+  return option === undefined ? value : optionLabel(option, language);
+}

@@ -1,0 +1,25 @@
+import { defineNumberType } from './define-number-type.js';
+import { CurrencyOptionsSchema } from './field-options.js';
+
+/** ISO 4217 code of a currency field; USD when the template does not say. */
+export function currencyCodeOf(options: unknown): string {
+  if (options !== null && typeof options === 'object' && !Array.isArray(options) && 'currency' in options) {
+    const { currency } = options as { currency: unknown };
+    if (typeof currency === 'string') return currency;
+  }
+  return 'USD';
+}
+
+export const currencyFieldType = defineNumberType({
+  type: 'currency',
+  cents: true,
+  options: {
+    schema: CurrencyOptionsSchema,
+    required: false,
+    check: (options) =>
+      options !== undefined && (Array.isArray(options) || typeof options !== 'object' || options === null || !('currency' in options))
+        ? 'options of a currency field must be { "currency": "USD" }'
+        : undefined,
+  },
+  display: (field, value, ctx) => (typeof value === 'number' ? ctx.formatCurrency(value, currencyCodeOf(field.options)) : String(value)),
+});

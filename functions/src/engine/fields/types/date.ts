@@ -1,0 +1,17 @@
+import { isCalendarDate } from './field-value-core.js';
+import { NO_OPTIONS, PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
+
+/** A calendar day (YYYY-MM-DD): no time zone ever shifts it. */
+export const dateFieldType: FieldTypeModule<'date'> = {
+  type: 'date',
+  traits: { ...PLAIN_TRAITS, valueKind: 'date', indexable: true },
+  options: NO_OPTIONS,
+  checkValue: (_field, value, fail) => (typeof value === 'string' && isCalendarDate(value) ? { ok: true, value } : fail('date')),
+  emptyValue: () => null,
+  facetValue: (_field, value) => (typeof value === 'string' ? value : null),
+  filterOperators: ['eq', 'gte', 'lte', 'gt', 'lt'],
+  parseFilterInput: (text) => trimmedFilterText(text),
+  toWire: textInputToWire,
+  toForm: valueToTextInput,
+  display: (_field, value, ctx) => (typeof value === 'string' ? ctx.formatDate(value) : String(value)),
+};

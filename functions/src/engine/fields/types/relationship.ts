@@ -1,0 +1,26 @@
+import { RECORD_ID_PATTERN } from './field-value-core.js';
+import { RelationshipOptionsSchema } from './field-options.js';
+import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
+
+/** The id of one record of `options.related_module`; the record shows the target's `display_field`. */
+export const relationshipFieldType: FieldTypeModule<'relationship'> = {
+  type: 'relationship',
+  traits: { ...PLAIN_TRAITS, valueKind: 'reference', dimension: true },
+  options: {
+    schema: RelationshipOptionsSchema,
+    required: true,
+    check: (options) =>
+      options === undefined || options === null || typeof options !== 'object' || Array.isArray(options) || !('related_module' in options)
+        ? 'a relationship field needs options { "related_module": ..., "display_field": ... }'
+        : undefined,
+  },
+  // Whether the record exists is checked by the service, which can read the store.
+  checkValue: (_field, value, fail) => (typeof value === 'string' && RECORD_ID_PATTERN.test(value) ? { ok: true, value } : fail('recordId')),
+  emptyValue: () => null,
+  facetValue: (_field, value) => (typeof value === 'string' ? value : null),
+  filterOperators: ['eq'],
+  parseFilterInput: (text) => trimmedFilterText(text),
+  toWire: textInputToWire,
+  toForm: valueToTextInput,
+  display: (_field, value, ctx) => ctx.relatedDisplay ?? String(value),
+};

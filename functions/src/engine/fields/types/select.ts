@@ -1,0 +1,22 @@
+import { listForMessage } from './field-value-core.js';
+import { optionValuesOf } from './field-options.js';
+import { choiceLabel, choiceOptionsSpec } from './choice-options.js';
+import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
+
+export const selectFieldType: FieldTypeModule<'select'> = {
+  type: 'select',
+  traits: { ...PLAIN_TRAITS, valueKind: 'choice', dimension: true },
+  options: choiceOptionsSpec('select'),
+  checkValue(field, value, fail) {
+    const allowed = optionValuesOf(field.options);
+    if (typeof value !== 'string' || !allowed.includes(value)) return fail('oneOf', { choices: listForMessage(allowed) });
+    return { ok: true, value };
+  },
+  emptyValue: () => null,
+  facetValue: (_field, value) => (typeof value === 'string' ? value : null),
+  filterOperators: ['eq'],
+  parseFilterInput: (text) => trimmedFilterText(text),
+  toWire: textInputToWire,
+  toForm: valueToTextInput,
+  display: (field, value, ctx) => (typeof value === 'string' ? choiceLabel(field.options, value, ctx.language) : String(value)),
+};
