@@ -15,7 +15,7 @@ let env: TestEnv;
 let acme: { doctorId: string; patientId: string; cursor: string };
 
 async function snapshotTenant(tenantId: string): Promise<Record<string, unknown>> {
-  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs'];
+  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs', 'duplicate_rules', 'rollup_contributions'];
   const docs: StoredDocument[] = [];
   for (const collection of collections) docs.push(...(await env.store.query({ collection: `crm_tenants/${tenantId}/${collection}` })));
   const config = await env.store.get(`crm_tenants/${tenantId}`);
@@ -80,6 +80,11 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetJob', { tenantId, jobId: 'j1' }],
     ['crmListJobs', { tenantId }],
     ['crmCancelJob', { tenantId, jobId: 'j1' }],
+    ['crmRecomputeRollups', { tenantId, module: 'patients' }],
+    ['crmGetDuplicateRules', { tenantId, module: 'patients' }],
+    ['crmSaveDuplicateRules', { tenantId, module: 'patients', rules: [] }],
+    ['crmFindDuplicates', { tenantId, module: 'patients', data: { email: 'a@example.com' } }],
+    ['crmMergeRecords', { tenantId, module: 'patients', winnerId: acme.patientId, recordIds: [acme.patientId, 'p2'] }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

@@ -108,6 +108,17 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                   lazy: async () => ({ Component: (await import('../features/workflows/components/tasks-page')).TasksPage }),
                 },
                 {
+                  path: 'm/:module/merge',
+                  // The merge runs as a job: the jobs feature's progress goes in through the page's slot.
+                  lazy: async () => {
+                    const [{ MergePage }, { JobProgressSlot }] = await Promise.all([
+                      import('../features/duplicates/components/merge-page'),
+                      import('./job-progress-slot'),
+                    ]);
+                    return { Component: () => <MergePage progress={JobProgressSlot} /> };
+                  },
+                },
+                {
                   path: 'admin/duplicates/:module?',
                   lazy: async () => ({ Component: (await import('../features/duplicates/components/duplicate-rules-page')).DuplicateRulesPage }),
                 },

@@ -26,6 +26,12 @@ export const RollupOptionsSchema = z
     field: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be a field key' }).optional(),
     /** Only children matching this condition (the workflow condition language, own fields only) count. */
     filter: ConditionSchema.optional(),
+    /**
+     * The type of the stored value, so it is indexed, filtered and shown as
+     * such: number (default), currency (sum/avg/min/max of a currency), date
+     * or datetime (min/max of one). Checked against the child field.
+     */
+    result: z.enum(['number', 'currency', 'date', 'datetime']).optional(),
   })
   .superRefine((options, ctx) => {
     if (options.aggregate === 'count' && options.field !== undefined) {
@@ -33,6 +39,12 @@ export const RollupOptionsSchema = z
     }
     if (options.aggregate !== 'count' && options.field === undefined) {
       ctx.addIssue({ code: 'custom', path: ['field'], message: `${options.aggregate} needs the child field to aggregate` });
+    }
+    if (options.aggregate === 'count' && options.result !== undefined && options.result !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['result'], message: 'a count is a number' });
+    }
+    if ((options.aggregate === 'sum' || options.aggregate === 'avg') && (options.result === 'date' || options.result === 'datetime')) {
+      ctx.addIssue({ code: 'custom', path: ['result'], message: `a ${options.aggregate} is a number or a currency amount` });
     }
     if (options.filter) {
       for (const { leaf, path } of conditionLeaves(options.filter, ['filter'])) {

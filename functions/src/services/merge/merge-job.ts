@@ -17,9 +17,10 @@ export const mergeJobHandler: JobHandler = {
     let cursor = job.cursor === null || job.cursor === undefined ? MERGE_START : MergeCursorSchema.parse(job.cursor);
     while (cursor.step !== 'done') {
       if (Date.now() >= deadline) return { done: false };
-      // Counts are saved inside the transaction of each record they count; the cursor after the step.
+      // Counts (records re-pointed: updated; losers moved to the trash: deleted) are saved inside the
+      // transaction of each record they count; the cursor after the step.
       const step = await runMergeStep(services, tenantId, job.id, params, cursor, new Date(), (tx, counted) =>
-        checkpoint({ done: (counted.repointed ?? 0) + (counted.losers ?? 0), counts: { repointed: counted.repointed ?? 0, merged: counted.losers ?? 0 } }, tx),
+        checkpoint({ done: (counted.repointed ?? 0) + (counted.losers ?? 0), counts: { updated: counted.repointed ?? 0, deleted: counted.losers ?? 0 } }, tx),
       );
       cursor = step.cursor;
       await checkpoint({ cursor, ...(cursor.step === 'done' ? { result: { winnerId: params.winnerId, merged: params.loserNumbers } } : {}) });

@@ -168,9 +168,9 @@ describe('merge', () => {
     expect(killed).toBe(true);
     const job = await env.call<{ job: { status: string; progress: { counts: Record<string, number> }; result: unknown } }>(env.users.acmeOwner, 'crmGetJob', { tenantId: 'acme', jobId });
     expect(job.job.status).toBe('done');
-    expect(job.job.progress.counts.merged).toBe(4);
+    expect(job.job.progress.counts.deleted).toBe(4);
     // 12 records of three modules pointed at a loser, plus the subsidiary and the trashed contact: each counted once despite the crash.
-    expect(job.job.progress.counts.repointed).toBe(14);
+    expect(job.job.progress.counts.updated).toBe(14);
     env.store.runTransaction = original;
     // The job id marks the winner: the expectations of a direct run hold with its own id.
     const winner = await read(accounts[0]!.id);

@@ -39,7 +39,8 @@ export const rollupRecomputeJobHandler: JobHandler = {
       await checkpoint({
         cursor,
         done: page.counts.children + page.counts.parents,
-        counts: { children: page.counts.children, parents: page.counts.parents, parentWrites: page.counts.parentWrites },
+        // Records whose roll-up values were rewritten.
+        counts: { updated: page.counts.parentWrites },
       });
     }
   },

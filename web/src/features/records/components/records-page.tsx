@@ -133,6 +133,12 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
               </button>
             </div>
           ) : null}
+          {/* Merge duplicates: needs edit and delete on the module (the server checks each record). */}
+          {scopes.update !== 'none' && scopes.delete !== 'none' ? (
+            <Link to={paths.mergeRecords(tenantId, module.slug)} className="btn" data-testid="merge-records">
+              {t('rollupsMerge.merge.fromList')}
+            </Link>
+          ) : null}
           {can('create') ? (
             <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
               <PlusIcon /> {newTitle(module)}
