@@ -4,6 +4,7 @@ import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
+import { fieldTypeModule, isFieldType } from '@crm/engine/fields/types/registry.js';
 import { FieldInput } from '../../../components/field-input';
 import { ErrorBanner } from '../../../components/status-views';
 import { issuesByInput, toUserError } from '../../../lib/api/to-user-error';
@@ -36,7 +37,8 @@ export function RecordForm({
 }) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
-  const fields = activeFields(module);
+  // Computed fields (roll-ups, formulas) are written by the server: shown on the record, never edited here.
+  const fields = activeFields(module).filter((field) => !isFieldType(field.type) || !fieldTypeModule(field.type).traits.computed);
   const language = i18n.language;
   // The engine's refusal, said in the user's language with the field's label in that language.
   const schema = useMemo(
