@@ -109,6 +109,11 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
     crmSaveValidationRules: { tenantId: 'acme', module: 'patients', rules: [] },
     crmRecomputeFormulas: { tenantId: 'acme', module: 'patients' },
+    crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
+    crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
+    crmRecomputeRollups: { tenantId: 'acme', module: 'patients' },
+    crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'other'] },
   };
 }
 

@@ -112,6 +112,12 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmSetDefaultView: { spa: 'admin', server: 'admin', screen: 'list view menu: default for roles' },
   crmCountGroups: { spa: 'member', server: 'member', screen: 'table grouped by a select field (matrix: read)' },
   crmListCalendar: { spa: 'member', server: 'member', screen: 'calendar view (matrix: read)' },
+  crmGetDuplicateRules: { spa: 'member', server: 'member', screen: 'admin: duplicate rules; record form (matrix: read)' },
+  crmSaveDuplicateRules: { spa: 'admin', server: 'admin', screen: 'admin: duplicate rules' },
+  crmFindDuplicates: { spa: 'member', server: 'member', screen: 'record form duplicate warning (matrix: read)' },
+  crmRecomputeRollups: { spa: 'admin', server: 'admin', screen: 'admin: fields, roll-up recompute' },
+  // Members with update + delete on the module (matrix); the service checks each record.
+  crmMergeRecords: { spa: 'member', server: 'member', screen: 'merge (matrix: update winner, delete losers)' },
 };
 
 let env: TestEnv;
@@ -227,6 +233,11 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmGetImportErrorFile: { tenantId: 'acme', jobId: 'no-such-job' },
     crmSaveValidationRules: { tenantId: 'acme', module: 'no_such_module', rules: [] },
     crmRecomputeFormulas: { tenantId: 'acme', module: 'no_such_module' },
+    crmGetDuplicateRules: { tenantId: 'acme', module: 'patients' },
+    crmSaveDuplicateRules: { tenantId: 'acme', module: 'patients', rules: [] },
+    crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
+    crmRecomputeRollups: { tenantId: 'acme', module: 'patients', field: 'no_such_field' },
+    crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'no-such-record'] },
   };
   return requests[name];
 }

@@ -17,6 +17,7 @@ import { INTEGRATIONS_CALLABLES } from './integrations-callables.js';
 import { ACCESS_CALLABLES } from './access-callables.js';
 import { TIMELINE_CALLABLES } from './timeline-callables.js';
 import { SEARCH_CALLABLES } from './search-callables.js';
+import { ROLLUPS_MERGE_CALLABLES } from './rollups-merge-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
@@ -34,6 +35,7 @@ export const CALLABLES = {
   ...SEARCH_CALLABLES,
   ...IMPORT_CALLABLES,
   ...FORMULAS_CALLABLES,
+  ...ROLLUPS_MERGE_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

@@ -135,6 +135,13 @@ const PATHS: Record<CallableName, PathRow> = {
   // Formulas and validation rules (issue 15): a formula over a field hidden from a role is hidden from it too.
   crmSaveValidationRules: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', module: 'no_such_module', rules: [] }) },
   crmRecomputeFormulas: { fls: ['n/a: starts a recompute job; job counters only'], request: () => ({ tenantId: 'acme', module: 'no_such_module' }) },
+  // Roll-ups, duplicates and merge (issue 15): a roll-up over a hidden field is hidden; duplicate rules over hidden
+  // fields do not answer the caller; a merge may not change a field the caller may not edit.
+  crmRecomputeRollups: { fls: ['redacts'], request: () => ({ tenantId: 'acme', module: 'patients', field: 'no_such_field' }) },
+  crmGetDuplicateRules: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', module: 'patients' }) },
+  crmSaveDuplicateRules: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', module: 'patients', rules: [] }) },
+  crmFindDuplicates: { fls: ['refuses-query', 'redacts'], request: () => ({ tenantId: 'acme', module: 'patients', data: { insurance_provider: HIDDEN_TEXT } }) },
+  crmMergeRecords: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', module: 'patients', winnerId: memberPatientId, recordIds: [memberPatientId, patientId], fields: { insurance_provider: patientId } }) },
 };
 
 const driver = new ManualMigrationDriver();

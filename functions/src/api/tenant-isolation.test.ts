@@ -15,7 +15,7 @@ let env: TestEnv;
 let acme: { doctorId: string; patientId: string; cursor: string; viewId: string };
 
 async function snapshotTenant(tenantId: string): Promise<Record<string, unknown>> {
-  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs', 'views'];
+  const collections = ['records', 'workflows', 'dashboards', 'counters', 'unique_values', 'jobs', 'views', 'duplicate_rules', 'rollup_contributions'];
   const docs: StoredDocument[] = [];
   for (const collection of collections) docs.push(...(await env.store.query({ collection: `crm_tenants/${tenantId}/${collection}` })));
   const config = await env.store.get(`crm_tenants/${tenantId}`);
@@ -103,6 +103,11 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmStartImport', { tenantId, uploadId: 'u1', options: { mapping: [{ column: 0, field: 'full_name' }], mode: 'create' } }],
     ['crmRevertImport', { tenantId, jobId: 'j1' }],
     ['crmGetImportErrorFile', { tenantId, jobId: 'j1' }],
+    ['crmRecomputeRollups', { tenantId, module: 'patients' }],
+    ['crmGetDuplicateRules', { tenantId, module: 'patients' }],
+    ['crmSaveDuplicateRules', { tenantId, module: 'patients', rules: [] }],
+    ['crmFindDuplicates', { tenantId, module: 'patients', data: { email: 'a@example.com' } }],
+    ['crmMergeRecords', { tenantId, module: 'patients', winnerId: acme.patientId, recordIds: [acme.patientId, 'p2'] }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

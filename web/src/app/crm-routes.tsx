@@ -90,7 +90,14 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 },
                 {
                   path: 'm/:module/new',
-                  lazy: async () => ({ Component: (await import('../features/records/components/record-form-page')).RecordCreatePage }),
+                  // The duplicates feature warns before a create, through the page's guard slot.
+                  lazy: async () => {
+                    const [{ RecordCreatePage }, { DuplicateGuard }] = await Promise.all([
+                      import('../features/records/components/record-form-page'),
+                      import('../features/duplicates/components/duplicate-guard'),
+                    ]);
+                    return { Component: () => <RecordCreatePage createGuard={DuplicateGuard} /> };
+                  },
                 },
                 {
                   path: 'm/:module/r/:recordId',
@@ -170,6 +177,21 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
                 {
                   path: 'admin/audit',
                   lazy: async () => ({ Component: (await import('../features/access/components/audit-log-page')).AuditLogPage }),
+                },
+                {
+                  path: 'm/:module/merge',
+                  // The merge runs as a job: the jobs feature's progress goes in through the page's slot.
+                  lazy: async () => {
+                    const [{ MergePage }, { JobProgressSlot }] = await Promise.all([
+                      import('../features/duplicates/components/merge-page'),
+                      import('./job-progress-slot'),
+                    ]);
+                    return { Component: () => <MergePage progress={JobProgressSlot} /> };
+                  },
+                },
+                {
+                  path: 'admin/duplicates/:module?',
+                  lazy: async () => ({ Component: (await import('../features/duplicates/components/duplicate-rules-page')).DuplicateRulesPage }),
                 },
               ],
             },

@@ -36,6 +36,10 @@ export const paths = {
   auditLog: (tenantId: string) => `/t/${encodeURIComponent(tenantId)}/admin/audit`,
   importRecords: (tenantId: string, module: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import`,
   importRun: (tenantId: string, module: string, jobId: string) => `/t/${encodeURIComponent(tenantId)}/m/${module}/import/${encodeURIComponent(jobId)}`,
+  duplicateRules: (tenantId: string, module?: string) => `/t/${encodeURIComponent(tenantId)}/admin/duplicates${module ? `/${module}` : ''}`,
+  /** The merge screen, preselected with `ids` (the list's selection, or a record and its duplicates). */
+  mergeRecords: (tenantId: string, module: string, ids: readonly string[] = []) =>
+    `/t/${encodeURIComponent(tenantId)}/m/${module}/merge${ids.length > 0 ? `?${new URLSearchParams({ ids: ids.join(',') }).toString()}` : ''}`,
 };
 
 const EQ_PARAM_PREFIX = 'eq.';

@@ -39,7 +39,7 @@ export const FIELD_VALUE_MESSAGES = {
   fileContentType: () => 'has an invalid content type',
   inactive: () => 'is no longer in use and cannot be written',
   unknownField: () => 'is not a field of this module',
-  computed: () => 'is computed by its formula and cannot be written',
+  computed: () => 'is computed by the CRM and cannot be written',
 } as const satisfies Record<string, (params: MessageParams) => string>;
 
 export type FieldValueReason = keyof typeof FIELD_VALUE_MESSAGES;

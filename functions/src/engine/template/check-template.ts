@@ -23,6 +23,7 @@ import { TENANT_ROLES } from './permissions-schema.js';
 import { isRelativeDate } from './relative-dates.js';
 import { MAX_INDEXED_FIELDS, indexedFieldsOf, widgetValueFields } from './index-slots.js';
 import { checkRecordBudget } from './record-budget.js';
+import { rollupTemplateIssues } from '../rollups/check-rollups.js';
 
 export type TemplateIssue = { path: PropertyKey[]; message: string };
 
@@ -378,6 +379,9 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
     }
     for (const message of checkRecordBudget({ module: slug, fields })) report(['field_schemas', slug], message);
   }
+
+  // --- roll-ups: their relationship, aggregated field and filter live in another module ---
+  for (const issue of rollupTemplateIssues(fieldsByModule)) report(issue.path, issue.message);
 
   // --- permissions -------------------------------------------------------------
   const matrix = isRecord(input.permissions_matrix) ? input.permissions_matrix : {};

@@ -10,4 +10,6 @@ export const JOB_HANDLERS: readonly LazyJobHandler[] = [
   { kind: 'formula-recompute', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaRecomputeJobHandler) },
   { kind: 'formula-dependents', load: () => import('../formulas/formula-jobs.js').then((m) => m.formulaDependentsJobHandler) },
   { kind: 'formula-due', load: () => import('../formulas/sweep-due-formulas.js').then((m) => m.formulaDueJobHandler) },
+  { kind: 'merge', load: () => import('../merge/merge-job.js').then((m) => m.mergeJobHandler) },
+  { kind: 'rollup-recompute', load: () => import('../rollups/rollup-recompute-job.js').then((m) => m.rollupRecomputeJobHandler) },
 ];

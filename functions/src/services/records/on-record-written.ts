@@ -5,12 +5,14 @@ import { log } from '../logging/log.js';
 import { writeRecordHistory } from './record-history.js';
 import { refreshReferrers } from './refresh-referrers.js';
 import { refreshFormulaDependents } from '../formulas/formula-dependents.js';
+import { onRollupChildWritten } from '../rollups/on-rollup-child-written.js';
 
 /**
  * Reacts to one committed record change (Firestore trigger in production, the
  * store's change feed in the embedded runtime): refreshes denormalized display
- * values, keeps the record's history, runs the tenant's workflows and queues
- * its webhook-subscription deliveries.
+ * values, keeps the record's history, runs the tenant's workflows, queues its
+ * webhook-subscription deliveries, recomputes formulas that read it and keeps
+ * the roll-ups over its module exact (services/rollups).
  *
  * The trigger is deployed with `retry: true`, so a throw here means "deliver
  * this event again". Every part is idempotent per event id (history entries,
@@ -21,12 +23,13 @@ import { refreshFormulaDependents } from '../formulas/formula-dependents.js';
  * days Cloud Functions retries, so it is logged and the event is done.
  */
 export async function onRecordWritten(services: Services, change: DocumentChange): Promise<{ updated: number }> {
-  const [refs, history, workflows, subscriptions, formulas] = await Promise.allSettled([
+  const [refs, history, workflows, subscriptions, formulas, rollups] = await Promise.allSettled([
     refreshReferrers(services, change),
     writeRecordHistory(services.store, change),
     services.workflows.onRecordWritten(change),
     services.webhookSubscriptions.onRecordWritten(change),
     refreshFormulaDependents(services, change),
+    onRollupChildWritten(services, change),
   ]);
   const failures = (
     [
@@ -35,6 +38,7 @@ export async function onRecordWritten(services: Services, change: DocumentChange
       ['workflows', workflows],
       ['webhook subscriptions', subscriptions],
       ['formula dependents', formulas],
+      ['roll-ups', rollups],
     ] as const
   ).flatMap(([part, outcome]) => (outcome.status === 'rejected' ? [{ part, error: outcome.reason as unknown }] : []));
   const transient = failures.filter((failure) => isTransientError(failure.error));

@@ -81,6 +81,9 @@ function historyEntryWithoutSource({ before, after, time }: Pick<DocumentChange,
   // Migrations rewrite thousands of records to a new shape: that is the template's history, not the record's.
   if (isMigrationWrite(before, after)) return null;
   const previous = asStoredRecord(before);
+  // A write that keeps the version is bookkeeping, not an edit: roll-up values kept up to date
+  // (services/rollups), display values refreshed on referrers. Nobody changed the record.
+  if (previous.version === next.version && previous.deleted === next.deleted) return null;
   const changes = diffData(previous.data ?? {}, next.data ?? {});
   const wasDeleted = previous.deleted === true;
   const isDeleted = next.deleted === true;

@@ -11,6 +11,8 @@ import { multiSelectFieldType } from './multi-select.js';
 import { numberFieldType } from './number.js';
 import { phoneFieldType } from './phone.js';
 import { relationshipFieldType } from './relationship.js';
+import { rollupFieldType } from './rollup.js';
+import { RollupOptionsSchema } from '../../rollups/rollup-definition.js';
 import { selectFieldType } from './select.js';
 import { textFieldType } from './text.js';
 import { textareaFieldType } from './textarea.js';
@@ -37,6 +39,7 @@ export const FIELD_TYPE_MODULES = [
   relationshipFieldType,
   fileFieldType,
   formulaFieldType,
+  rollupFieldType,
 ] as const;
 
 export type FieldType = (typeof FIELD_TYPE_MODULES)[number]['type'];
@@ -44,7 +47,7 @@ export type FieldType = (typeof FIELD_TYPE_MODULES)[number]['type'];
 export const FIELD_TYPES = FIELD_TYPE_MODULES.map((module) => module.type) as unknown as readonly [FieldType, ...FieldType[]];
 
 /** The option shapes of all types, for the field schema's `options` union (order: most specific first). */
-export const FIELD_OPTION_SCHEMAS = [SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema, FormulaOptionsSchema] as const;
+export const FIELD_OPTION_SCHEMAS = [SelectOptionsSchema, RelationshipOptionsSchema, CurrencyOptionsSchema, FormulaOptionsSchema, RollupOptionsSchema] as const;
 
 const BY_TYPE: ReadonlyMap<string, FieldTypeModule> = new Map(FIELD_TYPE_MODULES.map((module) => [module.type, module]));
 

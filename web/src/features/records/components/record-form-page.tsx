@@ -1,3 +1,4 @@
+import { useRef, useState, type ComponentType } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner, Spinner } from '../../../components/status-views';
@@ -9,8 +10,17 @@ import { useCreateRecord, useRecord, useUpdateRecord } from '../api/records-api'
 import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { RecordForm } from './record-form';
 
-export function RecordCreatePage() {
+/**
+ * Asked before a create is sent (the duplicates feature plugs its warning in
+ * here from the route table, so records never imports it): it calls
+ * `onConfirm` to save or `onCancel` to stay on the form.
+ */
+export type CreateGuard = ComponentType<{ module: string; data: Record<string, unknown>; onConfirm: () => void; onCancel: () => void }>;
+
+export function RecordCreatePage({ createGuard: Guard }: { createGuard?: CreateGuard } = {}) {
   const { t } = useTranslation();
+  const [guarded, setGuarded] = useState<Record<string, unknown> | null>(null);
+  const decision = useRef<((proceed: boolean) => void) | null>(null);
   const newTitle = useNewRecordTitle();
   const label = useLabel();
   const navigate = useNavigate();
@@ -34,12 +44,24 @@ export function RecordCreatePage() {
           record={null}
           submitLabel={t('records.create')}
           onSubmit={async (data) => {
+            if (Guard) {
+              // The form stays busy until the guard decides; going back leaves it as it was.
+              const proceed = await new Promise<boolean>((resolve) => {
+                decision.current = resolve;
+                setGuarded(data);
+              });
+              setGuarded(null);
+              if (!proceed) return;
+            }
             const record = await create.mutateAsync(data);
             await navigate(paths.record(session.tenantId, slug, record.id));
           }}
           onCancel={() => void navigate(paths.module(session.tenantId, slug))}
         />
       </div>
+      {Guard && guarded ? (
+        <Guard module={slug} data={guarded} onConfirm={() => decision.current?.(true)} onCancel={() => decision.current?.(false)} />
+      ) : null}
     </div>
   );
 }

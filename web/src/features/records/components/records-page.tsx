@@ -161,6 +161,12 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
               </button>
             </div>
           ) : null}
+          {/* Merge duplicates: needs edit and delete on the module (the server checks each record). */}
+          {scopes.update !== 'none' && scopes.delete !== 'none' ? (
+            <Link to={paths.mergeRecords(tenantId, module.slug)} className="btn" data-testid="merge-records">
+              {t('rollupsMerge.merge.fromList')}
+            </Link>
+          ) : null}
           {can('create') ? (
             <Link to={paths.importRecords(tenantId, module.slug)} className="btn" data-testid="import-records">
               {t('imports.button')}

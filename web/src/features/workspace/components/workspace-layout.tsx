@@ -105,6 +105,10 @@ export function WorkspaceLayout({ notice, search, moduleExtras }: { notice?: Rea
               <ModuleIcon name="file-text" label="" />
               <span>{t('access.nav.audit')}</span>
             </NavLink>
+            <NavLink to={paths.duplicateRules(tenantId)} className="sidebar-link" data-testid="nav-admin-duplicates">
+              <ModuleIcon name="layers" label="" />
+              <span>{t('rollupsMerge.duplicates.rules.link')}</span>
+            </NavLink>
           </>
         ) : null}
       </nav>

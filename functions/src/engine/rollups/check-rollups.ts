@@ -1,0 +1,76 @@
+import type { FieldDefinition } from '../fields/field-definition.js';
+import { RollupOptionsSchema, ROLLUP_SOURCE_TYPES } from './rollup-definition.js';
+
+/**
+ * The real limit on roll-ups, instead of a fixed 25 per object: all roll-ups
+ * over one child module are kept in one transaction per child write (one
+ * contribution document each, plus the parents), and Firestore takes at most
+ * 500 writes per transaction. 100 leaves room for the parents and keeps a
+ * child write's upkeep under ~100 ms. A parent's roll-up values are ordinary
+ * facets, counted by the record budget (record-budget.ts) like any field.
+ */
+export const MAX_ROLLUPS_PER_CHILD_MODULE = 100;
+
+type Issue = { path: PropertyKey[]; message: string };
+type Entry = { readonly index: number; readonly def: FieldDefinition | undefined };
+
+/** Cross-module checks of roll-up fields: the relationship points here, the aggregated field fits, filters name child fields. */
+export function rollupTemplateIssues(fieldsByModule: ReadonlyMap<string, ReadonlyMap<string, Entry>>): Issue[] {
+  const issues: Issue[] = [];
+  const perChild = new Map<string, number>();
+  for (const [slug, fields] of fieldsByModule) {
+    for (const { index, def } of fields.values()) {
+      if (!def || (def.type as string) !== 'rollup') continue;
+      const parsed = RollupOptionsSchema.safeParse(def.options);
+      if (!parsed.success) continue;
+      const options = parsed.data;
+      const path = ['field_schemas', slug, index, 'options'];
+      const child = fieldsByModule.get(options.relationship.module);
+      if (!child) {
+        issues.push({ path: [...path, 'relationship', 'module'], message: `module "${options.relationship.module}" has no fields` });
+        continue;
+      }
+      perChild.set(options.relationship.module, (perChild.get(options.relationship.module) ?? 0) + 1);
+      const relation = child.get(options.relationship.field)?.def;
+      const target = relation?.type === 'relationship' ? (relation.options as { related_module?: string } | undefined)?.related_module : undefined;
+      if (target !== slug) {
+        issues.push({
+          path: [...path, 'relationship', 'field'],
+          message: `"${options.relationship.field}" must be a relationship field of "${options.relationship.module}" that points at "${slug}"`,
+        });
+      }
+      if (options.field !== undefined) {
+        const source = child.get(options.field)?.def;
+        const allowed = ROLLUP_SOURCE_TYPES[options.aggregate];
+        if (!source) issues.push({ path: [...path, 'field'], message: `"${options.field}" is not a field of "${options.relationship.module}"` });
+        else if ((source.type as string) === 'rollup') issues.push({ path: [...path, 'field'], message: 'a roll-up cannot aggregate another roll-up' });
+        else if (!allowed.includes(source.type)) {
+          issues.push({ path: [...path, 'field'], message: `${options.aggregate} needs a ${allowed.join(', ')} field; "${options.field}" is ${source.type}` });
+        } else {
+          const isDate = source.type === 'date' || source.type === 'datetime';
+          const result = options.result ?? 'number';
+          if (isDate && result !== source.type) issues.push({ path: [...path, 'result'], message: `the ${options.aggregate} of a ${source.type} field is a ${source.type}: set result to "${source.type}"` });
+          if (!isDate && (result === 'date' || result === 'datetime')) issues.push({ path: [...path, 'result'], message: `the ${options.aggregate} of a ${source.type} field is not a date` });
+        }
+      }
+      for (const leaf of filterLeaves(options.filter)) {
+        if (!child.has(leaf.field.split('.')[0] ?? '')) {
+          issues.push({ path: [...path, 'filter'], message: `the filter names "${leaf.field}", which is not a field of "${options.relationship.module}"` });
+        }
+      }
+    }
+  }
+  for (const [module, count] of perChild) {
+    if (count > MAX_ROLLUPS_PER_CHILD_MODULE) {
+      issues.push({ path: ['field_schemas', module], message: `${count} roll-ups aggregate "${module}"; at most ${MAX_ROLLUPS_PER_CHILD_MODULE} can be kept in one transaction per write` });
+    }
+  }
+  return issues;
+}
+
+function filterLeaves(filter: unknown): Array<{ field: string }> {
+  if (filter === null || typeof filter !== 'object') return [];
+  if ('field' in filter && typeof (filter as { field: unknown }).field === 'string') return [filter as { field: string }];
+  const children = (filter as { all?: unknown[]; any?: unknown[] }).all ?? (filter as { any?: unknown[] }).any ?? [];
+  return Array.isArray(children) ? children.flatMap(filterLeaves) : [];
+}
