@@ -67,6 +67,9 @@ export const crmMigrationProgress = callables?.callable('crmMigrationProgress');
 export const crmGetJob = callables?.callable('crmGetJob');
 export const crmListJobs = callables?.callable('crmListJobs');
 export const crmCancelJob = callables?.callable('crmCancelJob');
+export const crmStartExport = callables?.callable('crmStartExport');
+export const crmGetExportDownload = callables?.callable('crmGetExportDownload');
+export const crmStartBulkAction = callables?.callable('crmStartBulkAction');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

@@ -68,6 +68,9 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartExport: { tenantId: 'acme', module: 'patients', format: 'raw', fileType: 'csv' },
+    crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartBulkAction: { tenantId: 'acme', module: 'patients', selection: { ids: [{ id: patientId, version: 1 }] }, action: 'edit_field', field: 'status', value: 'Active' },
   };
 }
 

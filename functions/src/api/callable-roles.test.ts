@@ -75,6 +75,10 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmPreviewUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmApplyUpgrade: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
   crmMigrationProgress: { spa: 'admin', server: 'admin', screen: 'upgrade page' },
+  // Members pass the callable; the matrix's export right then decides (hospital members have none: forbidden is tested in exports.test.ts).
+  crmStartExport: { spa: 'member', server: 'member', screen: 'record list export menu (matrix: export)' },
+  crmGetExportDownload: { spa: 'member', server: 'member', screen: 'record list export progress (own exports)' },
+  crmStartBulkAction: { spa: 'member', server: 'member', screen: 'record list bulk-action bar (matrix: update / delete)' },
 };
 
 let env: TestEnv;
@@ -149,6 +153,10 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmGetJob: { tenantId: 'acme', jobId: 'no-such-job' },
     crmListJobs: { tenantId: 'acme' },
     crmCancelJob: { tenantId: 'acme', jobId: 'no-such-job' },
+    // An unknown module: the call gets past the role check and starts no job (exports.test.ts covers the rest).
+    crmStartExport: { tenantId: 'acme', module: 'no_such_module', format: 'raw', fileType: 'csv' },
+    crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartBulkAction: { tenantId: 'acme', module: 'no_such_module', selection: { ids: [{ id: 'no-such-record', version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Bulk' },
   };
   return requests[name];
 }

@@ -10,11 +10,13 @@ import { WORKFLOW_CALLABLES } from './workflow-callables.js';
 import type { CallableRequest, CallableSpec } from './define-callable.js';
 import { parseRequest } from './parse-request.js';
 import { TEMPLATE_CALLABLES } from './template-callables.js';
+import { EXPORT_CALLABLES } from './export-callables.js';
+import { BULK_CALLABLES } from './bulk-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
 /** Every callable of the CRM, by exported function name (each is exported from index.ts). */
-export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...JOB_CALLABLES } as const;
+export const CALLABLES = { ...CORE_CALLABLES, ...HISTORY_CALLABLES, ...DASHBOARD_CALLABLES, ...WORKFLOW_CALLABLES, ...TEMPLATE_CALLABLES, ...JOB_CALLABLES, ...EXPORT_CALLABLES, ...BULK_CALLABLES } as const;
 
 export type CallableName = keyof typeof CALLABLES;
 export const CALLABLE_NAMES = Object.keys(CALLABLES) as CallableName[];

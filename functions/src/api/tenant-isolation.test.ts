@@ -80,6 +80,9 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmGetJob', { tenantId, jobId: 'j1' }],
     ['crmListJobs', { tenantId }],
     ['crmCancelJob', { tenantId, jobId: 'j1' }],
+    ['crmStartExport', { tenantId, module: 'patients', format: 'raw', fileType: 'csv' }],
+    ['crmGetExportDownload', { tenantId, jobId: 'j1' }],
+    ['crmStartBulkAction', { tenantId, module: 'patients', selection: { ids: [{ id: acme.patientId, version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Hacked' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

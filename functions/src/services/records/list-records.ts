@@ -328,3 +328,35 @@ function hashQuery(tenantId: string, input: ListRecordsInput, scope: string): st
   const { cursor: _cursor, pageSize: _pageSize, scannedBefore: _scannedBefore, explain: _explain, ...shape } = input;
   return createHash('sha256').update(JSON.stringify([tenantId, scope, shape])).digest('base64url').slice(0, 16);
 }
+
+/**
+ * How many records the list would return, when its index answers every
+ * condition (a count aggregation: one read per 1,000 matches); null when
+ * some condition is checked on the documents read, where only reading them
+ * all would tell. Same plan, same scoping as `listRecords`: exports and bulk
+ * actions show a total with their progress.
+ */
+export async function countListRecords(
+  deps: { store: DocumentStore; configs: ConfigStore },
+  caller: Caller,
+  input: Omit<ListRecordsInput, 'cursor' | 'pageSize' | 'explain' | 'scannedBefore'>,
+): Promise<number | null> {
+  const config = await deps.configs.require(caller.tenantId);
+  const module = resolveModule(config, input.module);
+  if (!module) throw moduleNotFound(input.module);
+  const scope = requireScope(caller, config, module, 'read');
+  const plan = planList(module, input, scope === 'own' ? caller.uid : null, { sortField: sortFieldFor(module, input.sort ?? 'created_at'), direction: input.direction ?? 'desc' });
+  if (plan.postFilters.length > 0) return null;
+  const result = await deps.store.aggregate(
+    {
+      collection: crmPaths.records(caller.tenantId),
+      where: [
+        plan.tokens.length === 1
+          ? { field: plan.array, op: 'array-contains', value: plan.tokens[0] as string }
+          : { field: plan.array, op: 'array-contains-any', value: plan.tokens },
+      ],
+    },
+    { count: { op: 'count' } },
+  );
+  return result.count ?? null;
+}

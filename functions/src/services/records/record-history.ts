@@ -22,6 +22,8 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
  * start with a letter, so this name cannot collide with a field.
  */
 export const DELETED_CHANGE_FIELD = '_deleted';
+/** The change of owner, listed among the field changes (same reasoning as `_deleted`). */
+export const OWNER_CHANGE_FIELD = '_owner';
 
 export interface HistoryChange {
   readonly field: string;
@@ -59,6 +61,10 @@ export function historyEntryFor({ before, after, time }: Pick<DocumentChange, 'b
   if (isMigrationWrite(before, after)) return null;
   const previous = asStoredRecord(before);
   const changes = diffData(previous.data ?? {}, next.data ?? {});
+  // A change of owner (bulk "change owner") is a change a user makes and wants to see.
+  if (previous.ownerId !== next.ownerId && previous.ownerId !== undefined && next.ownerId !== undefined) {
+    changes.push({ field: OWNER_CHANGE_FIELD, from: previous.ownerId, to: next.ownerId });
+  }
   const wasDeleted = previous.deleted === true;
   const isDeleted = next.deleted === true;
   if (wasDeleted !== isDeleted) {
