@@ -72,16 +72,15 @@ export function BulkActionBar({
     start.mutate(
       { tenantId, module: module.slug, selection: selection(), action, ...extra },
       {
-        onSuccess: (id) => {
-          setDialog(null);
-          setJobId(id);
-        },
+        onSuccess: (id) => setJobId(id),
       },
     );
   };
 
   const finish = async () => {
     setJobId(null);
+    setDialog(null);
+    start.reset();
     onClear();
     await client.invalidateQueries({ queryKey: [...recordsKey(tenantId), 'list'] });
   };
@@ -135,114 +134,112 @@ export function BulkActionBar({
         </p>
       ) : null}
 
+      {/* One dialog from the form to the result: closing one dialog while opening another loses focus to the page, which Ariakit reads as a dismissal. */}
       <Dialog
-        open={dialog === 'edit_field'}
-        onClose={() => setDialog(null)}
-        title={t('exportBulk.bulk.editTitle')}
-        testId="bulk-edit-dialog"
+        open={dialog !== null || jobId !== null}
+        onClose={() => (jobId ? void finish() : setDialog(null))}
+        title={jobId ? t('exportBulk.bulk.progressTitle') : dialog === 'change_owner' ? t('exportBulk.bulk.ownerTitle') : t('exportBulk.bulk.editTitle')}
+        testId={jobId ? 'bulk-progress-dialog' : dialog === 'change_owner' ? 'bulk-owner-dialog' : 'bulk-edit-dialog'}
         onSubmit={(event) => {
           event.preventDefault();
-          if (field) run('edit_field', { field: field.key, value: toWireValue(field, value, i18n.language) });
+          if (jobId) return;
+          if (dialog === 'edit_field' && field) run('edit_field', { field: field.key, value: toWireValue(field, value, i18n.language) });
+          if (dialog === 'change_owner' && ownerId.trim() !== '') run('change_owner', { ownerId: ownerId.trim() });
         }}
         footer={
-          <>
-            <button type="button" className="btn btn-ghost" onClick={() => setDialog(null)}>
-              {t('app.cancel')}
+          jobId ? (
+            <button type="button" className="btn btn-ghost" onClick={() => void finish()} data-testid="bulk-close">
+              {t('app.close')}
             </button>
-            <button type="submit" className="btn btn-primary" disabled={start.isPending || !field} data-testid="bulk-edit-apply">
-              {t('exportBulk.bulk.apply')}
-            </button>
-          </>
-        }
-      >
-        <div className="stack">
-          <label className="field-label" htmlFor="bulk-field">
-            {t('exportBulk.bulk.field')}
-          </label>
-          <select
-            id="bulk-field"
-            value={fieldKey}
-            onChange={(event) => {
-              setFieldKey(event.target.value);
-              setValue('');
-            }}
-            data-testid="bulk-field"
-          >
-            {editable.map((candidate) => (
-              <option key={candidate.key} value={candidate.key}>
-                {label(candidate.label, candidate.key)}
-              </option>
-            ))}
-          </select>
-          {field ? (
+          ) : (
             <>
-              <label className="field-label" htmlFor="bulk-value">
-                {t('exportBulk.bulk.value')}
-              </label>
-              <FieldInput
-                field={field}
-                value={value}
-                onChange={setValue}
-                id="bulk-value"
-                testId="bulk-value"
-                ariaLabel={t('exportBulk.bulk.value')}
-                checkboxLabel={label(field.label, field.key)}
-                special={field.type === 'relationship' ? <input id="bulk-value" type="text" value={typeof value === 'string' ? value : ''} onChange={(event) => setValue(event.target.value)} placeholder={t('exportBulk.bulk.recordId')} data-testid="bulk-value" /> : undefined}
-              />
+              <button type="button" className="btn btn-ghost" onClick={() => setDialog(null)}>
+                {t('app.cancel')}
+              </button>
+              <button
+                type="submit"
+                className="btn btn-primary"
+                disabled={start.isPending || (dialog === 'edit_field' ? !field : ownerId.trim() === '')}
+                data-testid={dialog === 'change_owner' ? 'bulk-owner-apply' : 'bulk-edit-apply'}
+              >
+                {t('exportBulk.bulk.apply')}
+              </button>
             </>
-          ) : null}
-          {start.isError ? (
-            <p className="form-error" role="alert" data-testid="bulk-error">
-              {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
-            </p>
-          ) : null}
-        </div>
-      </Dialog>
-
-      <Dialog
-        open={dialog === 'change_owner'}
-        onClose={() => setDialog(null)}
-        title={t('exportBulk.bulk.ownerTitle')}
-        testId="bulk-owner-dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (ownerId.trim() !== '') run('change_owner', { ownerId: ownerId.trim() });
-        }}
-        footer={
-          <>
-            <button type="button" className="btn btn-ghost" onClick={() => setDialog(null)}>
-              {t('app.cancel')}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={start.isPending || ownerId.trim() === ''} data-testid="bulk-owner-apply">
-              {t('exportBulk.bulk.apply')}
-            </button>
-          </>
+          )
         }
       >
-        <div className="stack">
-          <label className="field-label" htmlFor="bulk-owner-id">
-            {t('exportBulk.bulk.ownerId')}
-          </label>
-          <input id="bulk-owner-id" type="text" value={ownerId} onChange={(event) => setOwnerId(event.target.value)} data-testid="bulk-owner-id" />
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOwnerId(user.uid)}>
-            {t('exportBulk.bulk.ownerMe')}
-          </button>
-          {start.isError ? (
-            <p className="form-error" role="alert">
-              {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
-            </p>
-          ) : null}
-        </div>
-      </Dialog>
-
-      <Dialog open={jobId !== null} onClose={() => void finish()} title={t('exportBulk.bulk.progressTitle')} testId="bulk-progress-dialog"
-        footer={
-          <button type="button" className="btn btn-ghost" onClick={() => void finish()} data-testid="bulk-close">
-            {t('app.close')}
-          </button>
-        }
-      >
-        {jobId ? <JobWatch tenantId={tenantId} jobId={jobId} renderResult={(job) => <BulkResult job={job} />} /> : null}
+        {jobId ? (
+          <JobWatch tenantId={tenantId} jobId={jobId} renderResult={(job) => <BulkResult job={job} />} />
+        ) : dialog === 'edit_field' ? (
+          <div className="stack">
+            <label className="field-label" htmlFor="bulk-field">
+              {t('exportBulk.bulk.field')}
+            </label>
+            <select
+              id="bulk-field"
+              value={fieldKey}
+              onChange={(event) => {
+                setFieldKey(event.target.value);
+                setValue('');
+              }}
+              data-testid="bulk-field"
+            >
+              {editable.map((candidate) => (
+                <option key={candidate.key} value={candidate.key}>
+                  {label(candidate.label, candidate.key)}
+                </option>
+              ))}
+            </select>
+            {field ? (
+              <>
+                <label className="field-label" htmlFor="bulk-value">
+                  {t('exportBulk.bulk.value')}
+                </label>
+                <FieldInput
+                  field={field}
+                  value={value}
+                  onChange={setValue}
+                  id="bulk-value"
+                  testId="bulk-value"
+                  ariaLabel={t('exportBulk.bulk.value')}
+                  checkboxLabel={label(field.label, field.key)}
+                  special={
+                    field.type === 'relationship' ? (
+                      <input
+                        id="bulk-value"
+                        type="text"
+                        value={typeof value === 'string' ? value : ''}
+                        onChange={(event) => setValue(event.target.value)}
+                        placeholder={t('exportBulk.bulk.recordId')}
+                        data-testid="bulk-value"
+                      />
+                    ) : undefined
+                  }
+                />
+              </>
+            ) : null}
+            {start.isError ? (
+              <p className="form-error" role="alert" data-testid="bulk-error">
+                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
+              </p>
+            ) : null}
+          </div>
+        ) : (
+          <div className="stack">
+            <label className="field-label" htmlFor="bulk-owner-id">
+              {t('exportBulk.bulk.ownerId')}
+            </label>
+            <input id="bulk-owner-id" type="text" value={ownerId} onChange={(event) => setOwnerId(event.target.value)} data-testid="bulk-owner-id" />
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOwnerId(user.uid)}>
+              {t('exportBulk.bulk.ownerMe')}
+            </button>
+            {start.isError ? (
+              <p className="form-error" role="alert">
+                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
+              </p>
+            ) : null}
+          </div>
+        )}
       </Dialog>
     </div>
   );

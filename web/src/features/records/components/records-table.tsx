@@ -383,7 +383,11 @@ export function RecordsTable(props: RecordsTableProps) {
             </tr>
           ))}
         </thead>
-        <tbody style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }} onKeyDown={onGridKeyDown}>
+        <tbody
+          className={editing ? 'has-editor' : undefined}
+          style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }}
+          onKeyDown={onGridKeyDown}
+        >
           {items.map((item) => {
             const row = rows[item.index];
             return row ? (

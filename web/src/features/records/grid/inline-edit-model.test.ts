@@ -32,5 +32,8 @@ describe('inline editing', () => {
     expect(next?.pages[0]?.records.map((record) => record.version)).toEqual([1, 2]);
     expect(next?.pages[1]).toBe(data.pages[1]);
     expect(replaceRecordInPages(data, buildRecord('z', 2))).toBe(data);
+    // The list plan shares the list's key prefix: it is not a list of pages.
+    const plan = { kind: 'scan' } as unknown as typeof data;
+    expect(replaceRecordInPages(plan, buildRecord('a', 2))).toBe(plan);
   });
 });

@@ -40,7 +40,8 @@ interface ListPages {
 
 /** The loaded list with one record replaced (a saved cell, a reloaded row), without refetching every page. */
 export function replaceRecordInPages<T extends ListPages>(data: T | undefined, record: TRecordView): T | undefined {
-  if (!data) return data;
+  // The list's query keys prefix other queries too (its plan): leave what is not a list of pages alone.
+  if (!data || !Array.isArray((data as { pages?: unknown }).pages)) return data;
   let changed = false;
   const pages = data.pages.map((page) => {
     if (!page.records.some((candidate) => candidate.id === record.id)) return page;
