@@ -131,17 +131,22 @@ function ModuleRecords({ moduleSlug }: { moduleSlug: string }) {
     const versionsOf = (rows: readonly TRecordView[]) => new Map(rows.map((row) => [row.id, { id: row.id, version: row.version }] as const));
     return {
       selected: new Set(allMatching ? records.map((record) => record.id) : selected.keys()),
-      onToggle: (record: TRecordView) => {
-        // Unticking one row of "all matching" leaves the loaded rows but that one ticked.
-        const next = new Map(allMatching ? versionsOf(records) : selected);
-        if (next.has(record.id)) next.delete(record.id);
-        else next.set(record.id, { id: record.id, version: record.version });
-        setSelectionState({ key: paramsKey, selected: next, allMatching: false });
-      },
-      onToggleAll: () => {
-        const all = allMatching || (records.length > 0 && records.every((record) => selected.has(record.id)));
-        setSelectionState({ key: paramsKey, selected: all ? new Map() : versionsOf(records), allMatching: false });
-      },
+      // Functional updates: memoised rows keep the handler of the render they last drew in, so it must not read state.
+      onToggle: (record: TRecordView) =>
+        setSelectionState((current) => {
+          const fresh = current.key === paramsKey;
+          // Unticking one row of "all matching" leaves the loaded rows but that one ticked.
+          const next = new Map(fresh && current.allMatching ? versionsOf(records) : fresh ? current.selected : NO_SELECTION);
+          if (next.has(record.id)) next.delete(record.id);
+          else next.set(record.id, { id: record.id, version: record.version });
+          return { key: paramsKey, selected: next, allMatching: false };
+        }),
+      onToggleAll: () =>
+        setSelectionState((current) => {
+          const fresh = current.key === paramsKey;
+          const all = fresh && (current.allMatching || (records.length > 0 && records.every((record) => current.selected.has(record.id))));
+          return { key: paramsKey, selected: all ? new Map() : versionsOf(records), allMatching: false };
+        }),
     };
   }, [selectable, allMatching, records, selected, paramsKey]);
 
