@@ -105,6 +105,9 @@ export const crmRevertImport = callables?.callable('crmRevertImport');
 export const crmGetImportErrorFile = callables?.callable('crmGetImportErrorFile');
 export const crmSaveValidationRules = callables?.callable('crmSaveValidationRules');
 export const crmRecomputeFormulas = callables?.callable('crmRecomputeFormulas');
+export const crmStartExport = callables?.callable('crmStartExport');
+export const crmGetExportDownload = callables?.callable('crmGetExportDownload');
+export const crmStartBulkAction = callables?.callable('crmStartBulkAction');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

@@ -114,6 +114,9 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
     crmRecomputeRollups: { tenantId: 'acme', module: 'patients' },
     crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'other'] },
+    crmStartExport: { tenantId: 'acme', module: 'patients', format: 'raw', fileType: 'csv' },
+    crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartBulkAction: { tenantId: 'acme', module: 'patients', selection: { ids: [{ id: patientId, version: 1 }] }, action: 'edit_field', field: 'status', value: 'Active' },
   };
 }
 

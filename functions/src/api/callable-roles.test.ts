@@ -118,6 +118,10 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmRecomputeRollups: { spa: 'admin', server: 'admin', screen: 'admin: fields, roll-up recompute' },
   // Members with update + delete on the module (matrix); the service checks each record.
   crmMergeRecords: { spa: 'member', server: 'member', screen: 'merge (matrix: update winner, delete losers)' },
+  // Members pass the callable; the matrix's export right then decides (hospital members have none: forbidden is tested in exports.test.ts).
+  crmStartExport: { spa: 'member', server: 'member', screen: 'record list export menu (matrix: export)' },
+  crmGetExportDownload: { spa: 'member', server: 'member', screen: 'record list export progress (own exports)' },
+  crmStartBulkAction: { spa: 'member', server: 'member', screen: 'record list bulk-action bar (matrix: update / delete)' },
 };
 
 let env: TestEnv;
@@ -238,6 +242,10 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmFindDuplicates: { tenantId: 'acme', module: 'patients', data: { email: 'a@example.com' } },
     crmRecomputeRollups: { tenantId: 'acme', module: 'patients', field: 'no_such_field' },
     crmMergeRecords: { tenantId: 'acme', module: 'patients', winnerId: patientId, recordIds: [patientId, 'no-such-record'] },
+    // An unknown module: the call gets past the role check and starts no job (exports.test.ts covers the rest).
+    crmStartExport: { tenantId: 'acme', module: 'no_such_module', format: 'raw', fileType: 'csv' },
+    crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
+    crmStartBulkAction: { tenantId: 'acme', module: 'no_such_module', selection: { ids: [{ id: 'no-such-record', version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Bulk' },
   };
   return requests[name];
 }

@@ -18,6 +18,8 @@ import { ACCESS_CALLABLES } from './access-callables.js';
 import { TIMELINE_CALLABLES } from './timeline-callables.js';
 import { SEARCH_CALLABLES } from './search-callables.js';
 import { ROLLUPS_MERGE_CALLABLES } from './rollups-merge-callables.js';
+import { EXPORT_CALLABLES } from './export-callables.js';
+import { BULK_CALLABLES } from './bulk-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
@@ -36,6 +38,8 @@ export const CALLABLES = {
   ...IMPORT_CALLABLES,
   ...FORMULAS_CALLABLES,
   ...ROLLUPS_MERGE_CALLABLES,
+  ...EXPORT_CALLABLES,
+  ...BULK_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

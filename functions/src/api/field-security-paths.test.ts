@@ -142,6 +142,11 @@ const PATHS: Record<CallableName, PathRow> = {
   crmSaveDuplicateRules: { fls: ['n/a: config-only'], request: () => ({ tenantId: 'acme', module: 'patients', rules: [] }) },
   crmFindDuplicates: { fls: ['refuses-query', 'redacts'], request: () => ({ tenantId: 'acme', module: 'patients', data: { insurance_provider: HIDDEN_TEXT } }) },
   crmMergeRecords: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', module: 'patients', winnerId: memberPatientId, recordIds: [memberPatientId, patientId], fields: { insurance_provider: patientId } }) },
+  // Export and bulk actions (issue 13): export goes through listRecords (redacted, hidden fields not queryable);
+  // bulk edits go through the records service (a hidden or read-only field is refused per record).
+  crmStartExport: { fls: ['redacts', 'refuses-query'], request: () => ({ tenantId: 'acme', module: 'no_such_module', format: 'raw', fileType: 'csv' }) },
+  crmGetExportDownload: { fls: ['n/a: a link to the caller\'s own, already redacted export'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
+  crmStartBulkAction: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', module: 'no_such_module', selection: { ids: [{ id: 'no-such-record', version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Bulk' }) },
 };
 
 const driver = new ManualMigrationDriver();

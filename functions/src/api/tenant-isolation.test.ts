@@ -108,6 +108,9 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmSaveDuplicateRules', { tenantId, module: 'patients', rules: [] }],
     ['crmFindDuplicates', { tenantId, module: 'patients', data: { email: 'a@example.com' } }],
     ['crmMergeRecords', { tenantId, module: 'patients', winnerId: acme.patientId, recordIds: [acme.patientId, 'p2'] }],
+    ['crmStartExport', { tenantId, module: 'patients', format: 'raw', fileType: 'csv' }],
+    ['crmGetExportDownload', { tenantId, jobId: 'j1' }],
+    ['crmStartBulkAction', { tenantId, module: 'patients', selection: { ids: [{ id: acme.patientId, version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Hacked' }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

@@ -12,4 +12,6 @@ export const JOB_HANDLERS: readonly LazyJobHandler[] = [
   { kind: 'formula-due', load: () => import('../formulas/sweep-due-formulas.js').then((m) => m.formulaDueJobHandler) },
   { kind: 'merge', load: () => import('../merge/merge-job.js').then((m) => m.mergeJobHandler) },
   { kind: 'rollup-recompute', load: () => import('../rollups/rollup-recompute-job.js').then((m) => m.rollupRecomputeJobHandler) },
+  { kind: 'export', load: () => import('../exports/export-job.js').then((m) => m.exportJobHandler) },
+  { kind: 'bulk', load: () => import('../bulk/bulk-job.js').then((m) => m.bulkJobHandler) },
 ];

@@ -349,3 +349,43 @@ export function searchRoleOf(caller: Caller): SearchRole {
   if (caller.platformRole === 'super_admin') return 'owner';
   return caller.role ?? 'member';
 }
+
+/**
+ * How many records the list would return, when its index answers every
+ * condition (a count aggregation: one read per 1,000 matches); null when
+ * some condition is checked on the documents read, where only reading them
+ * all would tell. Same plan, same scoping as `listRecords`: exports and bulk
+ * actions show a total with their progress.
+ */
+export async function countListRecords(
+  deps: { store: DocumentStore; configs: ConfigStore },
+  caller: Caller,
+  input: Omit<ListRecordsInput, 'cursor' | 'pageSize' | 'explain' | 'scannedBefore'>,
+): Promise<number | null> {
+  const config = await deps.configs.require(caller.tenantId);
+  const module = resolveModule(config, input.module);
+  if (!module) throw moduleNotFound(input.module);
+  const scope = requireScope(caller, config, module, 'read');
+  const { access } = readScopeFor(caller, config);
+  assertQueryable(config, module.slug, input, access);
+  const plan = planList(
+    module,
+    input,
+    scope === 'own' ? caller.uid : null,
+    { sortField: sortFieldFor(module, input.sort ?? 'created_at'), direction: input.direction ?? 'desc' },
+    { access, searchRole: searchRoleOf(caller) },
+  );
+  if (plan.postFilters.length > 0) return null;
+  const result = await deps.store.aggregate(
+    {
+      collection: crmPaths.records(caller.tenantId),
+      where: [
+        plan.tokens.length === 1
+          ? { field: plan.array, op: 'array-contains', value: plan.tokens[0] as string }
+          : { field: plan.array, op: 'array-contains-any', value: plan.tokens },
+      ],
+    },
+    { count: { op: 'count' } },
+  );
+  return result.count ?? null;
+}

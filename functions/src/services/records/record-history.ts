@@ -22,6 +22,8 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
  * start with a letter, so this name cannot collide with a field.
  */
 export const DELETED_CHANGE_FIELD = '_deleted';
+/** The change of owner, listed among the field changes (same reasoning as `_deleted`). */
+export const OWNER_CHANGE_FIELD = '_owner';
 
 export interface HistoryChange {
   readonly field: string;
@@ -85,6 +87,10 @@ function historyEntryWithoutSource({ before, after, time }: Pick<DocumentChange,
   // (services/rollups), display values refreshed on referrers. Nobody changed the record.
   if (previous.version === next.version && previous.deleted === next.deleted) return null;
   const changes = diffData(previous.data ?? {}, next.data ?? {});
+  // A change of owner (bulk "change owner") is a change a user makes and wants to see.
+  if (previous.ownerId !== next.ownerId && previous.ownerId !== undefined && next.ownerId !== undefined) {
+    changes.push({ field: OWNER_CHANGE_FIELD, from: previous.ownerId, to: next.ownerId });
+  }
   const wasDeleted = previous.deleted === true;
   const isDeleted = next.deleted === true;
   if (wasDeleted !== isDeleted) {

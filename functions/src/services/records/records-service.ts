@@ -204,16 +204,57 @@ export class RecordsService {
     return toRecordView(recordId, result.record, result.scope);
   }
 
-  /** Soft delete: the record moves to the trash, keeps its number and unique values, and can be restored. */
-  async delete(caller: Caller, recordId: string, guard?: RecordWriteGuard): Promise<RecordView> {
-    return this.setDeleted(caller, recordId, true, guard);
+  /**
+   * Soft delete: the record moves to the trash, keeps its number and unique values, and can be restored.
+   * With `expectedVersion` (bulk actions), a record changed since the caller saw it is refused, not deleted.
+   */
+  async delete(caller: Caller, recordId: string, guard?: RecordWriteGuard, expectedVersion?: number): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, true, guard, expectedVersion);
   }
 
-  async restore(caller: Caller, recordId: string, guard?: RecordWriteGuard): Promise<RecordView> {
-    return this.setDeleted(caller, recordId, false, guard);
+  async restore(caller: Caller, recordId: string, guard?: RecordWriteGuard, expectedVersion?: number): Promise<RecordView> {
+    return this.setDeleted(caller, recordId, false, guard, expectedVersion);
   }
 
-  private async setDeleted(caller: Caller, recordId: string, deleted: boolean, guard?: RecordWriteGuard): Promise<RecordView> {
+  /**
+   * Hands a record to another member: the update right on the record decides
+   * (update_own: only one's own records), with the same version check as an
+   * edit. The new owner must be a member of the tenant (checked by the caller
+   * of this, once per bulk action, against the identity port).
+   */
+  async changeOwner(caller: Caller, recordId: string, ownerId: string, expectedVersion: number): Promise<RecordView> {
+    assertNotPreview(caller);
+    const cachedConfig = await this.deps.configs.require(caller.tenantId);
+    const path = crmPaths.record(caller.tenantId, recordId);
+    const { record, config: usedConfig } = await this.deps.store.runTransaction(async (tx) => {
+      const doc = await tx.get(path);
+      const current = doc ? asStoredRecord(doc.data) : null;
+      const config = await configNotBehind(this.deps.configs, cachedConfig, current);
+      const module = current ? resolveModule(config, current.module) : null;
+      if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
+      if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
+        throw forbidden('update', module);
+      }
+      if (current.deleted) {
+        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`, [], {
+          messageKey: 'errors.record.inTrash',
+          params: { number: current.number },
+        });
+      }
+      if (current.version !== expectedVersion) throw changedElsewhere(current.number);
+      if (current.ownerId === ownerId) return { record: current, config };
+      const next: StoredRecord = withRecordIndex(
+        { ...current, ownerId, updatedBy: caller.uid, updatedAt: this.now(), version: current.version + 1 },
+        // Owner-scoped tokens (read_own lists) follow the new owner.
+        recordIndexFields({ module, data: current.data, number: current.number, ownerId, deleted: false }),
+      );
+      tx.set(path, recordToWriteData(next));
+      return { record: next, config };
+    });
+    return toRecordView(recordId, record, readScopeFor(caller, usedConfig));
+  }
+
+  private async setDeleted(caller: Caller, recordId: string, deleted: boolean, guard?: RecordWriteGuard, expectedVersion?: number): Promise<RecordView> {
     assertNotPreview(caller);
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
@@ -235,6 +276,7 @@ export class RecordsService {
           { messageKey: deleted ? 'errors.record.alreadyInTrash' : 'errors.record.notInTrash', params: { number: current.number } },
         );
       }
+      if (expectedVersion !== undefined && current.version !== expectedVersion) throw changedElsewhere(current.number);
       const now = this.now();
       const next: StoredRecord = withRecordIndex(
         {
@@ -293,6 +335,15 @@ export function moduleNotFound(slug: string): CrmError {
     messageKey: 'errors.module.notFound',
     params: { module: slug },
   });
+}
+
+function changedElsewhere(number: string): CrmError {
+  return new CrmError(
+    CRM_ERROR_CODES.versionConflict,
+    `${number} was changed by someone else since you opened it. Reload it and apply your changes again.`,
+    [],
+    { messageKey: 'errors.record.changedElsewhere', params: { number } },
+  );
 }
 
 function forbidden(action: string, module: ResolvedModule): CrmError {

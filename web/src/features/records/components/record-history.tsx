@@ -71,7 +71,7 @@ function HistoryEntry({ entry, module }: { entry: THistoryEntryView; module: TMo
             const field = fields.get(change.field);
             return (
               <li key={change.field}>
-                <span className="history-field">{field ? label(field.label, field.key) : change.field}</span>{' '}
+                <span className="history-field">{field ? label(field.label, field.key) : change.field === '_owner' ? t('exportBulk.history.owner') : change.field}</span>{' '}
                 <span className="muted">{show(change.field, change.from)}</span> → <span>{show(change.field, change.to)}</span>
               </li>
             );

@@ -1,8 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import type { SortingState } from '@tanstack/react-table';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { TRecordFilter } from '@crm/api';
+import type { TRecordFilter, TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
 import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
@@ -11,7 +12,10 @@ import { useLabel, useNewRecordTitle } from '../../../lib/i18n/use-label';
 import { eqFiltersFromSearch, paths } from '../../../lib/routes';
 import type { ListViewSlots, ListViewState } from '../../../lib/list-view-state';
 import { findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
-import { useListPlan, useRecordList, type ListParams } from '../api/records-api';
+import { recordsKey, useListPlan, useRecordList, type ListParams } from '../api/records-api';
+import { replaceRecordInPages } from '../grid/inline-edit-model';
+import { BulkActionBar, type SelectedRecord } from './bulk-action-bar';
+import { ExportDialog } from './export-dialog';
 import { sortCoverage } from '../forms/sort-coverage';
 import { useColumnChoice } from '../hooks/use-column-choice';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
@@ -19,6 +23,14 @@ import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { ColumnChooser } from './column-chooser';
 import { FilterBar } from './filter-bar';
 import { RecordsTable, serverSortOf } from './records-table';
+
+interface SelectionState {
+  /** The view (list parameters) the selection was made in. */
+  readonly key: string;
+  readonly selected: ReadonlyMap<string, SelectedRecord>;
+  readonly allMatching: boolean;
+}
+const NO_SELECTION: ReadonlyMap<string, SelectedRecord> = new Map();
 
 const KanbanBoard = lazy(async () => ({ default: (await import('./kanban-board')).KanbanBoard }));
 
@@ -121,6 +133,47 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
     [module],
   );
 
+  // Selection for bulk actions: the rows ticked with the version each showed, or every record matching the view.
+  // It belongs to one view: a new filter, search or the trash is another set of records, so it starts empty.
+  const [selectionState, setSelectionState] = useState<SelectionState>({ key: paramsKey, selected: new Map(), allMatching: false });
+  const selectionOfView = selectionState.key === paramsKey ? selectionState : { key: paramsKey, selected: NO_SELECTION, allMatching: false };
+  const { selected, allMatching } = selectionOfView;
+  const [exportOpen, setExportOpen] = useState(false);
+  const clearSelection = useCallback(() => setSelectionState({ key: paramsKey, selected: new Map(), allMatching: false }), [paramsKey]);
+  const setAllMatching = () => setSelectionState({ key: paramsKey, selected: new Map(), allMatching: true });
+  const queryClient = useQueryClient();
+  const onRecordChanged = useCallback(
+    (record: TRecordView) => {
+      queryClient.setQueriesData({ queryKey: [...recordsKey(tenantId), 'list'] }, (data: Parameters<typeof replaceRecordInPages>[0]) => replaceRecordInPages(data, record));
+    },
+    [queryClient, tenantId],
+  );
+  const canEdit = useCallback((record: TRecordView) => !trash && !record.deleted && can('update', record.ownerId), [trash, can]);
+  const selectable = scopes.update !== 'none' || scopes.delete !== 'none';
+  const selection = useMemo(() => {
+    if (!selectable) return undefined;
+    const versionsOf = (rows: readonly TRecordView[]) => new Map(rows.map((row) => [row.id, { id: row.id, version: row.version }] as const));
+    return {
+      selected: new Set(allMatching ? records.map((record) => record.id) : selected.keys()),
+      // Functional updates: memoised rows keep the handler of the render they last drew in, so it must not read state.
+      onToggle: (record: TRecordView) =>
+        setSelectionState((current) => {
+          const fresh = current.key === paramsKey;
+          // Unticking one row of "all matching" leaves the loaded rows but that one ticked.
+          const next = new Map(fresh && current.allMatching ? versionsOf(records) : fresh ? current.selected : NO_SELECTION);
+          if (next.has(record.id)) next.delete(record.id);
+          else next.set(record.id, { id: record.id, version: record.version });
+          return { key: paramsKey, selected: next, allMatching: false };
+        }),
+      onToggleAll: () =>
+        setSelectionState((current) => {
+          const fresh = current.key === paramsKey;
+          const all = fresh && (current.allMatching || (records.length > 0 && records.every((record) => current.selected.has(record.id))));
+          return { key: paramsKey, selected: all ? new Map() : versionsOf(records), allMatching: false };
+        }),
+    };
+  }, [selectable, allMatching, records, selected, paramsKey]);
+
   const scannedConditionLabel = (key: string) => {
     if (key === 'search') return t('records.search');
     const field = module.fields.find((candidate) => candidate.key === key);
@@ -172,6 +225,11 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
               {t('imports.button')}
             </Link>
           ) : null}
+          {view === 'table' && scopes.export !== 'none' ? (
+            <button type="button" className="btn btn-ghost" onClick={() => setExportOpen(true)} data-testid="export-open">
+              {t('exportBulk.export.open')}
+            </button>
+          ) : null}
           {can('create') ? (
             <Link to={paths.newRecord(tenantId, module.slug)} className="btn btn-primary" data-testid="new-record">
               <PlusIcon /> {newTitle(module)}
@@ -213,6 +271,9 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
           ) : null}
         </div>
       ) : null}
+      {scopes.export !== 'none' ? (
+        <ExportDialog open={exportOpen} onClose={() => setExportOpen(false)} tenantId={tenantId} params={params} columns={columns} />
+      ) : null}
       {customBody && slots.Body ? (
         <slots.Body module={module} state={viewState} apply={applyView} />
       ) : view === 'board' ? (
@@ -251,6 +312,20 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
                 : t('kit.sortPartial', { column: sortedColumn ? label(sortedColumn.label, sortedColumn.key) : '', count: records.length })}
             </p>
           ) : null}
+          {selection ? (
+            <BulkActionBar
+              tenantId={tenantId}
+              module={module}
+              params={params}
+              selected={selected}
+              allMatching={allMatching}
+              onSelectAllMatching={setAllMatching}
+              onClear={clearSelection}
+              loaded={records.length}
+              hasMore={hasNextPage}
+              scopes={scopes}
+            />
+          ) : null}
           <RecordsTable
             tenantId={tenantId}
             module={module}
@@ -264,6 +339,9 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
             loadingMore={isFetchingNextPage}
             onLoadMore={loadMore}
             relatedModuleOf={relatedModuleOf}
+            canEdit={canEdit}
+            onRecordChanged={onRecordChanged}
+            selection={selection}
           />
         </>
       )}

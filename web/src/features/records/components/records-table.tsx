@@ -9,8 +9,8 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, type ComponentPropsWithRef } from 'react';
-import { Link } from 'react-router';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithRef, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
 import { Tooltip } from '../../../components/tooltip';
@@ -18,21 +18,58 @@ import { formatDateTime, formatFieldValue } from '../../../lib/format/format-val
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import type { ServerSort } from '../api/records-api';
+import { clampPosition, moveInGrid, type GridPosition } from '../grid/grid-navigation';
+import { InlineCellEditor } from '../grid/inline-cell-editor';
+import { isInlineEditable } from '../grid/inline-edit-model';
+import '../grid/grid.css';
 
 /**
  * Rows are memoised: while scrolling, rows already on screen keep their
  * props (same row object, same offset) and skip rendering; only rows that
  * scroll into view render. That keeps frames short on long lists.
  */
-const VirtualRow = memo(function VirtualRow({ row, index, start, template }: { row: Row<TRecordView>; index: number; start: number; template: string }) {
+const VirtualRow = memo(function VirtualRow({
+  row,
+  index,
+  start,
+  template,
+  focusCol,
+  activeCol,
+  editingKey,
+  selected,
+  onCellClick,
+  renderEditor,
+}: {
+  row: Row<TRecordView>;
+  index: number;
+  start: number;
+  template: string;
+  /** The column whose cell is in the tab order (roving tabindex), -1 for none in this row. */
+  focusCol: number;
+  activeCol: number;
+  editingKey: string | null;
+  selected: boolean;
+  onCellClick: (event: MouseEvent<HTMLTableCellElement>, row: number, col: number) => void;
+  renderEditor: (record: TRecordView, key: string) => ReactNode;
+}) {
   return (
     <tr
       data-index={index}
-      className="data-row"
+      className={`data-row${selected ? ' is-selected' : ''}${editingKey ? ' is-editing' : ''}`}
+      aria-rowindex={index + 2}
+      aria-selected={selected || undefined}
       style={{ display: 'grid', gridTemplateColumns: template, position: 'absolute', transform: `translateY(${start}px)`, width: '100%', height: ROW_HEIGHT }}
     >
-      {row.getVisibleCells().map((cell) => (
-        <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+      {row.getVisibleCells().map((cell, col) => (
+        <td
+          key={cell.id}
+          data-cell={`${index}:${col}`}
+          tabIndex={col === focusCol ? 0 : -1}
+          className={col === activeCol ? 'is-active' : undefined}
+          onClick={(event) => onCellClick(event, index, col)}
+        >
+          {editingKey === cell.column.id ? renderEditor(row.original, cell.column.id) : flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
       ))}
     </tr>
   );
@@ -85,6 +122,19 @@ interface RecordsTableProps {
   readonly onLoadMore: () => void;
   /** Resolves the module of a relationship target, for links. */
   readonly relatedModuleOf: (fieldKey: string) => string | null;
+  /** Whether the user may edit this record in place (the server checks again); absent: no inline editing. */
+  readonly canEdit?: (record: TRecordView) => boolean;
+  /** A record saved (or reloaded) from a cell editor, to put in the loaded list. */
+  readonly onRecordChanged?: (record: TRecordView) => void;
+  /** Row selection for bulk actions; absent: no selection column. */
+  readonly selection?: RowSelection;
+}
+
+export interface RowSelection {
+  readonly selected: ReadonlySet<string>;
+  readonly onToggle: (record: TRecordView) => void;
+  /** Selects every loaded row, or clears the selection when all are selected. */
+  readonly onToggleAll: () => void;
 }
 
 /**
@@ -93,7 +143,8 @@ interface RecordsTableProps {
  * Reaching the end of the loaded rows fetches the next server page.
  */
 export function RecordsTable(props: RecordsTableProps) {
-  const { tenantId, module, columns, widths, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf } = props;
+  const { tenantId, module, columns, widths, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf, canEdit, onRecordChanged, selection } = props;
+  const navigate = useNavigate();
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const language = i18n.language;
@@ -103,13 +154,43 @@ export function RecordsTable(props: RecordsTableProps) {
     const fieldsByKey = new Map(module.fields.map((field) => [field.key, field]));
     const yesNo = { yes: t('records.yes'), no: t('records.no') };
     const defs: ColumnDef<TRecordView>[] = [
+      ...(selection
+        ? [
+            {
+              id: 'select',
+              header: () => (
+                <input
+                  type="checkbox"
+                  className="row-check"
+                  aria-label={t('exportBulk.select.allLoaded')}
+                  checked={records.length > 0 && records.every((record) => selection.selected.has(record.id))}
+                  onChange={selection.onToggleAll}
+                  data-testid="select-all-loaded"
+                />
+              ),
+              size: 48,
+              enableSorting: false,
+              cell: ({ row }) => (
+                <input
+                  type="checkbox"
+                  className="row-check"
+                  tabIndex={-1}
+                  aria-label={t('exportBulk.select.row', { number: row.original.number })}
+                  checked={selection.selected.has(row.original.id)}
+                  onChange={() => selection.onToggle(row.original)}
+                  data-testid="select-row"
+                />
+              ),
+            } satisfies ColumnDef<TRecordView>,
+          ]
+        : []),
       {
         id: 'number',
         header: t('records.number'),
         accessorFn: (record) => record.number,
         size: 130,
         cell: ({ row }) => (
-          <Link to={paths.record(tenantId, module.slug, row.original.id)} className="record-link" data-testid="record-link">
+          <Link to={paths.record(tenantId, module.slug, row.original.id)} className="record-link" data-testid="record-link" tabIndex={-1}>
             {row.original.number}
           </Link>
         ),
@@ -133,7 +214,7 @@ export function RecordsTable(props: RecordsTableProps) {
           const target = field.type === 'relationship' ? relatedModuleOf(key) : null;
           if (related && target) {
             return (
-              <Link to={paths.record(tenantId, target, related.id)} className="cell-link">
+              <Link to={paths.record(tenantId, target, related.id)} className="cell-link" tabIndex={-1}>
                 {text}
               </Link>
             );
@@ -152,7 +233,7 @@ export function RecordsTable(props: RecordsTableProps) {
       cell: ({ getValue }) => <span className="muted">{formatDateTime(String(getValue()), language)}</span>,
     });
     return defs;
-  }, [columns, widths, module, tenantId, label, language, t, relatedModuleOf]);
+  }, [columns, widths, module, tenantId, label, language, t, relatedModuleOf, selection, records]);
 
   const serverSorted = sorting.length === 0 || (sorting[0] !== undefined && serverSortOf(module, sorting[0].id) !== undefined);
   const table = useReactTable({
@@ -187,17 +268,110 @@ export function RecordsTable(props: RecordsTableProps) {
   // A fixed minimum width instead of `max-content`: intrinsic sizing would make every scroll re-measure the rows.
   const minWidth = leafColumns.reduce((sum, column) => sum + column.getSize(), 0);
 
+  // Grid keyboard model: one active cell in the tab order, arrows move it, Enter acts on it.
+  const [activeCell, setActiveCell] = useState<GridPosition>({ row: 0, col: 0 });
+  const [editing, setEditing] = useState<{ recordId: string; key: string } | null>(null);
+  const gridSize = { rows: rows.length, cols: leafColumns.length, page: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 440) / ROW_HEIGHT) - 1) };
+  const active = clampPosition(activeCell, gridSize);
+  const fieldsByKey = useMemo(() => new Map(module.fields.map((field) => [field.key, field])), [module]);
+
+  const focusCell = useCallback((position: GridPosition) => {
+    setActiveCell(position);
+    virtualizer.scrollToIndex(position.row);
+    // The row may render only after the scroll: focus on the next frame.
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"]`)?.focus());
+  }, [virtualizer]);
+
+  const editableField = useCallback(
+    (record: TRecordView, columnId: string) => {
+      const field = fieldsByKey.get(columnId);
+      return field && canEdit && isInlineEditable(field) && canEdit(record) ? field : null;
+    },
+    [fieldsByKey, canEdit],
+  );
+
+  /** Enter (or a click) on a cell: edit a field, open the record from its number, tick the row. */
+  const activate = useCallback(
+    (position: GridPosition, viaKeyboard: boolean) => {
+      const row = rows[position.row];
+      const column = leafColumns[position.col];
+      if (!row || !column) return;
+      if (editableField(row.original, column.id)) {
+        setEditing({ recordId: row.original.id, key: column.id });
+      } else if (viaKeyboard && column.id === 'number') {
+        void navigate(paths.record(tenantId, module.slug, row.original.id));
+      } else if (viaKeyboard && column.id === 'select') {
+        selection?.onToggle(row.original);
+      } else if (viaKeyboard) {
+        scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"] a`)?.click();
+      }
+    },
+    [rows, leafColumns, editableField, navigate, tenantId, module.slug, selection],
+  );
+
+  const onGridKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    if (editing) return;
+    const next = moveInGrid(active, event.key, gridSize, event.ctrlKey || event.metaKey);
+    if (next) {
+      event.preventDefault();
+      focusCell(next);
+    } else if (event.key === 'Enter' || event.key === 'F2' || (event.key === ' ' && leafColumns[active.col]?.id === 'select')) {
+      event.preventDefault();
+      activate(active, true);
+    }
+  };
+
+  const onCellClick = useCallback(
+    (event: MouseEvent<HTMLTableCellElement>, row: number, col: number) => {
+      setActiveCell({ row, col });
+      // Links and checkboxes inside a cell keep their own click.
+      if ((event.target as HTMLElement).closest('a, input, button, select, textarea, .cell-editor')) return;
+      activate({ row, col }, false);
+    },
+    [activate],
+  );
+
+  const closeEditor = useCallback(
+    (position: GridPosition) => () => {
+      setEditing(null);
+      requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"]`)?.focus());
+    },
+    [],
+  );
+
+  const renderEditor = useCallback(
+    (record: TRecordView, key: string) => {
+      const field = fieldsByKey.get(key);
+      if (!field) return null;
+      const position = { row: rows.findIndex((row) => row.original.id === record.id), col: leafColumns.findIndex((column) => column.id === key) };
+      return (
+        <InlineCellEditor
+          tenantId={tenantId}
+          field={field}
+          record={record}
+          onSaved={(saved) => onRecordChanged?.(saved)}
+          onClose={closeEditor(position)}
+        />
+      );
+    },
+    [fieldsByKey, rows, leafColumns, tenantId, onRecordChanged, closeEditor],
+  );
+  // The active row may be scrolled away (virtualised out of the DOM): then the first row in view holds the tab stop.
+  const focusRow = items.some((item) => item.index === active.row) ? active.row : (items[0]?.index ?? -1);
+
   return (
     <div className="table-scroll" ref={scrollRef} data-testid="records-table">
-      <table className="data-table" style={{ display: 'grid', minWidth }} aria-rowcount={rows.length}>
+      <table className="data-table" role="grid" aria-label={t('exportBulk.grid.label')} style={{ display: 'grid', minWidth }} aria-rowcount={rows.length + 1}>
         <thead style={{ display: 'grid', position: 'sticky', top: 0, zIndex: 1 }}>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} style={{ display: 'grid', gridTemplateColumns: template }}>
               {group.headers.map((header) => {
                 const sorted = header.column.getIsSorted();
                 return (
-                  <th key={header.id} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
-                    {serverSortOf(module, header.column.id) !== undefined ? (
+                  <th key={header.id} aria-sort={header.column.id === 'select' ? undefined : sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}>
+                    {header.column.id === 'select' ? (
+                      flexRender(header.column.columnDef.header, header.getContext())
+                    ) : serverSortOf(module, header.column.id) !== undefined ? (
                       <SortButton header={header} sorted={sorted} />
                     ) : (
                       // The hint is extra: the list itself says when a sort covers only the loaded rows (records-page).
@@ -211,10 +385,28 @@ export function RecordsTable(props: RecordsTableProps) {
             </tr>
           ))}
         </thead>
-        <tbody style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <tbody
+          className={editing ? 'has-editor' : undefined}
+          style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }}
+          onKeyDown={onGridKeyDown}
+        >
           {items.map((item) => {
             const row = rows[item.index];
-            return row ? <VirtualRow key={row.id} row={row} index={item.index} start={item.start} template={template} /> : null;
+            return row ? (
+              <VirtualRow
+                key={row.id}
+                row={row}
+                index={item.index}
+                start={item.start}
+                template={template}
+                focusCol={item.index === focusRow ? active.col : -1}
+                activeCol={item.index === active.row ? active.col : -1}
+                editingKey={editing?.recordId === row.original.id ? editing.key : null}
+                selected={selection?.selected.has(row.original.id) ?? false}
+                onCellClick={onCellClick}
+                renderEditor={renderEditor}
+              />
+            ) : null;
           })}
         </tbody>
       </table>

@@ -1,0 +1,246 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TModuleConfigView } from '@crm/api';
+import type { TBulkActionName, TBulkSelection } from '@crm/api/bulk-schemas.js';
+import { ConfirmButton, Dialog } from '../../../components/dialog';
+import { FieldInput, type FieldInputValue } from '../../../components/field-input';
+import { toUserError } from '../../../lib/api/to-user-error';
+import { useBackend } from '../../../lib/firebase/backend-context';
+import { useLabel } from '../../../lib/i18n/use-label';
+import type { ModulePermissions } from '../../../lib/tenant/tenant-session';
+import { useStartBulkAction, viewOfList } from '../api/export-bulk-api';
+import { recordsKey, type ListParams } from '../api/records-api';
+import { toWireValue } from '../forms/record-form-schema';
+import { isInlineEditable } from '../grid/inline-edit-model';
+import { BulkResult } from './bulk-result';
+import { JobWatch } from './job-watch';
+
+export interface SelectedRecord {
+  readonly id: string;
+  readonly version: number;
+}
+
+/**
+ * Acts on the ticked rows (with the versions the user saw) or on every
+ * record matching the view. Runs as a job; the result says how many were
+ * changed, and which were skipped and why (not yours, changed meanwhile,
+ * refused). Actions the role has no right to at all are not offered.
+ */
+export function BulkActionBar({
+  tenantId,
+  module,
+  params,
+  selected,
+  allMatching,
+  onSelectAllMatching,
+  onClear,
+  loaded,
+  hasMore,
+  scopes,
+}: {
+  tenantId: string;
+  module: TModuleConfigView;
+  params: ListParams;
+  selected: ReadonlyMap<string, SelectedRecord>;
+  allMatching: boolean;
+  onSelectAllMatching: () => void;
+  onClear: () => void;
+  loaded: number;
+  hasMore: boolean;
+  scopes: ModulePermissions;
+}) {
+  const { t, i18n } = useTranslation();
+  const label = useLabel();
+  const { user } = useBackend();
+  const client = useQueryClient();
+  const start = useStartBulkAction();
+  const [dialog, setDialog] = useState<'edit_field' | 'change_owner' | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const editable = module.fields.filter((field) => isInlineEditable(field));
+  const [fieldKey, setFieldKey] = useState(editable[0]?.key ?? '');
+  const [value, setValue] = useState<FieldInputValue>('');
+  const [ownerId, setOwnerId] = useState('');
+  const field = editable.find((candidate) => candidate.key === fieldKey);
+  const count = allMatching ? null : selected.size;
+  const trash = params.deleted === true;
+
+  const selection = (): TBulkSelection =>
+    allMatching ? { view: viewOfList(params) } : { ids: [...selected.values()].map(({ id, version }) => ({ id, version })) };
+
+  const run = (action: TBulkActionName, extra: { field?: string; value?: unknown; ownerId?: string } = {}) => {
+    start.mutate(
+      { tenantId, module: module.slug, selection: selection(), action, ...extra },
+      {
+        onSuccess: (id) => setJobId(id),
+      },
+    );
+  };
+
+  const finish = async () => {
+    setJobId(null);
+    setDialog(null);
+    start.reset();
+    onClear();
+    await client.invalidateQueries({ queryKey: [...recordsKey(tenantId), 'list'] });
+  };
+
+  if (selected.size === 0 && !allMatching && !jobId) return null;
+  return (
+    <div className="bulk-bar" role="region" aria-label={t('exportBulk.bulk.region')} data-testid="bulk-bar">
+      <p className="bulk-count" aria-live="polite" data-testid="bulk-count">
+        {count === null ? t('exportBulk.bulk.allMatching') : t('exportBulk.bulk.selected', { count })}
+      </p>
+      {!allMatching ? (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onSelectAllMatching} data-testid="bulk-select-all-matching">
+          {hasMore ? t('exportBulk.bulk.selectAllMatching') : t('exportBulk.bulk.selectAllN', { count: loaded })}
+        </button>
+      ) : null}
+      <div className="bulk-actions">
+        {!trash && scopes.update !== 'none' ? (
+          <>
+            <button type="button" className="btn btn-sm" onClick={() => setDialog('edit_field')} data-testid="bulk-edit">
+              {t('exportBulk.bulk.edit')}
+            </button>
+            <button type="button" className="btn btn-sm" onClick={() => setDialog('change_owner')} data-testid="bulk-owner">
+              {t('exportBulk.bulk.owner')}
+            </button>
+          </>
+        ) : null}
+        {!trash && scopes.delete !== 'none' ? (
+          <ConfirmButton
+            className="btn btn-sm btn-danger"
+            testId="bulk-delete"
+            title={t('exportBulk.bulk.deleteTitle')}
+            description={count === null ? t('exportBulk.bulk.deleteAllBody') : t('exportBulk.bulk.deleteBody', { count })}
+            confirmLabel={t('exportBulk.bulk.delete')}
+            onConfirm={() => run('delete')}
+          >
+            {t('exportBulk.bulk.delete')}
+          </ConfirmButton>
+        ) : null}
+        {trash && scopes.delete !== 'none' ? (
+          <button type="button" className="btn btn-sm" onClick={() => run('restore')} data-testid="bulk-restore">
+            {t('exportBulk.bulk.restore')}
+          </button>
+        ) : null}
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onClear} data-testid="bulk-clear">
+          {t('exportBulk.bulk.clear')}
+        </button>
+      </div>
+      {start.isError && !dialog ? (
+        <p className="form-error" role="alert">
+          {toUserError(start.error).message}
+        </p>
+      ) : null}
+
+      {/* One dialog from the form to the result: closing one dialog while opening another loses focus to the page, which Ariakit reads as a dismissal. */}
+      <Dialog
+        open={dialog !== null || jobId !== null}
+        onClose={() => (jobId ? void finish() : setDialog(null))}
+        title={jobId ? t('exportBulk.bulk.progressTitle') : dialog === 'change_owner' ? t('exportBulk.bulk.ownerTitle') : t('exportBulk.bulk.editTitle')}
+        testId={jobId ? 'bulk-progress-dialog' : dialog === 'change_owner' ? 'bulk-owner-dialog' : 'bulk-edit-dialog'}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (jobId) return;
+          if (dialog === 'edit_field' && field) run('edit_field', { field: field.key, value: toWireValue(field, value, i18n.language) });
+          if (dialog === 'change_owner' && ownerId.trim() !== '') run('change_owner', { ownerId: ownerId.trim() });
+        }}
+        footer={
+          jobId ? (
+            <button type="button" className="btn btn-ghost" onClick={() => void finish()} data-testid="bulk-close">
+              {t('app.close')}
+            </button>
+          ) : (
+            <>
+              <button type="button" className="btn btn-ghost" onClick={() => setDialog(null)}>
+                {t('app.cancel')}
+              </button>
+              <button
+                type="submit"
+                className="btn btn-primary"
+                disabled={start.isPending || (dialog === 'edit_field' ? !field : ownerId.trim() === '')}
+                data-testid={dialog === 'change_owner' ? 'bulk-owner-apply' : 'bulk-edit-apply'}
+              >
+                {t('exportBulk.bulk.apply')}
+              </button>
+            </>
+          )
+        }
+      >
+        {jobId ? (
+          <JobWatch tenantId={tenantId} jobId={jobId} renderResult={(job) => <BulkResult job={job} />} />
+        ) : dialog === 'edit_field' ? (
+          <div className="stack">
+            <label className="field-label" htmlFor="bulk-field">
+              {t('exportBulk.bulk.field')}
+            </label>
+            <select
+              id="bulk-field"
+              value={fieldKey}
+              onChange={(event) => {
+                setFieldKey(event.target.value);
+                setValue('');
+              }}
+              data-testid="bulk-field"
+            >
+              {editable.map((candidate) => (
+                <option key={candidate.key} value={candidate.key}>
+                  {label(candidate.label, candidate.key)}
+                </option>
+              ))}
+            </select>
+            {field ? (
+              <>
+                <label className="field-label" htmlFor="bulk-value">
+                  {t('exportBulk.bulk.value')}
+                </label>
+                <FieldInput
+                  field={field}
+                  value={value}
+                  onChange={setValue}
+                  id="bulk-value"
+                  testId="bulk-value"
+                  ariaLabel={t('exportBulk.bulk.value')}
+                  checkboxLabel={label(field.label, field.key)}
+                  special={
+                    field.type === 'relationship' ? (
+                      <input
+                        id="bulk-value"
+                        type="text"
+                        value={typeof value === 'string' ? value : ''}
+                        onChange={(event) => setValue(event.target.value)}
+                        placeholder={t('exportBulk.bulk.recordId')}
+                        data-testid="bulk-value"
+                      />
+                    ) : undefined
+                  }
+                />
+              </>
+            ) : null}
+            {start.isError ? (
+              <p className="form-error" role="alert" data-testid="bulk-error">
+                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
+              </p>
+            ) : null}
+          </div>
+        ) : (
+          <div className="stack">
+            <label className="field-label" htmlFor="bulk-owner-id">
+              {t('exportBulk.bulk.ownerId')}
+            </label>
+            <input id="bulk-owner-id" type="text" value={ownerId} onChange={(event) => setOwnerId(event.target.value)} data-testid="bulk-owner-id" />
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOwnerId(user.uid)}>
+              {t('exportBulk.bulk.ownerMe')}
+            </button>
+            {start.isError ? (
+              <p className="form-error" role="alert">
+                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
+              </p>
+            ) : null}
+          </div>
+        )}
+      </Dialog>
+    </div>
+  );
+}
