@@ -23,6 +23,22 @@ async function log(filters: Record<string, unknown> = {}): Promise<TListAuditLog
 }
 
 describe('audit entries', () => {
+  it('records an export and a merge in the transaction that starts their job', async () => {
+    const patient = (n: number) => env.call<{ record: { id: string } }>(env.users.acmeOwner, 'crmCreateRecord', {
+      tenantId: 'acme', module: 'patients', data: { patient_id: `P-AUD-${n}`, full_name: `Audit ${n}`, date_of_birth: '1990-01-01', phone: '+34 600 123 456', status: 'New' },
+    });
+    const [a, b] = [(await patient(1)).record.id, (await patient(2)).record.id];
+    await env.call(env.users.acmeAdmin, 'crmStartExport', { tenantId: 'acme', module: 'patients', format: 'raw', fileType: 'csv' });
+    await env.call(env.users.acmeOwner, 'crmMergeRecords', { tenantId: 'acme', module: 'patients', winnerId: a, recordIds: [a, b], fields: { full_name: b } });
+    await env.services.jobs.whenIdle();
+    const exports = await log({ kind: 'export' });
+    expect(exports.entries).toHaveLength(1);
+    expect(exports.entries[0]).toMatchObject({ kind: 'export', action: 'export.started', actor: { uid: 'acme-admin' }, target: { module: 'patients' } });
+    const merges = await log({ kind: 'merge' });
+    expect(merges.entries).toHaveLength(1);
+    expect(merges.entries[0]).toMatchObject({ kind: 'merge', action: 'merge.started', target: { module: 'patients', id: a } });
+  });
+
   it('records template selection with who, when and from which callable', async () => {
     const { entries } = await log();
     expect(entries).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { recordAudit } from '../services/audit/record-audit.js';
 import { findDuplicates, getDuplicateRules, saveDuplicateRules } from '../services/duplicates/duplicates-service.js';
 import { MERGE_JOB_KIND } from '../services/merge/merge-job.js';
 import { planMerge } from '../services/merge/merge-records.js';
@@ -49,7 +50,23 @@ export const ROLLUPS_MERGE_CALLABLES = {
     response: schemas.ZMergeRecordsResponseSchema,
     handle: async ({ caller, services }, input) => {
       const params = await planMerge(services, caller, { module: input.module, winnerId: input.winnerId, recordIds: input.recordIds, fields: input.fields });
-      const job = await services.jobs.start({ tenantId: caller.tenantId, kind: MERGE_JOB_KIND, module: input.module, createdBy: caller.uid, params: { ...params } });
+      const job = await services.jobs.start({
+        tenantId: caller.tenantId,
+        kind: MERGE_JOB_KIND,
+        module: input.module,
+        createdBy: caller.uid,
+        params: { ...params },
+        onCreate: (tx) =>
+          recordAudit(tx, {
+            kind: 'merge',
+            action: 'merge.started',
+            caller,
+            target: { module: input.module, id: params.winnerId },
+            before: { records: [params.winnerId, ...params.loserIds] },
+            after: { winner: params.winnerId, losers: params.loserNumbers, fields: Object.keys(params.values) },
+            at: new Date(),
+          }),
+      });
       return { jobId: job.id };
     },
   }),

@@ -78,6 +78,8 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmPreviewUpgrade', { tenantId }],
     ['crmApplyUpgrade', { tenantId, targetVersion: '1.1.0' }],
     ['crmMigrationProgress', { tenantId }],
+    ['crmSaveValidationRules', { tenantId, module: 'patients', rules: [] }],
+    ['crmRecomputeFormulas', { tenantId, module: 'patients' }],
     ['crmGetJob', { tenantId, jobId: 'j1' }],
     ['crmListJobs', { tenantId }],
     ['crmCancelJob', { tenantId, jobId: 'j1' }],

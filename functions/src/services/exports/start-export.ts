@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/record-audit.js';
 import type { Caller } from '../caller.js';
 import type { Services } from '../create-services.js';
 import { resolveModule } from '../config/tenant-config.js';
@@ -58,6 +59,16 @@ export async function startExport(services: Services, caller: Caller, input: Sta
     module: module.slug,
     createdBy: caller.uid,
     params: params as unknown as Record<string, unknown>,
+    onCreate: (tx) =>
+      recordAudit(tx, {
+        kind: 'export',
+        action: 'export.started',
+        caller,
+        target: { module: module.slug, label: params.fileName },
+        before: null,
+        after: { view, fields: input.fields ?? null, format: input.format, fileType: input.fileType },
+        at: now,
+      }),
   });
   await recordExportStarted(services.store, caller.tenantId, {
     jobId: job.id,

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/record-audit.js';
 import { fieldAccessFor } from '../access/field-security.js';
 import { canManageConfiguration } from '../../engine/permissions/evaluate-permission.js';
 import { relationshipOptions } from '../../engine/fields/field-definition.js';
@@ -149,6 +150,16 @@ export class ImportService {
       createdBy: caller.uid,
       params: params as unknown as Record<string, unknown>,
       jobId: input.uploadId,
+      onCreate: (tx) =>
+        recordAudit(tx, {
+          kind: 'import',
+          action: 'import.started',
+          caller,
+          target: { module: module.slug, id: input.uploadId, label: upload.fileName },
+          before: null,
+          after: { file: upload.fileName, mode: options.mode, matchKey: options.matchKey ?? null, fields: options.mapping.map((entry) => entry.field), runWorkflows: options.runWorkflows },
+          at: new Date(),
+        }),
     });
     return { jobId: job.id };
   }
@@ -173,7 +184,15 @@ export class ImportService {
       total: (counts.created ?? 0) + (counts.updated ?? 0),
       actor: { uid: caller.uid, role: caller.role, platformRole: caller.platformRole },
     };
-    const started = await this.services.jobs.start({ tenantId: caller.tenantId, kind: REVERT_JOB_KIND, module: module.slug, createdBy: caller.uid, params: params as unknown as Record<string, unknown>, jobId: revertId });
+    const started = await this.services.jobs.start({
+      tenantId: caller.tenantId,
+      kind: REVERT_JOB_KIND,
+      module: module.slug,
+      createdBy: caller.uid,
+      params: params as unknown as Record<string, unknown>,
+      jobId: revertId,
+      onCreate: (tx) => recordAudit(tx, { kind: 'import', action: 'import.reverted', caller, target: { module: module.slug, id: input.jobId }, before: null, after: { revertJob: revertId }, at: new Date() }),
+    });
     return { jobId: started.id };
   }
 

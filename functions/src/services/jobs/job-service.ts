@@ -32,6 +32,11 @@ export interface StartJobInput {
   readonly jobId?: string;
   /** Rows, records… when known up front. */
   readonly total?: number | null;
+  /**
+   * Written in the transaction that creates the job (not on a repeated start of the same id):
+   * the audit entry of an import, export or merge costs one write and cannot be lost or doubled.
+   */
+  readonly onCreate?: (tx: Transaction) => void;
 }
 
 export interface JobServiceOptions {
@@ -134,6 +139,7 @@ export class JobService {
       const existing = await tx.get(path);
       if (existing) return parseJob(existing.data);
       tx.create(path, { ...doc, lease: null } as never);
+      input.onCreate?.(tx);
       return doc;
     });
     await this.dispatch({ tenantId: input.tenantId, jobId });
