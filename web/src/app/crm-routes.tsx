@@ -45,11 +45,10 @@ export function crmRoutes({ fixedTenantId }: { fixedTenantId: string | null }): 
             {
               lazy: async () => {
                 const { WorkspaceLayout } = await import('../features/workspace/components/workspace-layout');
-                return { Component: () => <WorkspaceLayout notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNoticeOutsidePreview /></Suspense>} /> };
                 return {
                   Component: () => (
                     <WorkspaceLayout
-                      notice={<Suspense fallback={null}><UpgradeNotice /></Suspense>}
+                      notice={<Suspense fallback={null}><PreviewBanner /><UpgradeNoticeOutsidePreview /></Suspense>}
                       search={<Suspense fallback={null}><CommandPalette /></Suspense>}
                       moduleExtras={(module) => <Suspense fallback={null}><SidebarViews module={module} /></Suspense>}
                     />
