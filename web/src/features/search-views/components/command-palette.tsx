@@ -51,7 +51,7 @@ export function CommandPalette() {
   }, []);
   return (
     <>
-      <button type="button" className="palette-trigger" onClick={() => setOpen(true)} data-testid="open-palette" aria-keyshortcuts="Control+K Meta+K">
+      <button type="button" className="palette-trigger" onClick={() => setOpen(true)} data-testid="open-palette" aria-keyshortcuts="Control+K Meta+K" aria-label={t('searchViews.palette.trigger')}>
         <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
           <circle cx="11" cy="11" r="7" />
           <path d="M20 20l-3.5-3.5" />
