@@ -132,20 +132,7 @@ export class RecordsService {
     const { store } = this.deps;
     const result = await store.runTransaction(async (tx) => {
       await guard?.check(tx);
-      const doc = await tx.get(path);
-      const current = doc ? asStoredRecord(doc.data) : null;
-      const config = await configNotBehind(this.deps.configs, cachedConfig, current);
-      const module = current ? resolveModule(config, current.module) : null;
-      if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
-      if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
-        throw forbidden('update', module);
-      }
-      if (current.deleted) {
-        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`, [], {
-          messageKey: 'errors.record.inTrash',
-          params: { number: current.number },
-        });
-      }
+      const { current, config, module } = await this.readEditable(tx, caller, cachedConfig, path);
       if (current.version !== expectedVersion) {
         throw new CrmError(
           CRM_ERROR_CODES.versionConflict,
@@ -227,20 +214,7 @@ export class RecordsService {
     const cachedConfig = await this.deps.configs.require(caller.tenantId);
     const path = crmPaths.record(caller.tenantId, recordId);
     const { record, config: usedConfig } = await this.deps.store.runTransaction(async (tx) => {
-      const doc = await tx.get(path);
-      const current = doc ? asStoredRecord(doc.data) : null;
-      const config = await configNotBehind(this.deps.configs, cachedConfig, current);
-      const module = current ? resolveModule(config, current.module) : null;
-      if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
-      if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
-        throw forbidden('update', module);
-      }
-      if (current.deleted) {
-        throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`, [], {
-          messageKey: 'errors.record.inTrash',
-          params: { number: current.number },
-        });
-      }
+      const { current, config, module } = await this.readEditable(tx, caller, cachedConfig, path);
       if (current.version !== expectedVersion) throw changedElsewhere(current.number);
       if (current.ownerId === ownerId) return { record: current, config };
       const next: StoredRecord = withRecordIndex(
@@ -295,6 +269,28 @@ export class RecordsService {
       return { record: next, config };
     });
     return toRecordView(recordId, record, readScopeFor(caller, usedConfig));
+  }
+
+  /**
+   * The record an edit (update, change of owner) works on, read in the edit's transaction: missing or
+   * unreadable is not-found, no update right is forbidden, and a record in the trash must be restored first.
+   */
+  private async readEditable(tx: Transaction, caller: Caller, cachedConfig: TenantConfig, path: string) {
+    const doc = await tx.get(path);
+    const current = doc ? asStoredRecord(doc.data) : null;
+    const config = await configNotBehind(this.deps.configs, cachedConfig, current);
+    const module = current ? resolveModule(config, current.module) : null;
+    if (!current || !module || !canRead(caller, config, current)) throw recordNotFound();
+    if (!canActOnRecord({ actor: caller, matrix: config.permissions, module: module.slug, action: 'update', ownerId: current.ownerId })) {
+      throw forbidden('update', module);
+    }
+    if (current.deleted) {
+      throw new CrmError(CRM_ERROR_CODES.precondition, `${current.number} is in the trash; restore it before editing.`, [], {
+        messageKey: 'errors.record.inTrash',
+        params: { number: current.number },
+      });
+    }
+    return { current, config, module };
   }
 
   private async moduleFor(caller: Caller, moduleSlug: string): Promise<{ config: TenantConfig; module: ResolvedModule }> {
