@@ -819,7 +819,7 @@ export const en = {
       recordId: 'Id of the related record',
       apply: 'Apply',
       ownerTitle: 'Change the owner of the selected records',
-      ownerId: 'User id of the new owner',
+      ownerId: 'New owner',
       ownerMe: 'Me',
       progressTitle: 'Bulk action',
       issuesTitle: 'Records left unchanged',

@@ -820,7 +820,7 @@ export const es: Messages = {
       recordId: 'Id del registro relacionado',
       apply: 'Aplicar',
       ownerTitle: 'Cambiar el propietario de los registros seleccionados',
-      ownerId: 'Id de usuario del nuevo propietario',
+      ownerId: 'Nuevo propietario',
       ownerMe: 'Yo',
       progressTitle: 'Acción en bloque',
       issuesTitle: 'Registros que no se cambiaron',

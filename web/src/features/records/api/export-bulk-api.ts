@@ -1,4 +1,5 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { ZListMembersRequestSchema, ZListMembersResponseSchema } from '@crm/api/timeline-schemas.js';
 import * as bulk from '@crm/api/bulk-schemas.js';
 import * as exportsApi from '@crm/api/export-schemas.js';
 import { createCaller, type CallableRequest } from '../../../lib/api/call-crm';
@@ -53,5 +54,18 @@ export function useDownloadExport() {
       anchor.remove();
       return { url, fileName };
     },
+  });
+}
+
+const callMembers = createCaller({ crmListTenantMembers: { request: ZListMembersRequestSchema, response: ZListMembersResponseSchema } });
+
+/** The tenant's members by name, for "change owner" (the server still checks the new owner is a member). */
+export function useTenantMembers(tenantId: string, enabled: boolean) {
+  const { functions } = useBackend();
+  return useQuery({
+    queryKey: ['crm', tenantId, 'members'],
+    enabled,
+    queryFn: async () => (await callMembers(functions, 'crmListTenantMembers', { tenantId })).members,
+    staleTime: 60_000,
   });
 }

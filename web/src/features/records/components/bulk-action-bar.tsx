@@ -9,7 +9,7 @@ import { toUserError } from '../../../lib/api/to-user-error';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { useLabel } from '../../../lib/i18n/use-label';
 import type { ModulePermissions } from '../../../lib/tenant/tenant-session';
-import { useStartBulkAction, viewOfList } from '../api/export-bulk-api';
+import { useStartBulkAction, useTenantMembers, viewOfList } from '../api/export-bulk-api';
 import { recordsKey, type ListParams } from '../api/records-api';
 import { toWireValue } from '../forms/record-form-schema';
 import { isInlineEditable } from '../grid/inline-edit-model';
@@ -61,6 +61,7 @@ export function BulkActionBar({
   const [fieldKey, setFieldKey] = useState(editable[0]?.key ?? '');
   const [value, setValue] = useState<FieldInputValue>('');
   const [ownerId, setOwnerId] = useState('');
+  const members = useTenantMembers(tenantId, dialog === 'change_owner');
   const field = editable.find((candidate) => candidate.key === fieldKey);
   const count = allMatching ? null : selected.size;
   const trash = params.deleted === true;
@@ -229,7 +230,15 @@ export function BulkActionBar({
             <label className="field-label" htmlFor="bulk-owner-id">
               {t('exportBulk.bulk.ownerId')}
             </label>
-            <input id="bulk-owner-id" type="text" value={ownerId} onChange={(event) => setOwnerId(event.target.value)} data-testid="bulk-owner-id" />
+            <select id="bulk-owner-id" value={ownerId} onChange={(event) => setOwnerId(event.target.value)} data-testid="bulk-owner-id">
+              <option value="" />
+              {(members.data ?? []).map((member) => (
+                <option key={member.uid} value={member.uid}>
+                  {member.name ?? member.email ?? member.uid}
+                  {member.name && member.email ? ` (${member.email})` : ''}
+                </option>
+              ))}
+            </select>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOwnerId(user.uid)}>
               {t('exportBulk.bulk.ownerMe')}
             </button>
