@@ -65,7 +65,8 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   const view = (searchParams.get('view') === 'board' && module.status_field) || kanbanField ? 'board' : 'table';
   const customBody = slots.Body !== undefined && (extras.type === 'calendar' || extras.groupBy !== null);
   const [search, setSearch] = useState('');
-  const debouncedSearch = useDebouncedValue(search);
+  // Normalised before it keys the list: a trailing space (the server ignores it) neither refetches nor drops the selection.
+  const debouncedSearch = useDebouncedValue(search.trim().replace(/\s+/g, ' '));
   // A link may open the list filtered (`?eq.stage=Won`, e.g. from a dashboard's pipeline): known fields only.
   const [filters, setFilters] = useState<TRecordFilter[]>(() =>
     eqFiltersFromSearch(searchParams)
