@@ -123,28 +123,10 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
         </select>
       </label>
       {state.type === 'kanban' ? (
-        <label className="view-bar-field">
-          <span className="sr-only">{t('searchViews.views.kanbanField')}</span>
-          <select value={state.kanbanField ?? ''} aria-label={t('searchViews.views.kanbanField')} data-testid="view-kanban-field" onChange={(event) => setLayout({ kanbanField: event.target.value })}>
-            {selectFields.map((field) => (
-              <option key={field.key} value={field.key}>
-                {label(field.label, field.key)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FieldChoice label={t('searchViews.views.kanbanField')} value={state.kanbanField} fields={selectFields} testId="view-kanban-field" onChange={(kanbanField) => setLayout({ kanbanField })} />
       ) : null}
       {state.type === 'calendar' ? (
-        <label className="view-bar-field">
-          <span className="sr-only">{t('searchViews.views.calendarField')}</span>
-          <select value={state.calendarField ?? ''} aria-label={t('searchViews.views.calendarField')} data-testid="view-calendar-field" onChange={(event) => setLayout({ calendarField: event.target.value })}>
-            {dateFields.map((field) => (
-              <option key={field.key} value={field.key}>
-                {label(field.label, field.key)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FieldChoice label={t('searchViews.views.calendarField')} value={state.calendarField} fields={dateFields} testId="view-calendar-field" onChange={(calendarField) => setLayout({ calendarField })} />
       ) : null}
       {state.type === 'table' && selectFields.length > 0 ? (
         <label className="view-bar-field">
@@ -292,5 +274,28 @@ function SaveAsDialog({
         </fieldset>
       ) : null}
     </Dialog>
+  );
+}
+
+/** The field a kanban or calendar view lays out by: one labelled select of the module's fields. */
+function FieldChoice({ label: name, value, fields, testId, onChange }: {
+  label: string;
+  value: string | null | undefined;
+  fields: ReadonlyArray<{ key: string; label: Parameters<ReturnType<typeof useLabel>>[0] }>;
+  testId: string;
+  onChange: (key: string) => void;
+}) {
+  const label = useLabel();
+  return (
+    <label className="view-bar-field">
+      <span className="sr-only">{name}</span>
+      <select value={value ?? ''} aria-label={name} data-testid={testId} onChange={(event) => onChange(event.target.value)}>
+        {fields.map((field) => (
+          <option key={field.key} value={field.key}>
+            {label(field.label, field.key)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
