@@ -333,8 +333,14 @@ export function RecordsTable(props: RecordsTableProps) {
 
   const closeEditor = useCallback(
     (position: GridPosition) => () => {
+      const cellOf = () => scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"]`);
+      // The cell hosts the editor and outlives it: focus it now, so a key pressed right after Escape reaches the grid.
+      cellOf()?.focus();
       setEditing(null);
-      requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"]`)?.focus());
+      // A re-render may have replaced the cell meanwhile (the list refreshed): focus it again once drawn.
+      requestAnimationFrame(() => {
+        if (!scrollRef.current?.contains(document.activeElement)) cellOf()?.focus();
+      });
     },
     [],
   );
