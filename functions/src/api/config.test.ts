@@ -238,3 +238,22 @@ describe('custom modules', () => {
     expect(dangling.code).toBe('invalid-argument');
   });
 });
+
+describe('field levels shipped with a template', () => {
+  it('hides the Jewellery cost price from members, on a record and in the list, and keeps it for admins', async () => {
+    await env.call<TConfigResponse>(env.users.acmeOwner, 'crmSelectTemplate', { tenantId: 'acme', templateSlug: 'jewellery' });
+    const { record } = await env.call<TRecordResponse>(env.users.acmeAdmin, 'crmCreateRecord', {
+      tenantId: 'acme',
+      module: 'inventory',
+      data: { item_name: 'Solitaire ring', sku: 'RG-1001', category: 'Ring', metal: 'White Gold', purity: '18K', gross_weight_g: 4.2, cost_price: 1450, selling_price: 2900, status: 'In Stock' },
+    });
+    expect(record.data.cost_price).toBe(1450);
+    const seen = await env.call<TRecordResponse>(env.users.acmeMember, 'crmGetRecord', { tenantId: 'acme', recordId: record.id });
+    expect(seen.record.data).toMatchObject({ item_name: 'Solitaire ring', selling_price: 2900 });
+    expect(seen.record.data).not.toHaveProperty('cost_price');
+    const listed = await env.call<{ records: Array<{ data: Record<string, unknown> }> }>(env.users.acmeMember, 'crmListRecords', { tenantId: 'acme', module: 'inventory' });
+    expect(listed.records.map((row) => 'cost_price' in row.data)).toEqual([false]);
+    const filtered = await env.callError(env.users.acmeMember, 'crmListRecords', { tenantId: 'acme', module: 'inventory', filters: [{ field: 'cost_price', op: 'eq', value: 1450 }] });
+    expect(filtered.code).toBe('permission-denied');
+  });
+});

@@ -14,7 +14,7 @@ describe("every template's default dashboard", () => {
     const services = createServices({ store });
     const summary = await seedDemo(services, { templatesDir: TEMPLATES_DIR, now: new Date('2026-03-02T10:00:00Z') });
     const seeded = summary.tenants.filter((tenant) => tenant.template !== null);
-    expect(seeded.map((tenant) => tenant.template).sort()).toEqual(['corporate@1.0.0', 'hospital@1.0.0', 'jewellery@1.0.0', 'real-estate@1.0.0']);
+    expect(seeded.map((tenant) => tenant.template).sort()).toEqual(['corporate@1.0.0', 'hospital@1.0.0', 'jewellery@1.1.0', 'real-estate@1.0.0']);
     for (const tenant of seeded) {
       const membership = await store.query({ collection: 'tenant_users', where: [{ field: 'tenant_id', op: '==', value: tenant.id }, { field: 'role', op: '==', value: 'owner' }], limit: 1 });
       const uid = String(membership[0]?.data.user_id);
