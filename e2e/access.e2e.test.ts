@@ -5,6 +5,7 @@
  * audit log. Also at phone size.
  */
 import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
 import { useBrowserSession } from './support/browser-session.js';
 
 const TENANT = 'demo-hospital';
@@ -59,6 +60,38 @@ describe('permissions in the browser', () => {
     await page.getByTestId('audit-kind').selectOption('permissions');
     await page.getByTestId('audit-apply').click();
     await expect.poll(() => page.locator('[data-testid=audit-entry][data-kind=permissions]').count()).toBeGreaterThan(0);
+    expect(session.pageErrors.flat()).toEqual([]);
+  });
+
+  it('a field read-only for members is shown on their form, not as an input, and the rest of the form saves without it', async () => {
+    const admin = await session.signIn('admin@demo.crm');
+    await admin.getByTestId(`tenant-${TENANT}`).click();
+    await admin.getByTestId('nav-admin-permissions').click();
+    await admin.getByTestId('access-role').selectOption('member');
+    await admin.getByTestId('access-module').selectOption('patients');
+    await admin.getByTestId('field-level-emergency_contact').selectOption('read');
+    await admin.getByTestId('access-save').click();
+    await admin.getByTestId('access-saved').waitFor();
+
+    // The member's own patient (members update their own records only), with the field set by an admin.
+    const created = await session.call('member@demo.crm', 'crmCreateRecord', {
+      tenantId: TENANT,
+      module: 'patients',
+      data: { patient_id: 'P-E2E-RO', full_name: 'Read Only Field Patient', date_of_birth: '1981-02-03', phone: '+1 555 0177', status: 'Active' },
+    });
+    if (!created.ok) throw new Error(created.message);
+    const recordId = (created.result.record as { id: string }).id;
+    const member = await session.signIn('member@demo.crm');
+    await member.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${recordId}/edit`);
+    await member.getByTestId('record-form').waitFor();
+    await member.getByTestId('readonly-emergency_contact').waitFor();
+    expect(await member.getByTestId('input-emergency_contact').count()).toBe(0);
+    expect(await member.getByTestId('readonly-emergency_contact').textContent()).toContain('Read-only for your role.');
+    await screenshot(member, 'access-readonly-field');
+    // The rest of the form still saves: the read-only field is not sent.
+    await member.getByTestId('input-full_name').fill('Read Only Field Patient Renamed');
+    await member.getByTestId('submit-record').click();
+    await member.getByTestId('record-title').filter({ hasText: 'Read Only Field Patient Renamed' }).waitFor();
     expect(session.pageErrors.flat()).toEqual([]);
   });
 

@@ -112,6 +112,7 @@ export const en = {
     operator: { eq: 'is', in: 'is any of', gt: 'after / above', gte: 'from / at least', lt: 'before / below', lte: 'until / at most', contains: 'contains' },
     yes: 'Yes',
     no: 'No',
+    readOnlyForRole: 'Read-only for your role.',
     selectPlaceholder: 'Choose…',
     searchRelated: 'Search {{module}}…',
     noMatches: 'No matches',

@@ -113,6 +113,7 @@ export const es: Messages = {
     operator: { eq: 'es', in: 'es alguno de', gt: 'después de / mayor que', gte: 'desde / al menos', lt: 'antes de / menor que', lte: 'hasta / como máximo', contains: 'contiene' },
     yes: 'Sí',
     no: 'No',
+    readOnlyForRole: 'Solo lectura para tu rol.',
     selectPlaceholder: 'Elige…',
     searchRelated: 'Buscar en {{module}}…',
     noMatches: 'Sin coincidencias',

@@ -27,6 +27,19 @@ export function permissionsFor(session: TenantSession, module: string): ModulePe
   return session.bootstrap.permissions[module] ?? NO_ACCESS;
 }
 
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+/**
+ * Fields of a module the user may read but not write (their role's field
+ * level is `read`). Hidden ones (`none`) are not in the configuration at all.
+ * The server refuses writes to both anyway; this only keeps the UI honest.
+ */
+export function readOnlyFieldsOf(session: TenantSession, module: string): ReadonlySet<string> {
+  const levels = session.bootstrap.fieldLevels?.[module];
+  if (!levels) return NO_FIELDS;
+  return new Set(Object.entries(levels).filter(([, level]) => level === 'read').map(([key]) => key));
+}
+
 export function findModule(session: TenantSession, slug: string | undefined): TModuleConfigView | undefined {
   return session.config?.modules.find((module) => module.slug === slug);
 }

@@ -8,7 +8,7 @@ import { FieldInput, type FieldInputValue } from '../../../components/field-inpu
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { useLabel } from '../../../lib/i18n/use-label';
-import type { ModulePermissions } from '../../../lib/tenant/tenant-session';
+import { readOnlyFieldsOf, useTenantSession, type ModulePermissions } from '../../../lib/tenant/tenant-session';
 import { useStartBulkAction, useTenantMembers, viewOfList } from '../api/export-bulk-api';
 import { recordsKey, type ListParams } from '../api/records-api';
 import { toWireValue } from '../forms/record-form-schema';
@@ -57,7 +57,8 @@ export function BulkActionBar({
   const start = useStartBulkAction();
   const [dialog, setDialog] = useState<'edit_field' | 'change_owner' | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const editable = module.fields.filter((field) => isInlineEditable(field));
+  const readOnly = readOnlyFieldsOf(useTenantSession(), module.slug);
+  const editable = module.fields.filter((field) => isInlineEditable(field, readOnly));
   const [fieldKey, setFieldKey] = useState(editable[0]?.key ?? '');
   const [value, setValue] = useState<FieldInputValue>('');
   const [ownerId, setOwnerId] = useState('');

@@ -4,12 +4,13 @@ import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView, TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
-import { fieldTypeModule, isFieldType } from '@crm/engine/fields/types/registry.js';
 import { FieldInput } from '../../../components/field-input';
 import { ErrorBanner } from '../../../components/status-views';
 import { issuesByInput, toUserError } from '../../../lib/api/to-user-error';
+import { formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
-import { activeFields, findModule, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { activeFields, findModule, readOnlyFieldsOf, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { isComputedField } from '../grid/inline-edit-model';
 import { buildRecordFormSchema, initialFormValues, recordPayload, type FileValue, type FormValue, type RecordFormValues } from '../forms/record-form-schema';
 import { FileInput } from './file-input';
 import { RelationshipPicker } from './relationship-picker';
@@ -37,8 +38,12 @@ export function RecordForm({
 }) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
-  // Computed fields (formulas) are written by the server, never typed in.
-  const fields = useMemo(() => activeFields(module).filter((field) => !isComputedField(field)), [module]);
+  const session = useTenantSession();
+  // Computed fields (formulas, roll-ups) are written by the server, never typed in. Fields read-only
+  // for the user's role are shown with their value but are not inputs, and are never sent.
+  const readOnly = useMemo(() => readOnlyFieldsOf(session, module.slug), [session, module.slug]);
+  const shown = useMemo(() => activeFields(module).filter((field) => !isComputedField(field)), [module]);
+  const fields = useMemo(() => shown.filter((field) => !readOnly.has(field.key)), [shown, readOnly]);
   const language = i18n.language;
   // The engine's refusal, said in the user's language with the field's label in that language.
   const schema = useMemo(
@@ -96,7 +101,8 @@ export function RecordForm({
   return (
     <form className="record-form" onSubmit={submit} noValidate data-testid="record-form">
       <div className="form-grid">
-        {fields.map((field) => {
+        {shown.map((field) => {
+          if (readOnly.has(field.key)) return <ReadOnlyField key={field.key} field={field} record={record} />;
           const message = errors[field.key]?.message;
           const help = field.help_text ? label(field.help_text) : null;
           const wide = field.type === 'textarea' || field.type === 'multi_select' || field.type === 'file';
@@ -210,6 +216,22 @@ function RecordFieldInput({
   );
 }
 
-function isComputedField(field: { type: string }): boolean {
-  return isFieldType(field.type) && fieldTypeModule(field.type).traits.computed;
+/** A field the user's role may read but not change: its value, and why there is no input. */
+function ReadOnlyField({ field, record }: { field: Field; record: TRecordView | null }) {
+  const { t, i18n } = useTranslation();
+  const label = useLabel();
+  const value = record ? formatFieldValue(field, record.data[field.key], i18n.language, record.related[field.key]?.display ?? null, { yes: t('records.yes'), no: t('records.no') }) : '';
+  return (
+    <div className="field field-readonly" data-testid={`readonly-${field.key}`}>
+      <span className="field-label" id={`f-${field.key}-label`}>
+        {label(field.label, field.key)}
+      </span>
+      <span className="field-readonly-value" aria-labelledby={`f-${field.key}-label`} aria-describedby={`f-${field.key}-help`}>
+        {value === '' ? <span className="muted">—</span> : value}
+      </span>
+      <span className="field-help" id={`f-${field.key}-help`}>
+        {t('records.readOnlyForRole')}
+      </span>
+    </div>
+  );
 }

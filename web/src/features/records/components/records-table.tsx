@@ -20,6 +20,7 @@ import { paths } from '../../../lib/routes';
 import type { ServerSort } from '../api/records-api';
 import { clampPosition, moveInGrid, type GridPosition } from '../grid/grid-navigation';
 import { InlineCellEditor } from '../grid/inline-cell-editor';
+import { readOnlyFieldsOf, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { isInlineEditable } from '../grid/inline-edit-model';
 import '../grid/grid.css';
 
@@ -274,6 +275,8 @@ export function RecordsTable(props: RecordsTableProps) {
   const gridSize = { rows: rows.length, cols: leafColumns.length, page: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 440) / ROW_HEIGHT) - 1) };
   const active = clampPosition(activeCell, gridSize);
   const fieldsByKey = useMemo(() => new Map(module.fields.map((field) => [field.key, field])), [module]);
+  const session = useTenantSession();
+  const readOnly = useMemo(() => readOnlyFieldsOf(session, module.slug), [session, module.slug]);
 
   const focusCell = useCallback((position: GridPosition) => {
     setActiveCell(position);
@@ -285,9 +288,9 @@ export function RecordsTable(props: RecordsTableProps) {
   const editableField = useCallback(
     (record: TRecordView, columnId: string) => {
       const field = fieldsByKey.get(columnId);
-      return field && canEdit && isInlineEditable(field) && canEdit(record) ? field : null;
+      return field && canEdit && isInlineEditable(field, readOnly) && canEdit(record) ? field : null;
     },
-    [fieldsByKey, canEdit],
+    [fieldsByKey, canEdit, readOnly],
   );
 
   /** Enter (or a click) on a cell: edit a field, open the record from its number, tick the row. */

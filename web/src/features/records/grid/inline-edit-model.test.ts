@@ -15,9 +15,16 @@ describe('inline editing', () => {
   });
 
   it('edits every type but files in place', () => {
-    expect(isInlineEditable({ type: 'select', active: true })).toBe(true);
-    expect(isInlineEditable({ type: 'file', active: true })).toBe(false);
-    expect(isInlineEditable({ type: 'text', active: false })).toBe(false);
+    expect(isInlineEditable({ key: 'status', type: 'select', active: true })).toBe(true);
+    expect(isInlineEditable({ key: 'scan', type: 'file', active: true })).toBe(false);
+    expect(isInlineEditable({ key: 'name', type: 'text', active: false })).toBe(false);
+  });
+
+  it('leaves computed fields and fields read-only for the role alone', () => {
+    expect(isInlineEditable({ key: 'total', type: 'formula', active: true })).toBe(false);
+    expect(isInlineEditable({ key: 'visits', type: 'rollup', active: true })).toBe(false);
+    expect(isInlineEditable({ key: 'cost', type: 'currency', active: true }, new Set(['cost']))).toBe(false);
+    expect(isInlineEditable({ key: 'price', type: 'currency', active: true }, new Set(['cost']))).toBe(true);
   });
 
   it('recognises the server version conflict', () => {

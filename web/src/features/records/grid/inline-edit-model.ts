@@ -1,16 +1,24 @@
 import type { FieldDefinition } from '@crm/engine/fields/field-definition.js';
 import { checkFieldValue, type FieldValueFailure } from '@crm/engine/fields/check-field-value.js';
+import { fieldTypeModule, isFieldType } from '@crm/engine/fields/types/registry.js';
 import type { TRecordView } from '@crm/api';
 import { toWireValue } from '../forms/record-form-schema';
 
 type Field = Pick<FieldDefinition, 'key' | 'label' | 'type' | 'required' | 'options' | 'validation'>;
 
 /**
- * Field types a table cell edits in place. Files need an upload (the record
- * form does it); everything else edits with the same `<FieldInput>`.
+ * Fields a table cell (or a bulk edit) writes. Files need an upload (the record
+ * form does it); computed fields (formulas, roll-ups) are the server's to
+ * write; a field read-only for the user's role is shown, not offered.
+ * Everything else edits with the same `<FieldInput>`.
  */
-export function isInlineEditable(field: Pick<FieldDefinition, 'type' | 'active'>): boolean {
-  return field.type !== 'file' && field.active !== false;
+export function isInlineEditable(field: Pick<FieldDefinition, 'key' | 'type' | 'active'>, readOnly: ReadonlySet<string> = new Set()): boolean {
+  return field.type !== 'file' && field.active !== false && !isComputedField(field) && !readOnly.has(field.key);
+}
+
+/** Formulas and roll-ups: the server computes them on every write. */
+export function isComputedField(field: Pick<FieldDefinition, 'type'>): boolean {
+  return isFieldType(field.type) && fieldTypeModule(field.type).traits.computed;
 }
 
 export type InlineCheck = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
