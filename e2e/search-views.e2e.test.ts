@@ -84,6 +84,41 @@ describe('global search and saved views', () => {
     await expect.poll(() => page.locator('[data-testid=records-table] thead th').allTextContents()).toEqual(headers);
   });
 
+  it('a filter on a date relative to today ("next 7 days") shows only the rows in that range and is saved as the range, not as dates', async () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const firstOf = async (module: string) => {
+      const listed = await session.call('owner@demo.crm', 'crmListRecords', { tenantId: TENANT, module, pageSize: 1 });
+      if (!listed.ok) throw new Error(`listing ${module} failed: ${listed.message}`);
+      return String((listed.result.records as Array<{ id: string }>)[0]?.id);
+    };
+    const [patient, doctor] = [await firstOf('patients'), await firstOf('doctors')];
+    const visit = { patient, doctor, reason: 'Quokkarange checkup', status: 'Scheduled' };
+    await createRecord('appointments', { ...visit, appointment_number: 'RELNEAR', appointment_date: `${inDays(2)}T12:00:00Z` });
+    await createRecord('appointments', { ...visit, appointment_number: 'RELFAR', appointment_date: `${inDays(60)}T12:00:00Z` });
+
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/appointments`);
+    await page.getByTestId('search').fill('Quokkarange');
+    await expect.poll(() => page.locator('[data-testid=records-table] tbody tr').count()).toBe(2);
+    await page.getByTestId('add-filter').click();
+    await page.getByTestId('filter-field').selectOption('appointment_date');
+    await page.getByTestId('filter-op').selectOption('relative');
+    await page.getByTestId('filter-range').selectOption('next_7_days');
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => page.getByTestId('filter-chip').textContent()).toContain('Next 7 days');
+    await expect.poll(() => page.locator('[data-testid=records-table] tbody tr').count()).toBe(1);
+    expect(await page.locator('[data-testid=records-table] tbody tr').textContent()).toContain('RELNEAR');
+
+    await page.getByTestId('view-save-as').click();
+    await page.getByTestId('view-name').fill('Next week by the e2e');
+    await page.getByTestId('view-save-submit').click();
+    await page.waitForURL(/[?&]view=[A-Za-z0-9]+/);
+    const views = await session.call('owner@demo.crm', 'crmListViews', { tenantId: TENANT, module: 'appointments' });
+    if (!views.ok) throw new Error(views.message);
+    const saved = (views.result.views as Array<{ name: string; filters: unknown[] }>).find((view) => view.name === 'Next week by the e2e');
+    expect(saved?.filters).toEqual([{ field: 'appointment_date', op: 'relative', value: 'next_7_days' }]);
+  });
+
   it('the calendar view shows appointments on their days', async () => {
     const month = new Date().toISOString().slice(0, 7);
     const firstOf = async (module: string) => {

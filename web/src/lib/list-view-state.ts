@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
-import type { TModuleConfigView, TRecordFilter } from '@crm/api';
+import type { TModuleConfigView } from '@crm/api';
+import type { ListFilter } from './list-filters';
 
 /**
  * What a module's list shows, as one value: the records page owns it, a
@@ -9,7 +10,8 @@ import type { TModuleConfigView, TRecordFilter } from '@crm/api';
 export interface ListViewState {
   /** The saved view this state was opened from (edits keep it); null: none. */
   readonly viewId: string | null;
-  readonly filters: readonly TRecordFilter[];
+  /** As the user set them: relative date ranges stay relative (resolved when the list is fetched). */
+  readonly filters: readonly ListFilter[];
   readonly search: string;
   /** A column id (`number`, `created_at`, `updated_at` or a field key); null: the default order. */
   readonly sort: { readonly key: string; readonly direction: 'asc' | 'desc' } | null;

@@ -3,7 +3,7 @@ import type { SortingState } from '@tanstack/react-table';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { TRecordFilter, TRecordView } from '@crm/api';
+import type { TRecordView } from '@crm/api';
 import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
 import { ModuleIcon, PlusIcon } from '../../../components/module-icon';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
@@ -23,6 +23,7 @@ import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { ColumnChooser } from './column-chooser';
 import { FilterBar } from './filter-bar';
 import { RecordsTable, serverSortOf } from './records-table';
+import { resolveFilters, todayIn, type ListFilter } from '../../../lib/list-filters';
 
 interface SelectionState {
   /** The view (list parameters) the selection was made in. */
@@ -68,7 +69,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   // Normalised before it keys the list: a trailing space (the server ignores it) neither refetches nor drops the selection.
   const debouncedSearch = useDebouncedValue(search.trim().replace(/\s+/g, ' '));
   // A link may open the list filtered (`?eq.stage=Won`, e.g. from a dashboard's pipeline): known fields only.
-  const [filters, setFilters] = useState<TRecordFilter[]>(() =>
+  const [filters, setFilters] = useState<ListFilter[]>(() =>
     eqFiltersFromSearch(searchParams)
       .filter((filter) => module.fields.some((field) => field.key === filter.field))
       .map((filter) => ({ field: filter.field, op: 'eq', value: filter.value })),
@@ -78,18 +79,20 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   const [sorting, setSorting] = useState<SortingState>([{ id: 'number', desc: true }]);
   const { columns, setColumns } = useColumnChoice(tenantId, module);
 
+  // Relative date ranges ("last 30 days") stay relative in the state and resolve to days in the tenant's zone here.
+  const today = todayIn(session.config?.timezone);
   const serverSort = sorting[0] && serverSortOf(module, sorting[0].id) !== undefined ? sorting[0] : undefined;
   const params = useMemo<ListParams>(
     () => ({
       module: module.slug,
-      filters,
+      filters: resolveFilters(filters, today),
       search: debouncedSearch,
       sort: serverSort ? (serverSortOf(module, serverSort.id) ?? 'created_at') : 'created_at',
       direction: serverSort ? (serverSort.desc ? 'desc' : 'asc') : 'desc',
       deleted: trash,
       pageSize: extras.pageSize,
     }),
-    [module, filters, debouncedSearch, serverSort, trash, extras.pageSize],
+    [module, filters, today, debouncedSearch, serverSort, trash, extras.pageSize],
   );
   const tableShown = view === 'table' && !customBody && scopes.read !== 'none';
   const viewState: ListViewState = {
@@ -279,7 +282,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
         <slots.Body module={module} state={viewState} apply={applyView} />
       ) : view === 'board' ? (
         <Suspense fallback={<Spinner />}>
-          <KanbanBoard module={module} filters={filters} search={debouncedSearch} field={kanbanField} />
+          <KanbanBoard module={module} filters={params.filters} search={debouncedSearch} field={kanbanField} />
         </Suspense>
       ) : awaitingScan ? null : plan.isError ? (
         <ErrorBanner message={toUserError(plan.error).message} onRetry={() => void plan.refetch()} />

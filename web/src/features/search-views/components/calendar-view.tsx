@@ -11,7 +11,7 @@ import { paths } from '../../../lib/routes';
 import { useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useCalendar } from '../api/search-views-api';
 import '../search-views.css';
-import { todayIn } from '../hooks/view-state';
+import { todayIn } from '../../../lib/list-filters';
 
 type Mode = 'day' | 'week' | 'month';
 

@@ -13,6 +13,7 @@ import type { ListViewSlotProps, ListViewState } from '../../../lib/list-view-st
 import { paths } from '../../../lib/routes';
 import { useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useGroupCounts } from '../api/search-views-api';
+import { resolveFilters, todayIn } from '../../../lib/list-filters';
 
 const SERVER_SORTS = new Set(['number', 'created_at', 'updated_at']);
 
@@ -47,7 +48,7 @@ function GroupSection({ module, state, value, count }: { module: TModuleConfigVi
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const { functions } = useBackend();
-  const { tenantId } = useTenantSession();
+  const { tenantId, config } = useTenantSession();
   const [open, setOpen] = useState(true);
   const field = module.fields.find((candidate) => candidate.key === state.groupBy);
   const groupFilter: TRecordFilter[] = value === null || !field ? [] : [{ field: field.key, op: 'eq', value }];
@@ -55,7 +56,7 @@ function GroupSection({ module, state, value, count }: { module: TModuleConfigVi
   const request = {
     tenantId,
     module: module.slug,
-    filters: [...state.filters.filter((filter) => filter.field !== field?.key), ...groupFilter],
+    filters: [...resolveFilters(state.filters, todayIn(config?.timezone)).filter((filter) => filter.field !== field?.key), ...groupFilter],
     ...(state.search.trim() !== '' ? { search: state.search.trim() } : {}),
     sort: sort?.key ?? 'number',
     direction: sort?.direction ?? 'desc',

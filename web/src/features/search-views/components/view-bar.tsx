@@ -11,7 +11,7 @@ import type { ListViewSlotProps, ListViewState } from '../../../lib/list-view-st
 import { activeFields, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useDeleteView, useSaveView, useSetDefaultView, useViews } from '../api/search-views-api';
 import '../search-views.css';
-import { decodeUnsaved, encodeUnsaved, isModified, stateToBody, todayIn, viewToState } from '../hooks/view-state';
+import { decodeUnsaved, encodeUnsaved, isModified, stateToBody, viewToState } from '../hooks/view-state';
 
 const LAYOUT_PARAMS = new Set(['board', 'table']);
 type Role = 'owner' | 'admin' | 'member';
@@ -28,14 +28,13 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
   const label = useLabel();
   const toast = useToast();
   const session = useTenantSession();
-  const { tenantId, bootstrap, config } = session;
+  const { tenantId, bootstrap } = session;
   const isAdmin = bootstrap.canManageConfiguration;
   const [searchParams, setSearchParams] = useSearchParams();
   const views = useViews(tenantId);
   const save = useSaveView(tenantId);
   const remove = useDeleteView(tenantId);
   const setDefault = useSetDefaultView(tenantId);
-  const today = todayIn(config?.timezone);
   const moduleViews = (views.data?.views ?? []).filter((view) => view.module === module.slug);
   const param = searchParams.get('view');
   const viewId = param && !LAYOUT_PARAMS.has(param) ? param : null;
@@ -56,14 +55,14 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
   // Opening a view applies it once (or the unsaved changes the URL carries).
   useEffect(() => {
     if (!current || state.viewId === current.id) return;
-    apply(decodeUnsaved(searchParams.get('vs'), module, current.id) ?? viewToState(current, state, today));
+    apply(decodeUnsaved(searchParams.get('vs'), module, current.id) ?? viewToState(current, state));
     // Only opening another view applies; the list's own edits (same viewId) must not be overwritten.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current?.id, state.viewId]);
 
   // Decided at render time: the state on screen is the view's (or edits of it) only once the view was applied.
   const applied = current !== null && state.viewId === current.id;
-  const modified = applied && isModified(state, current, today);
+  const modified = applied && isModified(state, current);
   const encoded = modified ? encodeUnsaved(state) : null;
   useEffect(() => {
     if (!applied) return;
@@ -84,7 +83,7 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
   const saveCurrent = async () => {
     if (!current) return;
     try {
-      await save.mutateAsync({ viewId: current.id, view: stateToBody(state, current, today) });
+      await save.mutateAsync({ viewId: current.id, view: stateToBody(state, current) });
       toast.show({ message: t('searchViews.views.saved', { name: current.name }) });
     } catch (error) {
       toast.show({ message: toUserError(error).message, tone: 'danger' });
@@ -151,7 +150,7 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
                 {t('searchViews.views.save')}
               </button>
             ) : null}
-            <button type="button" className="btn btn-ghost btn-sm" onClick={() => current && apply(viewToState(current, state, today))} data-testid="view-reset">
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => current && apply(viewToState(current, state))} data-testid="view-reset">
               {t('searchViews.views.reset')}
             </button>
           </>
@@ -194,7 +193,7 @@ export function ViewBar({ module, state, apply }: ListViewSlotProps) {
         busy={save.isPending}
         onSave={async ({ name, visibility, roles }) => {
           try {
-            const { view } = await save.mutateAsync({ view: stateToBody(state, { module: module.slug, name, visibility, roles, filters: current?.filters }, today) });
+            const { view } = await save.mutateAsync({ view: stateToBody(state, { module: module.slug, name, visibility, roles }) });
             setSaveAsOpen(false);
             apply({ ...state, viewId: view.id });
             setSearchParams({ view: view.id });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { TModuleConfigView } from '@crm/api';
 import type { TSavedView } from '@crm/api/search-schemas.js';
 import type { ListViewState } from '../../../lib/list-view-state';
-import { decodeUnsaved, encodeUnsaved, isModified, resolveFilter, stateToBody, viewToState } from './view-state';
+import { resolveFilter, resolveFilters } from '../../../lib/list-filters';
+import { decodeUnsaved, encodeUnsaved, isModified, stateToBody, viewToState } from './view-state';
 
 const baseState: ListViewState = {
   viewId: null, filters: [], search: '', sort: { key: 'number', direction: 'desc' }, columns: ['full_name', 'status'], widths: {},
@@ -25,26 +26,32 @@ describe('saved view ↔ list state', () => {
       { field: 'date_of_birth', op: 'gte', value: '2026-11-24' },
       { field: 'date_of_birth', op: 'lt', value: '2026-12-01' },
     ]);
+    expect(resolveFilters([{ field: 'status', op: 'eq', value: 'New' }, { field: 'date_of_birth', op: 'relative', value: 'today' }], '2026-11-30')).toEqual([
+      { field: 'status', op: 'eq', value: 'New' },
+      { field: 'date_of_birth', op: 'gte', value: '2026-11-30' },
+      { field: 'date_of_birth', op: 'lt', value: '2026-12-01' },
+    ]);
   });
 
   it('opens a view with its columns in order and widths, and is not modified until the list changes', () => {
     const view = buildView();
-    const state = viewToState(view, baseState, '2026-11-30');
+    const state = viewToState(view, baseState);
     expect(state.columns).toEqual(['status', 'full_name']);
     expect(state.widths).toEqual({ status: 120 });
-    expect(state.filters).toHaveLength(3);
-    expect(isModified(state, view, '2026-11-30')).toBe(false);
-    expect(isModified({ ...state, columns: ['full_name', 'status'] }, view, '2026-11-30')).toBe(true);
-    expect(isModified({ ...state, search: 'bob' }, view, '2026-11-30')).toBe(true);
+    expect(state.filters).toEqual(view.filters);
+    expect(isModified(state, view)).toBe(false);
+    expect(isModified({ ...state, columns: ['full_name', 'status'] }, view)).toBe(true);
+    expect(isModified({ ...state, search: 'bob' }, view)).toBe(true);
+    expect(isModified({ ...state, filters: [{ field: 'date_of_birth', op: 'relative', value: 'last_30_days' }] }, view)).toBe(true);
   });
 
-  it('saves a resolved relative range as the range again, so it stays relative', () => {
+  it('saves a relative range as the range, so it stays relative', () => {
     const view = buildView();
-    const state = viewToState(view, baseState, '2026-11-30');
-    const body = stateToBody(state, view, '2026-11-30');
+    const state = viewToState(view, baseState);
+    const body = stateToBody(state, view);
     expect(body.filters).toEqual([{ field: 'status', op: 'eq', value: 'Active' }, { field: 'date_of_birth', op: 'relative', value: 'last_7_days' }]);
-    // A filter added on screen is saved after the view's own.
-    expect(stateToBody({ ...state, filters: [...state.filters, { field: 'status', op: 'eq', value: 'New' }] }, view, '2026-11-30').filters?.at(-1)).toEqual({ field: 'status', op: 'eq', value: 'New' });
+    // A range added on screen is saved as a range too, after the view's own filters.
+    expect(stateToBody({ ...state, filters: [...state.filters, { field: 'date_of_birth', op: 'relative', value: 'next_7_days' }] }, view).filters?.at(-1)).toEqual({ field: 'date_of_birth', op: 'relative', value: 'next_7_days' });
     expect(body.columns).toEqual([{ key: 'status', width: 120 }, { key: 'full_name' }]);
     expect(body.sort).toBeNull();
   });

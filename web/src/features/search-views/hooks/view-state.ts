@@ -1,37 +1,17 @@
-import type { TModuleConfigView, TRecordFilter } from '@crm/api';
-import type { TSavedView, TViewBodyInput, TViewFilter } from '@crm/api/search-schemas.js';
-import { resolveRelativeDate } from '@crm/engine/dashboards/date-range.js';
-import { localDayOf } from '@crm/engine/dashboards/calendar.js';
+import type { TModuleConfigView } from '@crm/api';
+import type { TSavedView, TViewBodyInput } from '@crm/api/search-schemas.js';
 import type { ListViewState } from '../../../lib/list-view-state';
 
 const SYSTEM_COLUMNS = new Set(['number', 'created_at', 'updated_at']);
 
-/** A relative date filter as the list runs it: `gte` the first day, `lt` the day after the range, in the tenant's zone. */
-export function resolveFilter(filter: TViewFilter, today: string): TRecordFilter[] {
-  if (filter.op !== 'relative') return [filter];
-  const { current } = resolveRelativeDate(filter.value, today);
-  return [
-    { field: filter.field, op: 'gte', value: current.start },
-    { field: filter.field, op: 'lt', value: current.end },
-  ];
-}
-
-export function todayIn(timeZone: string | undefined, now = Date.now()): string {
-  try {
-    return localDayOf(now, timeZone ?? 'UTC');
-  } catch {
-    return localDayOf(now, 'UTC');
-  }
-}
-
 /** The list state a saved view opens with. Empty columns keep the columns on screen (the module's defaults). */
-export function viewToState(view: TSavedView, current: ListViewState, today: string): ListViewState {
+export function viewToState(view: TSavedView, current: ListViewState): ListViewState {
   const widths: Record<string, number> = {};
   for (const column of view.columns) if (column.width !== undefined) widths[column.key] = column.width;
   const columns = view.columns.map((column) => column.key).filter((key) => !SYSTEM_COLUMNS.has(key));
   return {
     viewId: view.id,
-    filters: view.filters.flatMap((filter) => resolveFilter(filter, today)),
+    filters: [...view.filters],
     search: view.search,
     sort: view.sort,
     columns: view.columns.length > 0 ? columns : current.columns,
@@ -45,36 +25,8 @@ export function viewToState(view: TSavedView, current: ListViewState, today: str
   };
 }
 
-/**
- * The body to save for the state on screen. Filters that are the resolution
- * of one of the base view's relative ranges are saved as that range again,
- * so "last 30 days" stays relative.
- */
-export function stateToBody(
-  state: ListViewState,
-  base: Pick<TViewBodyInput, 'module' | 'name' | 'visibility' | 'roles'> & { filters?: TViewFilter[] | undefined },
-  today: string,
-): TViewBodyInput {
-  // In the base view's order (so an unchanged view compares equal), then filters added since.
-  const filters: TViewFilter[] = [];
-  const remaining = [...state.filters];
-  const take = (wanted: TRecordFilter) => {
-    const index = remaining.findIndex((filter) => sameFilter(filter, wanted));
-    if (index >= 0) remaining.splice(index, 1);
-    return index >= 0;
-  };
-  for (const original of base.filters ?? []) {
-    if (original.op !== 'relative') {
-      if (take(original)) filters.push(original);
-      continue;
-    }
-    const resolved = resolveFilter(original, today);
-    if (resolved.every((part) => remaining.some((filter) => sameFilter(filter, part)))) {
-      resolved.forEach(take);
-      filters.push(original);
-    }
-  }
-  filters.push(...remaining);
+/** The body to save for the state on screen (relative date ranges are kept relative in the state itself). */
+export function stateToBody(state: ListViewState, base: Pick<TViewBodyInput, 'module' | 'name' | 'visibility' | 'roles'>): TViewBodyInput {
   return {
     module: base.module,
     name: base.name,
@@ -84,7 +36,7 @@ export function stateToBody(
     kanbanField: state.type === 'kanban' ? state.kanbanField : null,
     calendarField: state.type === 'calendar' ? state.calendarField : null,
     calendarMode: state.calendarMode,
-    filters,
+    filters: [...state.filters],
     search: state.search,
     columns: state.columns.map((key) => (state.widths[key] !== undefined ? { key, width: state.widths[key] } : { key })),
     sort: isDefaultSort(state.sort) ? null : state.sort,
@@ -93,18 +45,14 @@ export function stateToBody(
   };
 }
 
-function sameFilter(a: TRecordFilter, b: TRecordFilter): boolean {
-  return a.field === b.field && a.op === b.op && JSON.stringify(a.value) === JSON.stringify(b.value);
-}
-
 /** The list's own default (highest number first) is no sort to save. */
 function isDefaultSort(sort: ListViewState['sort']): boolean {
   return sort === null || (sort.key === 'number' && sort.direction === 'desc');
 }
 
 /** True when the list on screen differs from what the view saved (what "save / save as / reset" is offered for). */
-export function isModified(state: ListViewState, view: TSavedView, today: string): boolean {
-  const body = stateToBody(state, view, today);
+export function isModified(state: ListViewState, view: TSavedView): boolean {
+  const body = stateToBody(state, view);
   const comparable = (value: TViewBodyInput) => JSON.stringify([value.filters, value.search, value.sort ?? null, value.type, value.kanbanField ?? null, value.calendarField ?? null, value.calendarMode, value.groupBy ?? null, value.pageSize]);
   const saved: TViewBodyInput = { ...view, sort: isDefaultSort(view.sort) ? null : view.sort };
   if (comparable(body) !== comparable(saved)) return true;

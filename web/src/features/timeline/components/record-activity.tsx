@@ -7,6 +7,7 @@ import { useBackend } from '../../../lib/firebase/backend-context';
 import { permissionsFor, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { UploadFailedError, useCreateTask, useMembers, useUploadAttachment } from '../api/timeline-api';
 import { RecordTimeline } from './record-timeline';
+import { todayIn } from '../../../lib/list-filters';
 
 const MAX_MB = ATTACHMENT_MAX_BYTES / (1024 * 1024);
 
@@ -73,15 +74,6 @@ function AttachmentUploader({ recordId }: { recordId: string }) {
       {problem ?? failure ? <p className="form-error small" role="alert">{problem ?? failure}</p> : null}
     </div>
   );
-}
-
-/** Today in the tenant's zone (YYYY-MM-DD): the default due date. */
-function todayIn(timeZone: string | undefined): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  } catch {
-    return new Date().toISOString().slice(0, 10);
-  }
 }
 
 function TaskComposer({ recordId }: { recordId: string }) {
