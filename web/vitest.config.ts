@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+// Vitest 5's reporter needs Map.groupBy (Node 21+): without it a failing test crashes the reporter on Node 20.
+import '../e2e/support/node20-polyfills.js';
 
 const functionsSrc = fileURLToPath(new URL('../functions/src', import.meta.url));
 
