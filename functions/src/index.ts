@@ -108,6 +108,11 @@ export const crmRecomputeFormulas = callables?.callable('crmRecomputeFormulas');
 export const crmStartExport = callables?.callable('crmStartExport');
 export const crmGetExportDownload = callables?.callable('crmGetExportDownload');
 export const crmStartBulkAction = callables?.callable('crmStartBulkAction');
+export const crmRecomputeRollups = callables?.callable('crmRecomputeRollups');
+export const crmGetDuplicateRules = callables?.callable('crmGetDuplicateRules');
+export const crmSaveDuplicateRules = callables?.callable('crmSaveDuplicateRules');
+export const crmFindDuplicates = callables?.callable('crmFindDuplicates');
+export const crmMergeRecords = callables?.callable('crmMergeRecords');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;
