@@ -64,7 +64,7 @@ describe('validate-template command', () => {
       spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, INIT_CWD: repoRoot } });
     const good = spawn(['templates/jewellery.json']);
     expect(good.status).toBe(0);
-    expect(good.stdout).toContain('✓ templates/jewellery.json (Jewellery CRM v1.0.0)');
+    expect(good.stdout).toContain('✓ templates/jewellery.json (Jewellery CRM v1.1.0)');
     const bad = spawn([broken]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('version: must be a semantic version');
