@@ -108,6 +108,8 @@ export const crmRecomputeFormulas = callables?.callable('crmRecomputeFormulas');
 export const crmStartExport = callables?.callable('crmStartExport');
 export const crmGetExportDownload = callables?.callable('crmGetExportDownload');
 export const crmStartBulkAction = callables?.callable('crmStartBulkAction');
+export const crmListManualWorkflows = callables?.callable('crmListManualWorkflows');
+export const crmRunWorkflow = callables?.callable('crmRunWorkflow');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;
