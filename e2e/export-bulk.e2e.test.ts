@@ -189,4 +189,23 @@ describe('export, bulk actions and inline editing in the browser', () => {
     await expect.poll(() => page.getByTestId('record-tasks').textContent()).toContain(`Follow up ${TAG} Eta`);
     await screenshot(page, 'xb-record-run-workflow');
   });
+
+  it('the record page menu and the bulk bar with "Run a workflow" fit a phone', async () => {
+    const page = await session.signIn('admin@demo.crm', { context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${ids.z!.id}`);
+    await page.getByTestId('run-workflow-menu').click();
+    await page.getByRole('menuitem', { name: FOLLOW_UP }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'xb-phone-run-menu');
+    await page.keyboard.press('Escape');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients`);
+    await page.getByTestId('search').fill(TAG);
+    const row = page.locator('[data-testid=records-table] tbody tr', { hasText: `${TAG} Zeta` });
+    await row.waitFor();
+    await row.getByTestId('select-row').check();
+    await page.getByTestId('bulk-run-workflow').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'xb-phone-bulk-bar');
+  });
 });
