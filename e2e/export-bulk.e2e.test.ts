@@ -9,11 +9,14 @@ import { callCallable } from './support/crm-rest.js';
  * export of a searched and filtered view comes back as a CSV of exactly
  * those rows (a formula cell neutralised); two ticked rows get a new status
  * in one bulk action with its progress and result; a cell edited in the
- * table meets a version conflict, shows the newer value, reloads and saves.
+ * table meets a version conflict, shows the newer value, reloads and saves;
+ * a manual workflow runs on two ticked rows as a bulk action and on one
+ * record from its page, each run in the record's run log with its task.
  */
 const TENANT = 'demo-hospital';
 const TAG = 'Zephyrine';
 const ids: Record<string, { id: string; version: number }> = {};
+const FOLLOW_UP = `${TAG} follow-up`;
 
 const session = useBrowserSession({
   tempPrefix: 'crm-e2e-xb-',
@@ -26,6 +29,9 @@ const session = useBrowserSession({
       { key: 'b', name: `${TAG} Beta`, status: 'Discharged' },
       { key: 'c', name: `=HYPERLINK("http://evil.example","${TAG}")`, status: 'Discharged' },
       { key: 'd', name: `${TAG} Delta`, status: 'New' },
+      { key: 'e', name: `${TAG} Epsilon`, status: 'New' },
+      { key: 'z', name: `${TAG} Zeta`, status: 'New' },
+      { key: 'h', name: `${TAG} Eta`, status: 'New' },
     ];
     for (const [index, person] of people.entries()) {
       const answer = await callCallable(session.stack, owner, 'crmCreateRecord', {
@@ -37,6 +43,18 @@ const session = useBrowserSession({
       const record = answer.result.record as { id: string; version: number };
       ids[person.key] = { id: record.id, version: record.version };
     }
+    // A workflow users run by hand: a follow-up task for new patients.
+    const workflow = await callCallable(session.stack, owner, 'crmSaveWorkflow', {
+      tenantId: TENANT,
+      module: 'patients',
+      definition: {
+        name: FOLLOW_UP,
+        trigger_type: 'manual',
+        trigger_conditions: { field: 'status', operator: 'equals', value: 'New' },
+        actions: [{ type: 'create_task', title: 'Follow up {{data.full_name}}' }],
+      },
+    });
+    if (!workflow.ok) throw new Error(workflow.message);
   },
 });
 
@@ -141,5 +159,60 @@ describe('export, bulk actions and inline editing in the browser', () => {
     await expect.poll(() => row.textContent()).toContain(`${TAG} Beta inline`);
     const saved = await callCallable(session.stack, admin, 'crmGetRecord', { tenantId: TENANT, recordId: ids.b!.id });
     expect(saved.ok && (saved.result.record as { data: { full_name: string } }).data.full_name).toBe(`${TAG} Beta inline`);
+  });
+
+  it('runs a manual workflow on two ticked rows, then on one record from its page; the runs and their tasks show on the records', async () => {
+    const page = await session.signIn('admin@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients`);
+    await page.getByTestId('search').fill(TAG);
+    const rowOf = (name: string) => page.locator('[data-testid=records-table] tbody tr', { hasText: name });
+    await rowOf(`${TAG} Epsilon`).waitFor();
+    await rowOf(`${TAG} Epsilon`).getByTestId('select-row').check();
+    await rowOf(`${TAG} Zeta`).getByTestId('select-row').check();
+    await expect.poll(() => page.getByTestId('bulk-count').textContent()).toBe('2 records selected');
+    await page.getByTestId('bulk-run-workflow').click();
+    await page.getByTestId('bulk-workflow').waitFor();
+    await page.getByTestId('bulk-workflow').selectOption({ label: FOLLOW_UP });
+    await page.getByTestId('bulk-run-apply').click();
+    await page.getByTestId('bulk-outcome-ran').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('bulk-outcome-ran').textContent()).toBe('2 ran');
+    await screenshot(page, 'xb-bulk-run-workflow');
+    await page.getByTestId('bulk-close').click();
+    await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
+
+    // The record's run log has the manual run, and its task is there.
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${ids.e!.id}`);
+    const runs = page.getByTestId('record-runs');
+    await expect.poll(() => runs.getByTestId('run').filter({ hasText: FOLLOW_UP }).count(), { timeout: 30_000 }).toBe(1);
+    expect(await runs.getByTestId('run').filter({ hasText: FOLLOW_UP }).textContent()).toContain('run by hand');
+    await expect.poll(() => page.getByTestId('record-tasks').textContent()).toContain(`Follow up ${TAG} Epsilon`);
+
+    // One record, from its page: the menu lists the workflow and a toast tells the outcome.
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${ids.h!.id}`);
+    await page.getByTestId('run-workflow-menu').click();
+    await page.getByRole('menuitem', { name: FOLLOW_UP }).click();
+    await page.getByText(`"${FOLLOW_UP}" ran on this record.`).waitFor();
+    await expect.poll(() => page.getByTestId('record-runs').getByTestId('run').filter({ hasText: FOLLOW_UP }).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('record-tasks').textContent()).toContain(`Follow up ${TAG} Eta`);
+    await screenshot(page, 'xb-record-run-workflow');
+  });
+
+  it('the record page menu and the bulk bar with "Run a workflow" fit a phone', async () => {
+    const page = await session.signIn('admin@demo.crm', { context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/r/${ids.z!.id}`);
+    await page.getByTestId('run-workflow-menu').click();
+    await page.getByRole('menuitem', { name: FOLLOW_UP }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'xb-phone-run-menu');
+    await page.keyboard.press('Escape');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients`);
+    await page.getByTestId('search').fill(TAG);
+    const row = page.locator('[data-testid=records-table] tbody tr', { hasText: `${TAG} Zeta` });
+    await row.waitFor();
+    await row.getByTestId('select-row').check();
+    await page.getByTestId('bulk-run-workflow').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'xb-phone-bulk-bar');
   });
 });

@@ -113,6 +113,8 @@ export const crmGetDuplicateRules = callables?.callable('crmGetDuplicateRules');
 export const crmSaveDuplicateRules = callables?.callable('crmSaveDuplicateRules');
 export const crmFindDuplicates = callables?.callable('crmFindDuplicates');
 export const crmMergeRecords = callables?.callable('crmMergeRecords');
+export const crmListManualWorkflows = callables?.callable('crmListManualWorkflows');
+export const crmRunWorkflow = callables?.callable('crmRunWorkflow');
 
 /** Record trigger: display-value refresh, history and workflows, retried on transient failure. */
 export const crmOnRecordWritten = triggers?.crmOnRecordWritten;

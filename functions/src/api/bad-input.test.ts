@@ -117,6 +117,8 @@ function validRequests(): Record<CallableName, Record<string, unknown>> {
     crmStartExport: { tenantId: 'acme', module: 'patients', format: 'raw', fileType: 'csv' },
     crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
     crmStartBulkAction: { tenantId: 'acme', module: 'patients', selection: { ids: [{ id: patientId, version: 1 }] }, action: 'edit_field', field: 'status', value: 'Active' },
+    crmListManualWorkflows: { tenantId: 'acme', module: 'patients' },
+    crmRunWorkflow: { tenantId: 'acme', workflowId: 'w1', recordId: patientId },
   };
 }
 
@@ -229,6 +231,8 @@ describe('requests shaped to surprise the store or the parser (issue 11)', () =>
     ['crmDeleteWebhookSubscription', 'subscriptionId'],
     ['crmListWebhookDeliveries', 'subscriptionId'],
     ['crmRedeliverWebhook', 'deliveryId'],
+    ['crmRunWorkflow', 'workflowId'],
+    ['crmRunWorkflow', 'recordId'],
   ];
 
   it.each(['__proto__', '__name__', '__x__'])('refuses the reserved id %s in every id field, as invalid-argument', async (id) => {

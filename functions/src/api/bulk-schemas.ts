@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ExportViewRequestSchema } from './export-schemas.js';
 import { FieldKeySchema, IdSchema, ModuleSlugSchema, TenantIdSchema } from './schemas.js';
 
-export const BULK_ACTION_NAMES = ['edit_field', 'change_owner', 'delete', 'restore'] as const;
+export const BULK_ACTION_NAMES = ['edit_field', 'change_owner', 'delete', 'restore', 'run_workflow'] as const;
 export type TBulkActionName = (typeof BULK_ACTION_NAMES)[number];
 
 export const BulkSelectionRequestSchema = z.union([
@@ -26,6 +26,8 @@ export const ZStartBulkActionRequestSchema = z.strictObject({
   value: z.unknown().optional(),
   /** change_owner: uid of the new owner, a member of the tenant. */
   ownerId: IdSchema.optional(),
+  /** run_workflow: a manual workflow of the module (crmListManualWorkflows). */
+  workflowId: IdSchema.optional(),
 });
 export type TStartBulkActionRequest = z.infer<typeof ZStartBulkActionRequestSchema>;
 
@@ -38,7 +40,7 @@ export const BulkResultSchema = z.object({
     z.object({
       id: z.string(),
       number: z.string().nullable(),
-      outcome: z.enum(['forbidden', 'conflict', 'invalid', 'not_found', 'failed']),
+      outcome: z.enum(['forbidden', 'conflict', 'invalid', 'not_found', 'failed', 'skipped']),
       message: z.string(),
     }),
   ),

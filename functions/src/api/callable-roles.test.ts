@@ -122,6 +122,9 @@ const ROLE_TABLE: Record<CallableName, RoleRow> = {
   crmStartExport: { spa: 'member', server: 'member', screen: 'record list export menu (matrix: export)' },
   crmGetExportDownload: { spa: 'member', server: 'member', screen: 'record list export progress (own exports)' },
   crmStartBulkAction: { spa: 'member', server: 'member', screen: 'record list bulk-action bar (matrix: update / delete)' },
+  // Manual workflows: names only, for roles with update (own or all) on the module; runs checked per record.
+  crmListManualWorkflows: { spa: 'member', server: 'member', screen: 'record page "Run a workflow" menu; bulk-action bar (matrix: update)' },
+  crmRunWorkflow: { spa: 'member', server: 'member', screen: 'record page "Run a workflow" menu (matrix: update on the record)' },
 };
 
 let env: TestEnv;
@@ -246,6 +249,8 @@ function requestFor(name: CallableName): Record<string, unknown> {
     crmStartExport: { tenantId: 'acme', module: 'no_such_module', format: 'raw', fileType: 'csv' },
     crmGetExportDownload: { tenantId: 'acme', jobId: 'no-such-job' },
     crmStartBulkAction: { tenantId: 'acme', module: 'no_such_module', selection: { ids: [{ id: 'no-such-record', version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Bulk' },
+    crmListManualWorkflows: { tenantId: 'acme', module: 'patients' },
+    crmRunWorkflow: { tenantId: 'acme', workflowId: 'no-such-workflow', recordId: patientId },
   };
   return requests[name];
 }

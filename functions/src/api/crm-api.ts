@@ -20,6 +20,7 @@ import { SEARCH_CALLABLES } from './search-callables.js';
 import { ROLLUPS_MERGE_CALLABLES } from './rollups-merge-callables.js';
 import { EXPORT_CALLABLES } from './export-callables.js';
 import { BULK_CALLABLES } from './bulk-callables.js';
+import { MANUAL_RUN_CALLABLES } from './manual-runs-callables.js';
 
 export type { CallableRequest } from './define-callable.js';
 
@@ -40,6 +41,7 @@ export const CALLABLES = {
   ...ROLLUPS_MERGE_CALLABLES,
   ...EXPORT_CALLABLES,
   ...BULK_CALLABLES,
+  ...MANUAL_RUN_CALLABLES,
 } as const;
 
 export type CallableName = keyof typeof CALLABLES;

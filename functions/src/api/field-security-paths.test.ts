@@ -147,6 +147,9 @@ const PATHS: Record<CallableName, PathRow> = {
   crmStartExport: { fls: ['redacts', 'refuses-query'], request: () => ({ tenantId: 'acme', module: 'no_such_module', format: 'raw', fileType: 'csv' }) },
   crmGetExportDownload: { fls: ['n/a: a link to the caller\'s own, already redacted export'], request: () => ({ tenantId: 'acme', jobId: 'no-such-job' }) },
   crmStartBulkAction: { fls: ['refuses-write'], request: () => ({ tenantId: 'acme', module: 'no_such_module', selection: { ids: [{ id: 'no-such-record', version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Bulk' }) },
+  // Manual runs answer ran / skipped / failed, never values; a workflow whose conditions read a hidden field is neither listed nor runnable (manual-runs.test.ts).
+  crmListManualWorkflows: { fls: ['n/a: workflow names only; those with conditions on a hidden field are left out'], request: () => ({ tenantId: 'acme', module: 'patients' }) },
+  crmRunWorkflow: { fls: ['n/a: outcome only; refused when the conditions read a hidden field (the verdict would reveal it)'], request: () => ({ tenantId: 'acme', workflowId, recordId: memberPatientId }) },
 };
 
 const driver = new ManualMigrationDriver();

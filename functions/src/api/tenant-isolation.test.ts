@@ -113,6 +113,8 @@ function requestsFor(tenantId: string): Array<[CallableName, Record<string, unkn
     ['crmStartExport', { tenantId, module: 'patients', format: 'raw', fileType: 'csv' }],
     ['crmGetExportDownload', { tenantId, jobId: 'j1' }],
     ['crmStartBulkAction', { tenantId, module: 'patients', selection: { ids: [{ id: acme.patientId, version: 1 }] }, action: 'edit_field', field: 'full_name', value: 'Hacked' }],
+    ['crmListManualWorkflows', { tenantId, module: 'patients' }],
+    ['crmRunWorkflow', { tenantId, workflowId: 'w1', recordId: acme.patientId }],
     // Console callables are platform-scoped: a tenant user is refused whatever the tenant.
     ['crmConsoleListTemplates', {}],
     ['crmConsoleGetTemplate', { slug: 'hospital' }],

@@ -374,6 +374,12 @@ describe('workflow rules', () => {
     expectOnlyError(workflow({ trigger_type: 'scheduled' }), `${at}.trigger_config`, /needs trigger_config/);
   });
 
+  it('accepts a manual workflow with conditions but no trigger_config, and no change operators (there is no "before")', () => {
+    expect(errorsOf(workflow({ trigger_type: 'manual', trigger_conditions: { field: 'status', operator: 'equals', value: 'Booked' } }))).toEqual([]);
+    expectOnlyError(workflow({ trigger_type: 'manual', trigger_config: { fields: ['fee'] } }), `${at}.trigger_config`, 'manual workflows take no trigger_config');
+    expectOnlyError(workflow({ trigger_type: 'manual', trigger_conditions: { field: 'status', operator: 'changed' } }), `${at}.trigger_conditions.operator`, /only applies to record_updated/);
+  });
+
   it('checks update_field targets and values', () => {
     expect(errorsOf(workflow({ actions: [{ type: 'update_field', field: 'status', value: 'Done' }] }))).toEqual([]);
     expect(errorsOf(workflow({ actions: [{ type: 'update_field', field: 'fee', value: null }] }))).toEqual([]);

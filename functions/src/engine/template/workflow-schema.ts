@@ -10,6 +10,12 @@ export const WORKFLOW_TRIGGER_TYPES = [
   'status_changed',
   'record_deleted',
   'scheduled',
+  /**
+   * Runs only when a user asks (a record's action menu, the bulk action "Run a
+   * workflow"). Manual enrolment is for workflows marked for it, never for
+   * event-triggered ones (see services/manual-runs/README.md).
+   */
+  'manual',
 ] as const;
 export type WorkflowTriggerType = (typeof WORKFLOW_TRIGGER_TYPES)[number];
 

@@ -60,4 +60,10 @@ describe('matchesTrigger', () => {
   it('scheduled workflows never run from an event', () => {
     expect(matches({ trigger_type: 'scheduled', trigger_config: { field: 'x', offset: 1, unit: 'days', direction: 'before' } })).toBe(false);
   });
+
+  it('manual workflows never run from an event, whatever happened to the record', () => {
+    for (const kind of ['created', 'updated', 'deleted', 'restored'] as const) {
+      expect(matches({ trigger_type: 'manual' }, buildEvent({ kind }))).toBe(false);
+    }
+  });
 });

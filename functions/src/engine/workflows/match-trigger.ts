@@ -74,5 +74,8 @@ export function matchesTrigger({
     case 'scheduled':
       // Scheduled workflows run from their task, never directly from a record event.
       return false;
+    case 'manual':
+      // Manual workflows run only when a user asks (services/manual-runs), never from a record event.
+      return false;
   }
 }

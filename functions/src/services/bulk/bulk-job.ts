@@ -8,6 +8,8 @@ import { listRecords, MAX_PAGE_SIZE } from '../records/list-records.js';
 import { moduleNotFound } from '../records/records-service.js';
 import type { RecordView } from '../records/record-model.js';
 import { resolveJobCaller } from '../exports/job-caller.js';
+import { requireRunnableWorkflow, runWorkflowOnRecord } from '../manual-runs/manual-runs.js';
+import type { StoredWorkflow } from '../workflows/workflow-definitions.js';
 import {
   BulkCursorSchema,
   BulkParamsSchema,
@@ -85,7 +87,7 @@ export async function runBulkSlice(context: JobSliceContext): Promise<{ done: bo
     }
   }
 
-  const action = await prepareAction(services, caller, module.slug, params);
+  const action = await prepareAction(services, caller, module.slug, params, job.id);
   const startedAt = job.startedAt ?? job.createdAt;
   const lastChunk = 'ids' in params.selection ? 1 : state.chunks;
   while (state.chunk <= lastChunk) {
@@ -99,7 +101,7 @@ export async function runBulkSlice(context: JobSliceContext): Promise<{ done: bo
       outcomes.forEach((outcome, index) => {
         counts[outcome.outcome] = (counts[outcome.outcome] ?? 0) + 1;
         const item = batch[index] as SnapshotItem;
-        if (outcome.outcome !== 'updated' && outcome.outcome !== 'unchanged' && issues.length < MAX_REPORTED_ISSUES) {
+        if (outcome.outcome !== 'updated' && outcome.outcome !== 'unchanged' && outcome.outcome !== 'ran' && issues.length < MAX_REPORTED_ISSUES) {
           issues.push({ id: item.id, number: outcome.number ?? item.number ?? null, outcome: outcome.outcome, message: outcome.message });
         }
       });
@@ -120,13 +122,19 @@ interface PreparedAction {
   readonly params: BulkParams;
   /** update_own / delete_own: records of others are skipped without a read when the snapshot knows their owner. */
   readonly ownOnly: boolean;
+  readonly jobId: string;
+  /** run_workflow: the manual workflow, checked again at every slice (switched off or edited meanwhile fails the job). */
+  readonly workflow?: StoredWorkflow;
 }
 
-async function prepareAction(services: Services, caller: Caller, moduleSlug: string, params: BulkParams): Promise<PreparedAction> {
+async function prepareAction(services: Services, caller: Caller, moduleSlug: string, params: BulkParams, jobId: string): Promise<PreparedAction> {
   const config = await services.configs.require(caller.tenantId);
   const right = params.action === 'delete' || params.action === 'restore' ? 'delete' : 'update';
   const scope = resolveAccessScope({ actor: caller, matrix: config.permissions, module: moduleSlug, action: right });
-  return { params, ownOnly: scope === 'own' };
+  if (params.action !== 'run_workflow') return { params, ownOnly: scope === 'own', jobId };
+  const workflow = await requireRunnableWorkflow(services, caller, params.workflowId ?? '');
+  if (workflow.module !== moduleSlug) throw new CrmError(CRM_ERROR_CODES.precondition, 'The workflow of this bulk action now runs on another module; start it again.');
+  return { params, ownOnly: scope === 'own', jobId, workflow };
 }
 
 interface ItemOutcome {
@@ -140,6 +148,7 @@ export async function applyOne(services: Services, caller: Caller, action: Prepa
   if (action.ownOnly && item.ownerId !== undefined && item.ownerId !== caller.uid) {
     return { outcome: 'forbidden', message: 'not your record: your role may change only records you own' };
   }
+  if (action.workflow) return runWorkflowOn(services, caller, action.workflow, action.jobId, item);
   try {
     let after: { version: number; number: string };
     switch (params.action) {
@@ -155,6 +164,8 @@ export async function applyOne(services: Services, caller: Caller, action: Prepa
       case 'restore':
         after = await services.records.restore(caller, item.id, undefined, item.version);
         break;
+      case 'run_workflow':
+        throw new Error('run_workflow is prepared with its workflow');
     }
     return after.version === item.version
       ? { outcome: 'unchanged', number: after.number, message: 'already had this value' }
@@ -205,6 +216,36 @@ function appliedByThisJob(record: RecordView, caller: Caller, params: BulkParams
       return record.deleted;
     case 'restore':
       return !record.deleted;
+    case 'run_workflow':
+      return false; // never compared by version: see runWorkflowOn
+  }
+}
+
+/**
+ * One record of a "Run a workflow" bulk action. Its idempotency key is (job,
+ * record): a slice retried after a crash finds the run log of a record it
+ * already ran and reports that run's outcome instead of running it again.
+ * The record's version is not compared: the action writes nothing the user
+ * typed, and the workflow's conditions are judged on the record as it is
+ * when it runs (a record no longer matching is skipped, with the reason).
+ */
+async function runWorkflowOn(services: Services, caller: Caller, workflow: StoredWorkflow, jobId: string, item: SnapshotItem): Promise<ItemOutcome> {
+  try {
+    const run = await runWorkflowOnRecord(services, caller, workflow, { recordId: item.id, eventId: `bulk-${jobId}-${item.id}`, jobId });
+    return run.outcome === 'ran' ? { outcome: 'ran', number: run.number, message: '' } : { outcome: run.outcome, number: run.number, message: run.reason };
+  } catch (error) {
+    if (!isCrmError(error)) throw error; // transient: the slice is retried from its checkpoint
+    switch (error.code) {
+      case CRM_ERROR_CODES.forbidden:
+        return { outcome: 'forbidden', message: error.message };
+      case CRM_ERROR_CODES.notFound:
+        return { outcome: 'not_found', message: error.message };
+      case CRM_ERROR_CODES.invalidInput:
+      case CRM_ERROR_CODES.precondition:
+        return { outcome: 'invalid', message: error.message };
+      default:
+        return { outcome: 'failed', message: error.message };
+    }
   }
 }
 

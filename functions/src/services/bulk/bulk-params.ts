@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExportViewSchema } from '../exports/export-params.js';
 
-export const BULK_ACTIONS = ['edit_field', 'change_owner', 'delete', 'restore'] as const;
+export const BULK_ACTIONS = ['edit_field', 'change_owner', 'delete', 'restore', 'run_workflow'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 /** Records the user ticked, each with the version they saw (a record changed since is reported, not overwritten). */
@@ -24,6 +24,8 @@ export const BulkParamsSchema = z.strictObject({
   value: z.unknown().optional(),
   /** change_owner: the uid of the new owner, a member of the tenant. */
   ownerId: z.string().min(1).max(128).optional(),
+  /** run_workflow: the manual workflow to run on each record. */
+  workflowId: z.string().min(1).max(128).optional(),
   actor: z.strictObject({ uid: z.string().min(1).max(128), email: z.string().max(320).optional(), platformRole: z.enum(['super_admin', 'staff']).nullable() }),
 });
 export type BulkParams = z.infer<typeof BulkParamsSchema>;
@@ -32,7 +34,8 @@ export type BulkParams = z.infer<typeof BulkParamsSchema>;
 export const SnapshotItemSchema = z.strictObject({ id: z.string(), version: z.number().int(), ownerId: z.string().optional(), number: z.string().optional() });
 export type SnapshotItem = z.infer<typeof SnapshotItemSchema>;
 
-export const BULK_OUTCOMES = ['updated', 'unchanged', 'forbidden', 'conflict', 'invalid', 'not_found', 'failed'] as const;
+/** run_workflow adds `ran` (the workflow ran) and `skipped` (its conditions did not hold on the record; the reason is in the issue). */
+export const BULK_OUTCOMES = ['updated', 'unchanged', 'forbidden', 'conflict', 'invalid', 'not_found', 'failed', 'ran', 'skipped'] as const;
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 
 export const BulkIssueSchema = z.strictObject({

@@ -7,6 +7,7 @@ import type { JobDoc } from '../jobs/job-model.js';
 import { listRecords } from '../records/list-records.js';
 import { moduleNotFound, requireScope } from '../records/records-service.js';
 import { jobActorOf } from '../exports/job-caller.js';
+import { requireRunnableWorkflow } from '../manual-runs/manual-runs.js';
 import type { BulkAction, BulkParams, BulkSelection } from './bulk-params.js';
 
 export interface StartBulkInput {
@@ -16,13 +17,16 @@ export interface StartBulkInput {
   readonly field?: string | undefined;
   readonly value?: unknown;
   readonly ownerId?: string | undefined;
+  readonly workflowId?: string | undefined;
 }
 
 /**
  * Starts a bulk action as a job, after refusing at once what would fail for
  * every record: a role without the right at all (update / delete, own or
  * all), an unknown or inactive field, a value the field refuses, a new owner
- * who is not a member, a view the list refuses. Per-record rights and
+ * who is not a member, a view the list refuses, a workflow that is not a
+ * manual one of this module (or whose conditions read a field hidden from
+ * the caller). Per-record rights and
  * versions are then the job's business (bulk-job.ts).
  */
 export async function startBulkAction(services: Services, caller: Caller, input: StartBulkInput): Promise<JobDoc> {
@@ -44,6 +48,11 @@ export async function startBulkAction(services: Services, caller: Caller, input:
     const membership = await services.identity.resolveMembership({ uid: input.ownerId, token: {} }, caller.tenantId);
     if (!membership?.role) throw invalidInput([{ path: 'ownerId', message: 'is not a member of this tenant' }]);
     Object.assign(extra, { ownerId: input.ownerId });
+  } else if (input.action === 'run_workflow') {
+    if (!input.workflowId) throw invalidInput([{ path: 'workflowId', message: 'is required to run a workflow' }]);
+    const workflow = await requireRunnableWorkflow(services, caller, input.workflowId);
+    if (workflow.module !== module.slug) throw invalidInput([{ path: 'workflowId', message: `runs on ${workflow.module}, not on ${module.slug}` }]);
+    Object.assign(extra, { workflowId: workflow.id });
   }
   if ('view' in input.selection) {
     // Validates filters, search and sort exactly as the list does, reading no record.

@@ -45,6 +45,14 @@ export interface RunSummary {
   readonly data?: Record<string, unknown>;
 }
 
+/** What a manual run did; `repeated` when the same event id had already run (a retried request or a resumed job). */
+export interface ManualRunSummary {
+  readonly logId: string;
+  readonly status: RunStatus;
+  readonly reason?: string;
+  readonly repeated: boolean;
+}
+
 export interface RecordChangeResult {
   readonly runs: RunSummary[];
   readonly planned: number;
@@ -67,7 +75,10 @@ export interface WorkflowRunnerDeps {
 
 interface RunEvent {
   readonly eventId: string;
-  readonly kind: RecordEventKind | 'scheduled';
+  readonly kind: RecordEventKind | 'scheduled' | 'manual';
+  /** A manual run: who asked, and the bulk job it belongs to (if any); kept in the run log. */
+  readonly triggeredBy?: string;
+  readonly jobId?: string;
   readonly depth: number;
   readonly previous: RecordValues | null;
   /** Set on a scheduled run that is late (see LATE_AFTER_MS): the instant it was due. */
@@ -170,6 +181,55 @@ export class WorkflowRunner {
     };
     const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition], timeZone);
     return this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context, timeZone });
+  }
+
+  /**
+   * A user asked to run a manual workflow on a record (services/manual-runs
+   * checked their rights). Logged exactly like an event-triggered run; the
+   * log id (`eventId`, chosen by the caller per request or per (job, record))
+   * makes it idempotent: asked again with the same event id, the first run's
+   * outcome is answered and nothing runs twice.
+   */
+  async runManual({
+    tenantId,
+    workflow,
+    recordId,
+    eventId,
+    triggeredBy,
+    jobId,
+  }: {
+    tenantId: string;
+    workflow: StoredWorkflow;
+    recordId: string;
+    eventId: string;
+    triggeredBy: string;
+    jobId?: string | undefined;
+  }): Promise<ManualRunSummary> {
+    const logId = `${safeId(eventId)}_${workflow.id}`;
+    const earlier = await this.earlierRun(tenantId, logId);
+    if (earlier) return earlier;
+    const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
+    const record = doc ? snapshotOf(recordId, doc.data) : null;
+    if (!record || record.deleted) return { logId, status: 'skipped', reason: 'Record deleted.', repeated: false };
+    const config = await this.deps.configs.load(tenantId);
+    const timeZone = this.timeZoneOf(config);
+    const event: RunEvent = { eventId: safeId(eventId), kind: 'manual', depth: 0, previous: null, triggeredBy, ...(jobId ? { jobId } : {}) };
+    const loaded = await this.deps.contexts.load(tenantId, record, [workflow.definition], timeZone);
+    const summary = await this.runOne({ tenantId, workflow, record, event, related: loaded.related, context: loaded.context, timeZone });
+    if (summary.status === 'duplicate') {
+      // Another request with the same id ran it between our check and our claim.
+      return (await this.earlierRun(tenantId, logId)) ?? { logId, status: 'skipped', reason: 'Already run.', repeated: true };
+    }
+    return { logId, status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}), repeated: false };
+  }
+
+  /** The outcome of a finished run with this log id, if there is one (a running one is left to the claim). */
+  private async earlierRun(tenantId: string, logId: string): Promise<ManualRunSummary | null> {
+    const existing = await this.deps.store.get(workflowPaths.log(tenantId, logId));
+    const status = existing?.data.status;
+    if (!existing || status === 'running' || typeof status !== 'string') return null;
+    const reason = typeof existing.data.reason === 'string' ? existing.data.reason : typeof existing.data.error === 'string' ? existing.data.error : undefined;
+    return { logId, status: status as RunStatus, ...(reason ? { reason } : {}), repeated: true };
   }
 
   /**
@@ -435,6 +495,8 @@ export class WorkflowRunner {
       eventId: event.eventId,
       eventKind: event.kind,
       depth: event.depth,
+      ...(event.triggeredBy ? { triggeredBy: event.triggeredBy } : {}),
+      ...(event.jobId ? { jobId: event.jobId } : {}),
       startedAt: started,
       expireAt: new Date(started.getTime() + LOG_RETENTION_DAYS * 86_400_000),
       ...(event.plannedAt ? { late: true, plannedAt: event.plannedAt, lateByMs: started.getTime() - event.plannedAt.getTime() } : {}),

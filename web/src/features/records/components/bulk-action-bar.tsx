@@ -10,6 +10,7 @@ import { useBackend } from '../../../lib/firebase/backend-context';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { readOnlyFieldsOf, useTenantSession, type ModulePermissions } from '../../../lib/tenant/tenant-session';
 import { useStartBulkAction, useTenantMembers, viewOfList } from '../api/export-bulk-api';
+import { useManualWorkflows } from '../api/manual-runs-api';
 import { recordsKey, type ListParams } from '../api/records-api';
 import { toWireValue } from '../forms/record-form-schema';
 import { isInlineEditable } from '../grid/inline-edit-model';
@@ -55,7 +56,7 @@ export function BulkActionBar({
   const { user } = useBackend();
   const client = useQueryClient();
   const start = useStartBulkAction();
-  const [dialog, setDialog] = useState<'edit_field' | 'change_owner' | null>(null);
+  const [dialog, setDialog] = useState<'edit_field' | 'change_owner' | 'run_workflow' | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const readOnly = readOnlyFieldsOf(useTenantSession(), module.slug);
   const editable = module.fields.filter((field) => isInlineEditable(field, readOnly));
@@ -63,6 +64,9 @@ export function BulkActionBar({
   const [value, setValue] = useState<FieldInputValue>('');
   const [ownerId, setOwnerId] = useState('');
   const members = useTenantMembers(tenantId, dialog === 'change_owner');
+  const [workflowId, setWorkflowId] = useState('');
+  const manualWorkflows = useManualWorkflows(tenantId, module.slug, dialog === 'run_workflow');
+  const chosenWorkflow = workflowId || (manualWorkflows.data?.[0]?.id ?? '');
   const field = editable.find((candidate) => candidate.key === fieldKey);
   const count = allMatching ? null : selected.size;
   const trash = params.deleted === true;
@@ -70,7 +74,7 @@ export function BulkActionBar({
   const selection = (): TBulkSelection =>
     allMatching ? { view: viewOfList(params) } : { ids: [...selected.values()].map(({ id, version }) => ({ id, version })) };
 
-  const run = (action: TBulkActionName, extra: { field?: string; value?: unknown; ownerId?: string } = {}) => {
+  const run = (action: TBulkActionName, extra: { field?: string; value?: unknown; ownerId?: string; workflowId?: string } = {}) => {
     start.mutate(
       { tenantId, module: module.slug, selection: selection(), action, ...extra },
       {
@@ -107,6 +111,9 @@ export function BulkActionBar({
             <button type="button" className="btn btn-sm" onClick={() => setDialog('change_owner')} data-testid="bulk-owner">
               {t('exportBulk.bulk.owner')}
             </button>
+            <button type="button" className="btn btn-sm" onClick={() => setDialog('run_workflow')} data-testid="bulk-run-workflow">
+              {t('manualRuns.bulk.action')}
+            </button>
           </>
         ) : null}
         {!trash && scopes.delete !== 'none' ? (
@@ -140,13 +147,22 @@ export function BulkActionBar({
       <Dialog
         open={dialog !== null || jobId !== null}
         onClose={() => (jobId ? void finish() : setDialog(null))}
-        title={jobId ? t('exportBulk.bulk.progressTitle') : dialog === 'change_owner' ? t('exportBulk.bulk.ownerTitle') : t('exportBulk.bulk.editTitle')}
-        testId={jobId ? 'bulk-progress-dialog' : dialog === 'change_owner' ? 'bulk-owner-dialog' : 'bulk-edit-dialog'}
+        title={
+          jobId
+            ? t('exportBulk.bulk.progressTitle')
+            : dialog === 'change_owner'
+              ? t('exportBulk.bulk.ownerTitle')
+              : dialog === 'run_workflow'
+                ? t('manualRuns.bulk.title')
+                : t('exportBulk.bulk.editTitle')
+        }
+        testId={jobId ? 'bulk-progress-dialog' : dialog === 'change_owner' ? 'bulk-owner-dialog' : dialog === 'run_workflow' ? 'bulk-run-dialog' : 'bulk-edit-dialog'}
         onSubmit={(event) => {
           event.preventDefault();
           if (jobId) return;
           if (dialog === 'edit_field' && field) run('edit_field', { field: field.key, value: toWireValue(field, value, i18n.language) });
           if (dialog === 'change_owner' && ownerId.trim() !== '') run('change_owner', { ownerId: ownerId.trim() });
+          if (dialog === 'run_workflow' && chosenWorkflow !== '') run('run_workflow', { workflowId: chosenWorkflow });
         }}
         footer={
           jobId ? (
@@ -161,10 +177,10 @@ export function BulkActionBar({
               <button
                 type="submit"
                 className="btn btn-primary"
-                disabled={start.isPending || (dialog === 'edit_field' ? !field : ownerId.trim() === '')}
-                data-testid={dialog === 'change_owner' ? 'bulk-owner-apply' : 'bulk-edit-apply'}
+                disabled={start.isPending || (dialog === 'edit_field' ? !field : dialog === 'run_workflow' ? chosenWorkflow === '' : ownerId.trim() === '')}
+                data-testid={dialog === 'change_owner' ? 'bulk-owner-apply' : dialog === 'run_workflow' ? 'bulk-run-apply' : 'bulk-edit-apply'}
               >
-                {t('exportBulk.bulk.apply')}
+                {dialog === 'run_workflow' ? t('manualRuns.bulk.run') : t('exportBulk.bulk.apply')}
               </button>
             </>
           )
@@ -172,6 +188,38 @@ export function BulkActionBar({
       >
         {jobId ? (
           <JobWatch tenantId={tenantId} jobId={jobId} renderResult={(job) => <BulkResult job={job} />} />
+        ) : dialog === 'run_workflow' ? (
+          <div className="stack">
+            <p className="muted small">{t('manualRuns.bulk.help')}</p>
+            {manualWorkflows.isPending ? null : (manualWorkflows.data ?? []).length === 0 ? (
+              <p className="notice" data-testid="bulk-run-none">
+                {t('manualRuns.bulk.none')}
+              </p>
+            ) : (
+              <>
+                <label className="field-label" htmlFor="bulk-workflow">
+                  {t('manualRuns.bulk.workflow')}
+                </label>
+                <select id="bulk-workflow" value={chosenWorkflow} onChange={(event) => setWorkflowId(event.target.value)} data-testid="bulk-workflow">
+                  {(manualWorkflows.data ?? []).map((workflow) => (
+                    <option key={workflow.id} value={workflow.id}>
+                      {workflow.name}
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+            {manualWorkflows.isError ? (
+              <p className="form-error" role="alert">
+                {toUserError(manualWorkflows.error).message}
+              </p>
+            ) : null}
+            {start.isError ? (
+              <p className="form-error" role="alert">
+                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
+              </p>
+            ) : null}
+          </div>
         ) : dialog === 'edit_field' ? (
           <div className="stack">
             <label className="field-label" htmlFor="bulk-field">

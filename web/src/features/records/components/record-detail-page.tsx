@@ -15,6 +15,7 @@ import { activeFields, findModule, orderedModules, permissionsFor, useTenantSess
 import { useDeleteRecord, useRecord, useRecordList, useRestoreRecord } from '../api/records-api';
 import { useRecordPermissions } from '../hooks/use-record-permissions';
 import { RecordHistory } from './record-history';
+import { RunWorkflowMenu } from './run-workflow-menu';
 
 /**
  * `sideSections`: more cards for the side column, given by the app (e.g. the workflows feature's tasks and runs);
@@ -70,6 +71,7 @@ export function RecordDetailPage({
           </div>
         </div>
         <div className="page-actions">
+          {!current.deleted && can('update', current.ownerId) ? <RunWorkflowMenu tenantId={session.tenantId} record={current} /> : null}
           {!current.deleted && can('update', current.ownerId) ? (
             <Link to={paths.editRecord(session.tenantId, slug, current.id)} className="btn btn-primary" data-testid="edit-record">
               {t('records.edit')}

@@ -22,6 +22,15 @@ describe('workflow form model', () => {
     expect(WorkflowDefinitionSchema.safeParse(definition).success).toBe(true);
   });
 
+  it('round-trips a manual workflow: no trigger_config, even when the form still holds another trigger\'s settings', () => {
+    const manual = { ...confirmation, name: 'Call back', trigger_type: 'manual' };
+    const form = { ...toWorkflowForm(manual), config: { ...toWorkflowForm(manual).config, fields: ['status'], to: ['Done'] } };
+    const { definition, issues } = toDefinition(form, {});
+    expect(issues).toEqual([]);
+    expect(definition).toEqual(manual);
+    expect(WorkflowDefinitionSchema.safeParse(definition).success).toBe(true);
+  });
+
   it('keeps nested conditions as JSON instead of flattening them', () => {
     const nested = { ...confirmation, trigger_conditions: { all: [{ any: [{ field: 'status', operator: 'equals', value: 'A' }] }] } };
     const form = toWorkflowForm(nested);
