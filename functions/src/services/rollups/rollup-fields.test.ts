@@ -70,6 +70,29 @@ describe('roll-up fields', () => {
     }
   });
 
+  it('names each cross-module problem at the request input it is about, on add and on edit', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ relationship: { module: 'deals', field: 'property' }, aggregate: 'count' }, 'field.options.relationship.field'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'sum', field: 'deal_name' }, 'field.options.field'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { field: 'nope', operator: 'equals', value: 1 } }, 'field.options.filter'],
+    ];
+    for (const [options, path] of cases) {
+      const error = await env.callError(env.users.acmeAdmin, 'crmAddField', { tenantId: 'acme', module: 'agents', field: { key: 'r', label: 'R', type: 'rollup', options } });
+      const details = error.details as { issues: Array<{ path: string }>; field?: string };
+      expect(details.issues.map((issue) => issue.path)).toEqual([path]);
+      expect(details.field).toBe(path);
+      expect(error.message).not.toMatch(/agents\.fields\[/);
+    }
+    await addField({ key: 'f', label: 'F', type: 'formula', options: { expression: 'commission_rate', result_type: 'number' } });
+    const edit = await env.callError(env.users.acmeAdmin, 'crmUpdateField', {
+      tenantId: 'acme',
+      module: 'agents',
+      key: 'f',
+      changes: { options: { expression: 'nope + 1', result_type: 'number' } },
+    });
+    expect((edit.details as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['changes.options.expression']);
+  });
+
   it('a field added over existing records gets its values from a recompute job; one record can be recomputed in the call', async () => {
     const ann = await fixtures.agent('Ann');
     for (let index = 0; index < 3; index++) await fixtures.deal({ agent: ann.id, stage: 'Closed Won', agreed_price: 100 });
