@@ -1,5 +1,6 @@
 import { defineNumberType } from './define-number-type.js';
 import { CurrencyOptionsSchema } from './field-options.js';
+import { optionsRecord, stringOr } from './option-inputs.js';
 
 /** ISO 4217 code of a currency field; USD when the template does not say. */
 export function currencyCodeOf(options: unknown): string {
@@ -20,6 +21,14 @@ export const currencyFieldType = defineNumberType({
       options !== undefined && (Array.isArray(options) || typeof options !== 'object' || options === null || !('currency' in options))
         ? 'options of a currency field must be { "currency": "USD" }'
         : undefined,
+    form: {
+      editor: 'currency',
+      // Stored amounts are in this currency; a new code would relabel them, not convert them.
+      editable: false,
+      toOptions: (inputs) => ({ currency: inputs.currency.trim().toUpperCase() }),
+      toInputs: (options) => ({ currency: stringOr(optionsRecord(options).currency, 'USD') }),
+      inputForIssue: () => 'currency',
+    },
   },
   display: (field, value, ctx) => (typeof value === 'number' ? ctx.formatCurrency(value, currencyCodeOf(field.options)) : String(value)),
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { LocalizedText } from '../../template/localized-text.js';
 import type { ValidationRules } from '../field-definition.js';
 import type { Fail, FieldValueResult } from './field-value-core.js';
+import type { FieldTypeOptionsForm } from './option-inputs.js';
 
 /**
  * One field type = one module implementing this interface (modelled on
@@ -81,6 +82,8 @@ export interface FieldTypeOptionsSpec {
   readonly required: boolean;
   /** Why `options` do not fit, when the shape is wrong for this type; undefined when fine. */
   check(options: unknown): string | undefined;
+  /** How the field editor shows and builds these options; absent when the type takes none. */
+  readonly form?: FieldTypeOptionsForm;
 }
 
 export interface FieldTypeModule<T extends string = string> {

@@ -86,4 +86,11 @@ describe('field type registry', () => {
   it('a plain type handles its own stored values', () => {
     expect(storedValueModule({ type: 'number' }).type).toBe('number');
   });
+
+  it('gives every type that takes options an editor form, so the field editor needs no switch over types', () => {
+    for (const module of FIELD_TYPE_MODULES) {
+      const takesOptions = module.options.schema !== undefined;
+      expect(module.options.form !== undefined, module.type).toBe(takesOptions);
+    }
+  });
 });
