@@ -14,6 +14,14 @@ export function currencyCodeOf(options: unknown): string {
 export const currencyFieldType = defineNumberType({
   type: 'currency',
   cents: true,
+  // After the numbers and choices a price may depend on; amounts up to 5,000 within the field's rules.
+  demo: {
+    order: 3,
+    value(field, kit) {
+      const min = field.validation?.min ?? 0;
+      return kit.amount(Math.max(min, 50), Math.min(field.validation?.max ?? 5_000, 5_000), 5);
+    },
+  },
   options: {
     schema: CurrencyOptionsSchema,
     required: false,

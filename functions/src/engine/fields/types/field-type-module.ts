@@ -3,6 +3,7 @@ import type { LocalizedText } from '../../template/localized-text.js';
 import type { ValidationRules } from '../field-definition.js';
 import type { Fail, FieldValueResult } from './field-value-core.js';
 import type { FieldTypeOptionsForm } from './option-inputs.js';
+import type { FieldTypeDemo } from './field-type-demo.js';
 
 /**
  * One field type = one module implementing this interface (modelled on
@@ -103,6 +104,8 @@ export interface FieldTypeModule<T extends string = string> {
   toWire(input: unknown, ctx: FormConversionContext): unknown;
   /** Wire value → input value (edit forms, defaults). */
   toForm(value: unknown, ctx: FormConversionContext): FormInputValue;
+  /** How demo data (runtime/demo) makes a plausible value of this type when no rule knows the field's key. */
+  readonly demo: FieldTypeDemo;
   /** A non-empty stored value as text for tables, cards and the detail view. */
   display(field: Pick<TypedField, 'key' | 'type' | 'options'>, value: unknown, ctx: DisplayContext): string;
   /**

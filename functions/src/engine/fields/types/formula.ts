@@ -1,3 +1,4 @@
+import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { z } from 'zod';
 import { FORMULA_LIMITS } from '../../formulas/formula-ast.js';
 import { FORMULA_RESULT_TYPES, type FormulaResultType } from '../../formulas/formula-types.js';
@@ -33,6 +34,7 @@ function resultType(field: TypedField | { type: string; options?: unknown }): Fo
 export const formulaFieldType: FieldTypeModule<'formula'> = {
   type: 'formula',
   traits: { ...PLAIN_TRAITS, computed: true, canBeUnique: false, facet: false },
+  demo: NO_DEMO_VALUE,
   options: {
     schema: FormulaOptionsSchema,
     required: true,

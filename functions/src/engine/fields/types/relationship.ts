@@ -7,6 +7,18 @@ import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, typ
 export const relationshipFieldType: FieldTypeModule<'relationship'> = {
   type: 'relationship',
   traits: { ...PLAIN_TRAITS, valueKind: 'reference', dimension: true },
+  // First: fields derived from the related record (an appointment's doctor's department) need it.
+  demo: {
+    order: 0,
+    value(field, kit) {
+      const target = optionsRecord(field.options).related_module;
+      if (typeof target !== 'string') return undefined;
+      // Tasks link to one or two of their `related_*` records, not to all of them.
+      const skip = field.key.startsWith('related_') ? 0.55 : 0.1;
+      if (!field.required && kit.chance(skip)) return undefined;
+      return kit.relatedId(target);
+    },
+  },
   options: {
     schema: RelationshipOptionsSchema,
     required: true,

@@ -1,3 +1,4 @@
+import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { RollupOptionsSchema } from '../../rollups/rollup-definition.js';
 import { PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
 import { ROLLUP_OPTIONS_FORM } from './rollup-options-form.js';
@@ -13,6 +14,7 @@ export const rollupFieldType: FieldTypeModule<'rollup'> = {
   type: 'rollup',
   // Indexable through what it stores (storedAs), like a formula: not a type of its own in "which types can be indexed".
   traits: { ...PLAIN_TRAITS, valueKind: 'number', canBeUnique: false, computed: true },
+  demo: NO_DEMO_VALUE,
   options: {
     schema: RollupOptionsSchema,
     required: true,
