@@ -1409,7 +1409,7 @@ export const en = {
   },
   computedFields: {
     rollup: {
-      relation: 'Records to count',
+      relation: 'Related records',
       relationHint: 'Records of a module whose relationship points at this one.',
       relationChoice: '{{module}} by “{{field}}”',
       noRelation: 'No module has a relationship pointing at this one yet: add a relationship field to the other module first.',

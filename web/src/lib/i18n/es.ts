@@ -1410,7 +1410,7 @@ export const es: Messages = {
   },
   computedFields: {
     rollup: {
-      relation: 'Registros a contar',
+      relation: 'Registros relacionados',
       relationHint: 'Registros de un módulo cuya relación apunta a este.',
       relationChoice: '{{module}} por «{{field}}»',
       noRelation: 'Ningún módulo tiene todavía una relación que apunte a este: añade primero un campo de relación en el otro módulo.',
