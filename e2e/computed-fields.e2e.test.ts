@@ -53,6 +53,14 @@ const session = useBrowserSession({
     await create('m1', 'patients', { patient_id: 'PT-CF-1', full_name: 'Merle Dupont', date_of_birth: '1990-06-15', phone: '+1 555 010 1111', email: 'merle@old.example', status: 'Active' });
     await create('m2', 'patients', { patient_id: 'PT-CF-2', full_name: 'Merle Dupont', date_of_birth: '1990-06-15', phone: '+1 555 010 2222', blood_group: 'A+', status: 'Active' });
     await create('m3', 'patients', { patient_id: 'PT-CF-3', full_name: 'Merle Dupond', date_of_birth: '1990-06-15', phone: '+1 555 010 3333', email: 'merle.dupont@new.example', status: 'New' });
+    // Patients with the same name (alike) and birth date are likely duplicates.
+    const admin = await session.idToken('admin@demo.crm');
+    const rules = await callCallable(session.stack, admin, 'crmSaveDuplicateRules', {
+      tenantId: TENANT,
+      module: 'patients',
+      rules: [{ id: 'name-dob', name: 'Same person', conditions: [{ field: 'full_name', match: 'fuzzy' }, { field: 'date_of_birth', match: 'exact' }] }],
+    });
+    if (!rules.ok) throw new Error(`duplicate rules: ${rules.message}`);
     // The second copy has an appointment: the merge must move it to the record that stays.
     await create('a2', 'appointments', { patient: ids.m2!.id, doctor: ids.doctor!.id, appointment_date: '2026-12-02T09:00:00.000Z', reason: 'Duplicate check', duration_minutes: 20, status: 'Completed' });
     // Created last: the newest appointment, so the formula editor previews on it.
@@ -168,6 +176,26 @@ describe('computed fields and merge in the browser', () => {
     expect(session.pageErrors.flat()).toEqual([]);
   }, TEST_MS);
 
+  it('creating a likely duplicate warns with links to the matches, and the user can go back to the form', async () => {
+    const page = await session.signIn('owner@demo.crm');
+    await page.goto(`${session.stack.url}/t/${TENANT}/m/patients/new`);
+    await page.getByTestId('input-patient_id').fill('PT-CF-4');
+    await page.getByTestId('input-full_name').fill('Merle Dupont');
+    await page.getByTestId('input-date_of_birth').fill('1990-06-15');
+    await page.getByTestId('input-phone').fill('+1 555 010 4444');
+    await page.getByTestId('submit-record').click();
+    await page.getByTestId('duplicate-warning').waitFor();
+    await expect.poll(() => page.getByTestId('duplicate-match').count()).toBe(3);
+    expect(await page.getByTestId('duplicate-match').first().getAttribute('href')).toMatch(new RegExp(`/t/${TENANT}/m/patients/r/`));
+    await screenshot(page, 'cf-05-duplicate-warning');
+    await page.getByTestId('duplicate-back').click();
+    await page.getByTestId('duplicate-warning').waitFor({ state: 'detached' });
+    // Nothing was created: still the form, with what was typed.
+    expect(page.url()).toMatch(/\/m\/patients\/new$/);
+    expect(await page.getByTestId('input-full_name').inputValue()).toBe('Merle Dupont');
+    expect(session.pageErrors.flat()).toEqual([]);
+  }, TEST_MS);
+
   it('three duplicate patients are merged from the list selection, field by field: the chosen values stay, the copies are gone and their appointment moved', async () => {
     const page = await session.signIn('owner@demo.crm');
     await page.goto(`${session.stack.url}/t/${TENANT}/m/patients`);
@@ -183,7 +211,7 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId(`merge-pick-blood_group-${m2.number}`).check();
     await page.getByTestId(`merge-pick-email-${m3.number}`).check();
     await page.getByTestId(`merge-pick-status-${m3.number}`).check();
-    await screenshot(page, 'cf-05-merge-three');
+    await screenshot(page, 'cf-06-merge-three');
     await page.getByTestId('merge-submit').click();
 
     // The job ends on the record that stays, with the values picked from each copy.
@@ -193,7 +221,7 @@ describe('computed fields and merge in the browser', () => {
     await expect.poll(() => page.getByTestId('value-blood_group').textContent()).toBe('A+');
     await expect.poll(() => page.getByTestId('value-status').textContent()).toBe('New');
     await expect.poll(() => page.getByTestId('value-full_name').textContent()).toBe('Merle Dupont');
-    await screenshot(page, 'cf-06-merged');
+    await screenshot(page, 'cf-06b-merged');
 
     // The copies are in the trash, and the appointment of the second one points at the record that stays.
     for (const loser of [m2, m3]) {
