@@ -253,6 +253,12 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('rollup-field').selectOption('duration_minutes');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('rollup-filter-field');
+    // A value the child field can never hold: the server refuses it, said at the value input.
+    await page.getByTestId('rollup-filter-field').selectOption('duration_minutes');
+    await page.getByTestId('rollup-filter-operator').selectOption('gte');
+    await page.getByTestId('rollup-filter-value').fill('abc');
+    await page.getByTestId('save-field').click();
+    await expect.poll(() => page.getByTestId('field-error-rollupFilterValue').textContent()).toContain('number');
     await page.getByTestId('rollup-filter-field').selectOption('status');
     // A select child field: its choices, with the list filter's operators for it.
     const operators = await page.getByTestId('rollup-filter-operator').locator('option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
