@@ -4,6 +4,10 @@ import type { FilterOperator } from './field-type-module.js';
 import { storedValueModule } from './registry.js';
 import { optionsRecord, stringOr, type FieldTypeOptionsForm, type OptionInputName } from './option-inputs.js';
 
+// This file and rollup-choices.ts import the registry, which imports rollup.ts, which imports
+// this file: an ES module cycle. It is safe because nothing here touches a registry binding while
+// the modules evaluate, only when the editor calls toOptions (field-value-core.ts explains the trap).
+
 function aggregateOf(text: string): RollupAggregate | undefined {
   return (ROLLUP_AGGREGATES as readonly string[]).includes(text) ? (text as RollupAggregate) : undefined;
 }
