@@ -1,4 +1,7 @@
 import type { FieldDefinition } from '../fields/field-definition.js';
+import { checkFieldValue } from '../fields/check-field-value.js';
+import { storedValueModule, storedValueType } from '../fields/types/registry.js';
+import { conditionLeaves, LIST_OPERATORS, ORDERING_OPERATORS, type ConditionLeaf } from '../template/condition-schema.js';
 import { RollupOptionsSchema, ROLLUP_SOURCE_TYPES } from './rollup-definition.js';
 
 /**
@@ -53,10 +56,14 @@ export function rollupTemplateIssues(fieldsByModule: ReadonlyMap<string, Readonl
           if (!isDate && (result === 'date' || result === 'datetime')) issues.push({ path: [...path, 'result'], message: `the ${options.aggregate} of a ${source.type} field is not a date` });
         }
       }
-      for (const leaf of filterLeaves(options.filter)) {
-        if (!child.has(leaf.field.split('.')[0] ?? '')) {
+      for (const { leaf, path: leafPath } of options.filter ? conditionLeaves(options.filter, ['filter']) : []) {
+        const filtered = child.get(leaf.field.split('.')[0] ?? '')?.def;
+        if (!filtered) {
           issues.push({ path: [...path, 'filter'], message: `the filter names "${leaf.field}", which is not a field of "${options.relationship.module}"` });
+          continue;
         }
+        const problem = filterValueProblem(filtered, leaf);
+        if (problem) issues.push({ path: [...path, ...leafPath, 'value'], message: problem });
       }
     }
   }
@@ -68,9 +75,26 @@ export function rollupTemplateIssues(fieldsByModule: ReadonlyMap<string, Readonl
   return issues;
 }
 
-function filterLeaves(filter: unknown): Array<{ field: string }> {
-  if (filter === null || typeof filter !== 'object') return [];
-  if ('field' in filter && typeof (filter as { field: unknown }).field === 'string') return [filter as { field: string }];
-  const children = (filter as { all?: unknown[]; any?: unknown[] }).all ?? (filter as { any?: unknown[] }).any ?? [];
-  return Array.isArray(children) ? children.flatMap(filterLeaves) : [];
+/** Operators whose value is compared with the field's stored value as such (equality, order, lists of values). */
+const VALUE_COMPARING: readonly string[] = ['equals', 'not_equals', ...ORDERING_OPERATORS, ...LIST_OPERATORS];
+
+/**
+ * A filter value that can never equal or order against the child field's
+ * values ("abc" against a number, a choice the select does not have) would
+ * make the roll-up silently count nothing: refused when the field is saved.
+ * Checked with the field's own value check, without its required/min/max
+ * rules (a filter may well compare against 0). Multi-selects and texts are
+ * left to the condition language (contains, any string).
+ */
+function filterValueProblem(field: FieldDefinition, leaf: ConditionLeaf): string | undefined {
+  if (!VALUE_COMPARING.includes(leaf.operator)) return undefined;
+  const stored = storedValueModule(field);
+  if (!['number', 'date', 'datetime', 'boolean', 'choice', 'reference'].includes(stored.traits.valueKind)) return undefined;
+  const typed = { key: field.key, label: field.label, type: storedValueType(field), required: false, ...(field.options !== undefined && stored.type === field.type ? { options: field.options } : {}) };
+  const values = LIST_OPERATORS.includes(leaf.operator) ? (Array.isArray(leaf.value) ? leaf.value : []) : [leaf.value];
+  for (const value of values) {
+    const checked = checkFieldValue(typed, value);
+    if (!checked.ok || value === null || value === '') return `the filter compares "${field.key}" with ${JSON.stringify(value)}: ${checked.ok ? 'a value is needed' : checked.message}`;
+  }
+  return undefined;
 }

@@ -4,6 +4,8 @@ import {
   type FieldDefinition,
 } from '../../engine/fields/field-definition.js';
 import { checkFieldValue } from '../../engine/fields/check-field-value.js';
+import type { DemoValueKit } from '../../engine/fields/types/field-type-demo.js';
+import { fieldTypeModule } from '../../engine/fields/types/registry.js';
 import { roundToStep, type DemoRandom } from './demo-random.js';
 import {
   CITIES,
@@ -103,22 +105,7 @@ export function generateRecordData(ctx: GeneratorContext, module: ModuleShape, i
 function generationOrder(field: FieldDefinition): number {
   // Status first among its peers: closing dates, final costs and probabilities follow it.
   if (field.key === 'status' || field.key === 'stage') return 1;
-  switch (field.type) {
-    case 'relationship':
-      return 0;
-    case 'select':
-    case 'multi_select':
-    case 'checkbox':
-      return 1;
-    case 'number':
-    case 'date':
-    case 'datetime':
-      return 2;
-    case 'currency':
-      return 3;
-    default:
-      return 4;
-  }
+  return fieldTypeModule(field.type).demo.order;
 }
 
 interface FieldInput {
@@ -432,58 +419,27 @@ const KNOWN_KEYS: Readonly<Record<string, KeyRule>> = {
   due_date: ({ ctx, eventOffsetDays }) => slot(ctx, eventOffsetDays),
 };
 
-/** Any field no rule knows: a plausible value of its type, within its validation rules. */
+/** Any field no rule knows: a plausible value of its type, within its validation rules (the type's module says how). */
 function byType(input: FieldInput): unknown {
   const { field, ctx, persona, index } = input;
   const { random } = ctx;
-  const rules = field.validation ?? {};
-  switch (field.type) {
-    case 'text':
-      if (/(_id|_number|_no|code|sku|reference)$/.test(field.key)) return `${field.key.slice(0, 3).toUpperCase()}-${String(1001 + index)}`;
-      if (/name/.test(field.key)) return fullName(persona);
-      return field.required ? `${labelOf(field)} ${index + 1}` : undefined;
-    case 'textarea':
-      return field.required ? `${labelOf(field)} for ${fullName(persona)}` : undefined;
-    case 'email':
-      return personEmail(input);
-    case 'phone':
-      return phone(random);
-    case 'url':
-      return `https://www.${companyDomain(persona.company)}`;
-    case 'number': {
-      const min = rules.min ?? 0;
-      const max = rules.max ?? Math.max(min + 100, 100);
-      return random.int(Math.ceil(min), Math.floor(max));
-    }
-    case 'currency': {
-      const min = rules.min ?? 0;
-      return random.amount(Math.max(min, 50), Math.min(rules.max ?? 5_000, 5_000), 5);
-    }
-    case 'date':
-      return isoDate(daysFromNow(ctx, random.int(-90, 30)));
-    case 'datetime':
-      return slot(ctx, input.eventOffsetDays);
-    case 'select': {
-      const options = selectOptionValues(field);
-      return options.length > 0 ? random.pickWeighted(options) : undefined;
-    }
-    case 'multi_select': {
-      const options = selectOptionValues(field);
-      return options.length > 0 ? random.sample(options, random.int(1, Math.min(2, options.length))) : undefined;
-    }
-    case 'checkbox':
-      return random.chance(0.4);
-    case 'relationship': {
-      const target = relationshipOptions(field)?.related_module;
-      if (!target) return undefined;
-      // Tasks link to one or two of their `related_*` records, not to all of them.
-      const skip = field.key.startsWith('related_') ? 0.55 : 0.1;
-      if (!field.required && random.chance(skip)) return undefined;
-      return related(input, target)?.id;
-    }
-    case 'file':
-      return field.required ? { name: 'document.pdf', url: 'https://files.example.com/demo/document.pdf' } : undefined;
-  }
+  const kit: DemoValueKit = {
+    index,
+    label: labelOf(field),
+    int: (min, max) => random.int(min, max),
+    amount: (min, max, step) => random.amount(min, max, step),
+    chance: (probability) => random.chance(probability),
+    pickWeighted: (values) => random.pickWeighted(values),
+    sample: (values, count) => random.sample(values, count),
+    personName: () => fullName(persona),
+    personEmail: () => personEmail(input),
+    phone: () => phone(random),
+    website: () => `https://www.${companyDomain(persona.company)}`,
+    isoDateFromNow: (days) => isoDate(daysFromNow(ctx, days)),
+    eventMoment: () => slot(ctx, input.eventOffsetDays),
+    relatedId: (module) => related(input, module)?.id,
+  };
+  return fieldTypeModule(field.type).demo.value(field, kit);
 }
 
 /** "Cardiologist" -> "Cardiology", "General Practitioner" -> "General Medicine": same word stem. */

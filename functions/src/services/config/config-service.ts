@@ -112,7 +112,8 @@ export class ConfigService {
   }
 
   async addField(caller: Caller, moduleSlug: string, field: FieldDefinition): Promise<TenantConfig> {
-    return this.mutate(caller, { kind: 'field', action: 'field.added', module: moduleSlug, id: field.key }, (config) => {
+    let index = -1;
+    const saving = this.mutate(caller, { kind: 'field', action: 'field.added', module: moduleSlug, id: field.key }, (config) => {
       const module = requireModule(config, moduleSlug);
       if (module.fields.some((existing) => existing.key === field.key)) {
         throw new CrmError(
@@ -123,14 +124,18 @@ export class ConfigService {
         );
       }
       const fields = [...module.fields, { ...field, system: false, order: module.fields.length }];
+      index = module.fields.length;
       return replaceModule(config, { ...module, fields });
     });
+    return issuesAtRequestPath(saving, () => (index < 0 ? null : `${moduleSlug}.fields[${index}]`), 'field');
   }
 
   async updateField(caller: Caller, moduleSlug: string, key: string, changes: FieldChanges, action = 'field.updated'): Promise<TenantConfig> {
-    return this.mutate(caller, { kind: 'field', action, module: moduleSlug, id: key }, (config) => {
+    let index = -1;
+    const saving = this.mutate(caller, { kind: 'field', action, module: moduleSlug, id: key }, (config) => {
       const module = requireModule(config, moduleSlug);
       const field = requireField(module, key);
+      index = module.fields.indexOf(field);
       if (field.system && changes.active === false) {
         throw new CrmError(CRM_ERROR_CODES.precondition, `"${key}" is a system field and cannot be deactivated.`);
       }
@@ -140,6 +145,7 @@ export class ConfigService {
         fields: module.fields.map((candidate) => (candidate.key === key ? updated : candidate)),
       });
     });
+    return issuesAtRequestPath(saving, () => (index < 0 ? null : `${moduleSlug}.fields[${index}]`), 'changes');
   }
 
   /** Replaces a module's validation rules; the whole configuration is re-validated (types, paths, fields named). */
@@ -476,6 +482,31 @@ function reindexJobData({
     total: 0,
     ...freshJobProgress(caller.uid, now),
   };
+}
+
+/**
+ * Whole-configuration checks (a roll-up's relationship must point at its
+ * module, a formula's paths must resolve) report at the field's place in the
+ * configuration (`agents.fields[11].options.field`); for the field being
+ * added or edited, the issue is about the request's own input (`field.options.field`),
+ * so the editor can show it at the input it concerns.
+ */
+async function issuesAtRequestPath(saving: Promise<TenantConfig>, configPath: () => string | null, requestPath: string): Promise<TenantConfig> {
+  try {
+    return await saving;
+  } catch (error) {
+    const from = configPath();
+    if (!(error instanceof CrmError) || error.code !== CRM_ERROR_CODES.invalidInput || from === null) throw error;
+    const moved = (path: string | undefined) => (path !== undefined && (path === from || path.startsWith(`${from}.`)) ? `${requestPath}${path.slice(from.length)}` : path);
+    if (!error.issues.some((issue) => moved(issue.path) !== issue.path)) throw error;
+    const field = moved(error.field);
+    throw new CrmError(
+      error.code,
+      error.message.split(`${from}.`).join(`${requestPath}.`),
+      error.issues.map((issue) => ({ ...issue, path: moved(issue.path) ?? issue.path })),
+      { messageKey: error.messageKey, params: error.params, ...(field !== undefined ? { field } : {}) },
+    );
+  }
 }
 
 /** `field_schemas.patients[3].options` reads better to an admin as `patients.fields[3].options`. */

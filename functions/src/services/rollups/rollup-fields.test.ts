@@ -70,6 +70,45 @@ describe('roll-up fields', () => {
     }
   });
 
+  it('names each cross-module problem at the request input it is about, on add and on edit', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ relationship: { module: 'deals', field: 'property' }, aggregate: 'count' }, 'field.options.relationship.field'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'sum', field: 'deal_name' }, 'field.options.field'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { field: 'nope', operator: 'equals', value: 1 } }, 'field.options.filter'],
+      // A filter value the child field can never hold would make the roll-up silently count nothing.
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { field: 'agreed_price', operator: 'greater_than', value: 'abc' } }, 'field.options.filter.value'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { all: [{ field: 'stage', operator: 'equals', value: 'Closed Won' }, { field: 'stage', operator: 'not_equals', value: 'Closed Wonn' }] } }, 'field.options.filter.all[1].value'],
+      [{ relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { field: 'closed_on', operator: 'in', value: ['2026-01-01', 'soon'] } }, 'field.options.filter.value'],
+    ];
+    for (const [options, path] of cases) {
+      const error = await env.callError(env.users.acmeAdmin, 'crmAddField', { tenantId: 'acme', module: 'agents', field: { key: 'r', label: 'R', type: 'rollup', options } });
+      const details = error.details as { issues: Array<{ path: string }>; field?: string };
+      expect(details.issues.map((issue) => issue.path)).toEqual([path]);
+      expect(details.field).toBe(path);
+      expect(error.message).not.toMatch(/agents\.fields\[/);
+    }
+    await addField({ key: 'f', label: 'F', type: 'formula', options: { expression: 'commission_rate', result_type: 'number' } });
+    const edit = await env.callError(env.users.acmeAdmin, 'crmUpdateField', {
+      tenantId: 'acme',
+      module: 'agents',
+      key: 'f',
+      changes: { options: { expression: 'nope + 1', result_type: 'number' } },
+    });
+    expect((edit.details as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['changes.options.expression']);
+  });
+
+  it('accepts filter values the child field can hold: a number bound, a choice, a date, a boolean-free text contains', async () => {
+    const filters = [
+      { field: 'agreed_price', operator: 'greater_or_equal', value: 0 },
+      { field: 'stage', operator: 'in', value: ['Closed Won', 'Negotiation'] },
+      { field: 'closed_on', operator: 'less_than', value: '2026-01-01' },
+      { field: 'deal_name', operator: 'contains', value: 'villa' },
+    ];
+    for (const [index, filter] of filters.entries()) {
+      await addField({ key: `ok_${index}`, label: `Ok ${index}`, type: 'rollup', options: { relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter } });
+    }
+  });
+
   it('a field added over existing records gets its values from a recompute job; one record can be recomputed in the call', async () => {
     const ann = await fixtures.agent('Ann');
     for (let index = 0; index < 3; index++) await fixtures.deal({ agent: ann.id, stage: 'Closed Won', agreed_price: 100 });

@@ -1439,6 +1439,28 @@ export const en = {
       otherModule: '{{number}} is not a record of the workflow\'s module.',
     },
   },
+  computedFields: {
+    rollup: {
+      relation: 'Related records',
+      relationHint: 'Records of a module whose relationship points at this one.',
+      relationChoice: '{{module}} by “{{field}}”',
+      noRelation: 'No module has a relationship pointing at this one yet: add a relationship field to the other module first.',
+      aggregate: 'Calculation',
+      aggregates: { count: 'Count', sum: 'Sum', avg: 'Average', min: 'Smallest', max: 'Largest' },
+      field: 'Field to calculate',
+      noSourceField: 'That module has no field this calculation can use.',
+      filterField: 'Only records where',
+      noFilter: 'All of them (no filter)',
+      filterOperator: 'Comparison',
+      filterValue: 'Value',
+      stores: 'Stores: {{type}}',
+      recomputing: 'Computing the new roll-up on existing records…',
+    },
+    preview: {
+      loadingRelated: 'Reading the related records…',
+      relatedFailed: 'The related records could not be read: path values preview blank.',
+    },
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1440,4 +1440,26 @@ export const es: Messages = {
       otherModule: '{{number}} no es un registro del módulo del flujo.',
     },
   },
+  computedFields: {
+    rollup: {
+      relation: 'Registros relacionados',
+      relationHint: 'Registros de un módulo cuya relación apunta a este.',
+      relationChoice: '{{module}} por «{{field}}»',
+      noRelation: 'Ningún módulo tiene todavía una relación que apunte a este: añade primero un campo de relación en el otro módulo.',
+      aggregate: 'Cálculo',
+      aggregates: { count: 'Contar', sum: 'Sumar', avg: 'Promedio', min: 'Mínimo', max: 'Máximo' },
+      field: 'Campo a calcular',
+      noSourceField: 'Ese módulo no tiene ningún campo que este cálculo pueda usar.',
+      filterField: 'Solo los registros donde',
+      noFilter: 'Todos (sin filtro)',
+      filterOperator: 'Comparación',
+      filterValue: 'Valor',
+      stores: 'Guarda: {{type}}',
+      recomputing: 'Calculando el nuevo resumen en los registros existentes…',
+    },
+    preview: {
+      loadingRelated: 'Leyendo los registros relacionados…',
+      relatedFailed: 'No se pudieron leer los registros relacionados: los valores de las rutas se muestran en blanco.',
+    },
+  },
 };

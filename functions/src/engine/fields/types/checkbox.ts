@@ -3,6 +3,7 @@ import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule } from './field-type-mod
 export const checkboxFieldType: FieldTypeModule<'checkbox'> = {
   type: 'checkbox',
   traits: { ...PLAIN_TRAITS, valueKind: 'boolean', dimension: true, canBeUnique: false },
+  demo: { order: 1, value: (_field, kit) => kit.chance(0.4) },
   options: NO_OPTIONS,
   checkValue: (_field, value, fail) => (typeof value === 'boolean' ? { ok: true, value } : fail('boolean')),
   emptyValue: () => null,

@@ -5,6 +5,7 @@ import { NO_OPTIONS, PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTe
 export const dateFieldType: FieldTypeModule<'date'> = {
   type: 'date',
   traits: { ...PLAIN_TRAITS, valueKind: 'date', indexable: true },
+  demo: { order: 2, value: (_field, kit) => kit.isoDateFromNow(kit.int(-90, 30)) },
   options: NO_OPTIONS,
   checkValue: (_field, value, fail) => (typeof value === 'string' && isCalendarDate(value) ? { ok: true, value } : fail('date')),
   emptyValue: () => null,

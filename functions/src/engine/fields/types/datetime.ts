@@ -5,6 +5,7 @@ import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule } from './field-type-mod
 export const datetimeFieldType: FieldTypeModule<'datetime'> = {
   type: 'datetime',
   traits: { ...PLAIN_TRAITS, valueKind: 'datetime', indexable: true },
+  demo: { order: 2, value: (_field, kit) => kit.eventMoment() },
   options: NO_OPTIONS,
   checkValue(_field, value, fail) {
     const normalized = typeof value === 'string' ? normalizeDateTime(value) : undefined;

@@ -1,5 +1,6 @@
 import { MAX_ABS_NUMBER } from './field-value-core.js';
 import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule, type FieldTypeOptionsSpec, type TypedField } from './field-type-module.js';
+import type { FieldTypeDemo } from './field-type-demo.js';
 
 /** number and currency: same storage and rules; currency rounds to cents and displays with its code. */
 export function defineNumberType<T extends string>({
@@ -7,16 +8,19 @@ export function defineNumberType<T extends string>({
   cents,
   options = NO_OPTIONS,
   display,
+  demo,
 }: {
   type: T;
   cents: boolean;
   options?: FieldTypeOptionsSpec;
   display: FieldTypeModule['display'];
+  demo: FieldTypeDemo;
 }): FieldTypeModule<T> {
   return {
     type,
     traits: { ...PLAIN_TRAITS, valueKind: 'number', numberRules: true, indexable: true },
     options,
+    demo,
     checkValue(field: TypedField, value, fail) {
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail('notNumber');
       if (Math.abs(value) > MAX_ABS_NUMBER) return fail('tooLarge');

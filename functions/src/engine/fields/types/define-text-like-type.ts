@@ -9,6 +9,7 @@ import {
   valueToTextInput,
   type FieldTypeModule,
 } from './field-type-module.js';
+import type { FieldTypeDemo } from './field-type-demo.js';
 
 /**
  * The five string types differ only in their default length cap, their format
@@ -20,6 +21,7 @@ export function defineTextLikeType<T extends string>({
   format,
   searchableByDefault,
   facet = true,
+  demo,
 }: {
   type: T;
   /** Keeps a single record far below Firestore's 1 MiB document limit. */
@@ -28,12 +30,14 @@ export function defineTextLikeType<T extends string>({
   searchableByDefault: boolean;
   /** Long texts get no equality facet: nobody filters on a whole paragraph. */
   facet?: boolean;
+  demo: FieldTypeDemo;
 }): FieldTypeModule<T> & { readonly defaultMaxLength: number } {
   return {
     type,
     defaultMaxLength,
     traits: { ...PLAIN_TRAITS, textRules: true, searchableByDefault, facet },
     options: NO_OPTIONS,
+    demo,
     checkValue(field, value, fail) {
       if (typeof value !== 'string') return fail('notText');
       const rules = field.validation ?? {};

@@ -8,4 +8,5 @@ export const emailFieldType = defineTextLikeType({
   defaultMaxLength: 254,
   searchableByDefault: true,
   format: (value) => (EMAIL_PATTERN.test(value) ? undefined : 'email'),
+  demo: { order: 4, value: (_field, kit) => kit.personEmail() },
 });

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { LocalizedText } from '../../template/localized-text.js';
 import type { ValidationRules } from '../field-definition.js';
 import type { Fail, FieldValueResult } from './field-value-core.js';
+import type { FieldTypeOptionsForm } from './option-inputs.js';
+import type { FieldTypeDemo } from './field-type-demo.js';
 
 /**
  * One field type = one module implementing this interface (modelled on
@@ -81,6 +83,8 @@ export interface FieldTypeOptionsSpec {
   readonly required: boolean;
   /** Why `options` do not fit, when the shape is wrong for this type; undefined when fine. */
   check(options: unknown): string | undefined;
+  /** How the field editor shows and builds these options; absent when the type takes none. */
+  readonly form?: FieldTypeOptionsForm;
 }
 
 export interface FieldTypeModule<T extends string = string> {
@@ -100,6 +104,8 @@ export interface FieldTypeModule<T extends string = string> {
   toWire(input: unknown, ctx: FormConversionContext): unknown;
   /** Wire value → input value (edit forms, defaults). */
   toForm(value: unknown, ctx: FormConversionContext): FormInputValue;
+  /** How demo data (runtime/demo) makes a plausible value of this type when no rule knows the field's key. */
+  readonly demo: FieldTypeDemo;
   /** A non-empty stored value as text for tables, cards and the detail view. */
   display(field: Pick<TypedField, 'key' | 'type' | 'options'>, value: unknown, ctx: DisplayContext): string;
   /**

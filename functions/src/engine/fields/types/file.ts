@@ -8,6 +8,7 @@ const FILE_KEYS = new Set(['name', 'path', 'url', 'size', 'content_type']);
 export const fileFieldType: FieldTypeModule<'file'> = {
   type: 'file',
   traits: { ...PLAIN_TRAITS, valueKind: 'file', facet: false, canBeUnique: false },
+  demo: { order: 4, value: (field) => (field.required ? { name: 'document.pdf', url: 'https://files.example.com/demo/document.pdf' } : undefined) },
   options: NO_OPTIONS,
   checkValue: (_field, value, fail) => checkFileValue(value, fail),
   emptyValue: () => null,

@@ -1,7 +1,9 @@
+import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { z } from 'zod';
 import { FORMULA_LIMITS } from '../../formulas/formula-ast.js';
 import { FORMULA_RESULT_TYPES, type FormulaResultType } from '../../formulas/formula-types.js';
 import { PLAIN_TRAITS, type FieldTypeModule, type TypedField } from './field-type-module.js';
+import { optionsRecord, stringOr } from './option-inputs.js';
 
 export const FormulaOptionsSchema = z.strictObject({
   /** The expression, e.g. `ROUND(amount * 0.21, 2)` or `patient.primary_doctor.email`. */
@@ -32,6 +34,7 @@ function resultType(field: TypedField | { type: string; options?: unknown }): Fo
 export const formulaFieldType: FieldTypeModule<'formula'> = {
   type: 'formula',
   traits: { ...PLAIN_TRAITS, computed: true, canBeUnique: false, facet: false },
+  demo: NO_DEMO_VALUE,
   options: {
     schema: FormulaOptionsSchema,
     required: true,
@@ -42,6 +45,17 @@ export const formulaFieldType: FieldTypeModule<'formula'> = {
       return `a formula field needs options { "expression": "...", "result_type": "${FORMULA_RESULT_TYPES.join('" | "')}" }${
         issue ? `: ${issue.path.join('.') || 'options'} ${issue.message}` : ''
       }`;
+    },
+    form: {
+      editor: 'formula',
+      // Recomputed on save (crmRecomputeFormulas), so editing the expression is safe.
+      editable: true,
+      toOptions: (inputs) => ({ expression: inputs.expression.trim(), result_type: inputs.resultType as FormulaResultType }),
+      toInputs: (options) => ({
+        expression: stringOr(optionsRecord(options).expression, ''),
+        resultType: stringOr(optionsRecord(options).result_type, 'number'),
+      }),
+      inputForIssue: (rest) => (rest.includes('result_type') ? 'resultType' : 'expression'),
     },
   },
   checkValue: (_field, _value, fail) => fail('computed'),

@@ -7,6 +7,13 @@ import { PLAIN_TRAITS, trimmedFilterText, type FieldTypeModule } from './field-t
 export const multiSelectFieldType: FieldTypeModule<'multi_select'> = {
   type: 'multi_select',
   traits: { ...PLAIN_TRAITS, valueKind: 'choices', dimension: true, canBeUnique: false },
+  demo: {
+    order: 1,
+    value(field, kit) {
+      const options = optionValuesOf(field.options);
+      return options.length > 0 ? kit.sample(options, kit.int(1, Math.min(2, options.length))) : undefined;
+    },
+  },
   options: choiceOptionsSpec('multi_select'),
   checkValue(field, value, fail) {
     const allowed = optionValuesOf(field.options);

@@ -10,4 +10,5 @@ export const phoneFieldType = defineTextLikeType({
     const digits = value.replace(/\D/g, '').length;
     return PHONE_PATTERN.test(value) && digits >= 7 && digits <= 20 ? undefined : 'phone';
   },
+  demo: { order: 4, value: (_field, kit) => kit.phone() },
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FIELD_TYPE_MODULES, FIELD_TYPES, fieldTypeModule, isFieldType, storedValueModule } from './registry.js';
 import type { DisplayContext, FormConversionContext } from './field-type-module.js';
 import { FieldDefinitionSchema, INDEXABLE_FIELD_TYPES, TEXT_LIKE_FIELD_TYPES } from '../field-definition.js';
+import { checkFieldValue } from '../check-field-value.js';
+import type { DemoValueKit } from './field-type-demo.js';
 
 const conversion: FormConversionContext = {
   locale: 'en',
@@ -85,5 +87,48 @@ describe('field type registry', () => {
 
   it('a plain type handles its own stored values', () => {
     expect(storedValueModule({ type: 'number' }).type).toBe('number');
+  });
+
+  it('gives every type that takes options an editor form, so the field editor needs no switch over types', () => {
+    for (const module of FIELD_TYPE_MODULES) {
+      const takesOptions = module.options.schema !== undefined;
+      expect(module.options.form !== undefined, module.type).toBe(takesOptions);
+    }
+  });
+
+  it('makes demo values each type accepts itself, and none for computed types', () => {
+    const kit: DemoValueKit = {
+      index: 0,
+      label: 'Thing',
+      int: (min) => min,
+      amount: (min) => min,
+      chance: () => false,
+      pickWeighted: (values) => values[0] as string,
+      sample: (values, count) => values.slice(0, count),
+      personName: () => 'Ann Lee',
+      personEmail: () => 'ann.lee@example.com',
+      phone: () => '+1 (555) 010-0001',
+      website: () => 'https://www.acme.example.com',
+      isoDateFromNow: () => '2026-05-01',
+      eventMoment: () => '2026-05-01T09:00:00.000Z',
+      relatedId: () => 'rec_123456',
+    };
+    const OPTIONS: Record<string, unknown> = {
+      select: ['A', 'B'],
+      multi_select: ['A', 'B'],
+      relationship: { related_module: 'doctors', display_field: 'full_name' },
+      formula: { expression: '1 + 1', result_type: 'number' },
+      rollup: { relationship: { module: 'appointments', field: 'doctor' }, aggregate: 'count' },
+    };
+    for (const module of FIELD_TYPE_MODULES) {
+      const field = FieldDefinitionSchema.parse({ key: 'thing_name', label: 'Thing', type: module.type, required: !module.traits.computed, ...(OPTIONS[module.type] ? { options: OPTIONS[module.type] } : {}) });
+      const value = module.demo.value(field, kit);
+      if (module.traits.computed) {
+        expect(value, module.type).toBeUndefined();
+        continue;
+      }
+      expect(value, module.type).not.toBeUndefined();
+      expect(checkFieldValue(field, value).ok, `${module.type}: ${JSON.stringify(value)}`).toBe(true);
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { RollupOptionsSchema } from '../../rollups/rollup-definition.js';
 import { PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
+import { ROLLUP_OPTIONS_FORM } from './rollup-options-form.js';
 
 /**
  * A roll-up: count, sum, min, max or average of a field over the records
@@ -12,6 +14,7 @@ export const rollupFieldType: FieldTypeModule<'rollup'> = {
   type: 'rollup',
   // Indexable through what it stores (storedAs), like a formula: not a type of its own in "which types can be indexed".
   traits: { ...PLAIN_TRAITS, valueKind: 'number', canBeUnique: false, computed: true },
+  demo: NO_DEMO_VALUE,
   options: {
     schema: RollupOptionsSchema,
     required: true,
@@ -21,6 +24,7 @@ export const rollupFieldType: FieldTypeModule<'rollup'> = {
       const issue = parsed.error.issues[0];
       return `a roll-up field needs options { relationship: { module, field }, aggregate, field?, filter?, result? }: ${issue ? `${issue.path.join('.') || 'options'} ${issue.message}` : 'invalid'}`;
     },
+    form: ROLLUP_OPTIONS_FORM,
   },
   checkValue: (_field, _value, fail) => fail('computed'),
   emptyValue: () => null,

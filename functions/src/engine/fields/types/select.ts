@@ -6,6 +6,13 @@ import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, typ
 export const selectFieldType: FieldTypeModule<'select'> = {
   type: 'select',
   traits: { ...PLAIN_TRAITS, valueKind: 'choice', dimension: true },
+  demo: {
+    order: 1,
+    value(field, kit) {
+      const options = optionValuesOf(field.options);
+      return options.length > 0 ? kit.pickWeighted(options) : undefined;
+    },
+  },
   options: choiceOptionsSpec('select'),
   checkValue(field, value, fail) {
     const allowed = optionValuesOf(field.options);

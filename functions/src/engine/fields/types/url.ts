@@ -6,4 +6,5 @@ export const urlFieldType = defineTextLikeType({
   defaultMaxLength: 2_048,
   searchableByDefault: false,
   format: (value) => (isHttpUrl(value) ? undefined : 'url'),
+  demo: { order: 4, value: (_field, kit) => kit.website() },
 });

@@ -3,13 +3,16 @@ import { useMemo, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
+import { fieldTypeModule } from '@crm/engine/fields/types/registry.js';
 import { ErrorBanner } from '../../../components/status-views';
 import { toUserError, type UserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { keyFromLabel } from '../forms/derive-key';
 import { FormulaInputs } from './formula-inputs';
-import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, isIndexableType, sayServerIssue, type FieldFormValues } from './field-form-model';
+import { buildFieldFormSchema, FIELD_INPUT_NAMES, inputForIssue, isIndexable, optionEditorOf, optionsFormOf, sayServerIssue, type FieldFormValues } from './field-form-model';
+import { useOptionContext } from './option-context';
+import { RollupInputs } from './rollup-inputs';
 
 /**
  * Add or edit one field. Validation is the template field schema's, run by
@@ -42,6 +45,10 @@ export function FieldEditor({
   const keyEdited = useRef(mode === 'edit' || initial.key !== '');
   const [failure, setFailure] = useState<string[] | null>(null);
   const type = form.watch('type');
+  const editor = optionEditorOf(type);
+  // Options a saved field may not change are shown, not editable (the server keeps them anyway).
+  const optionsLocked = mode === 'edit' && optionsFormOf(type)?.editable !== true;
+  const optionContext = useOptionContext(session.config);
   const relatedModule = form.watch('relatedModule');
   const related = orderedModules(session.config).find((module) => module.slug === relatedModule);
   const { errors, isSubmitting } = form.formState;
@@ -122,18 +129,18 @@ export function FieldEditor({
           </select>
           {err('type')}
         </label>
-        {type === 'select' || type === 'multi_select' ? (
+        {editor === 'choices' ? (
           <label className="field field-wide">
             <span className="field-label">{t('admin.options')}</span>
             <textarea rows={4} {...form.register('optionsText')} data-testid="field-options" aria-invalid={errors.optionsText ? true : undefined} />
             {err('optionsText')}
           </label>
         ) : null}
-        {type === 'relationship' ? (
+        {editor === 'relationship' ? (
           <>
             <label className="field">
               <span className="field-label">{t('admin.relatedModule')}</span>
-              <select {...form.register('relatedModule')} disabled={mode === 'edit'} data-testid="field-related">
+              <select {...form.register('relatedModule')} disabled={optionsLocked} data-testid="field-related">
                 <option value="">{t('records.selectPlaceholder')}</option>
                 {orderedModules(session.config).map((module) => (
                   <option key={module.slug} value={module.slug}>
@@ -145,7 +152,7 @@ export function FieldEditor({
             </label>
             <label className="field">
               <span className="field-label">{t('admin.displayField')}</span>
-              <select {...form.register('displayField')} disabled={mode === 'edit'}>
+              <select {...form.register('displayField')} disabled={optionsLocked}>
                 <option value="">{t('records.selectPlaceholder')}</option>
                 {related
                   ? activeFields(related).map((field) => (
@@ -159,11 +166,12 @@ export function FieldEditor({
             </label>
           </>
         ) : null}
-        {type === 'formula' && moduleSlug ? <FormulaInputs form={form} moduleSlug={moduleSlug} /> : null}
-        {type === 'currency' ? (
+        {editor === 'formula' && moduleSlug ? <FormulaInputs form={form} moduleSlug={moduleSlug} /> : null}
+        {editor === 'rollup' && moduleSlug ? <RollupInputs form={form} moduleSlug={moduleSlug} disabled={optionsLocked} /> : null}
+        {editor === 'currency' ? (
           <label className="field">
             <span className="field-label">{t('admin.currency')}</span>
-            <input {...form.register('currency')} maxLength={3} disabled={mode === 'edit'} />
+            <input {...form.register('currency')} maxLength={3} disabled={optionsLocked} />
             {err('currency')}
           </label>
         ) : null}
@@ -172,13 +180,13 @@ export function FieldEditor({
           <input {...form.register('helpText')} />
           {err('helpText')}
         </label>
-        {type === 'formula' ? null : (
+        {fieldTypeModule(type).traits.computed ? null : (
           <label className="check-row">
             <input type="checkbox" {...form.register('required')} data-testid="field-required" />
             <span>{t('admin.required')}</span>
           </label>
         )}
-        {isIndexableType(form.watch('type'), form.watch('resultType')) ? (
+        {isIndexable(form.watch(), optionContext) ? (
           <label className="check-row">
             <input type="checkbox" {...form.register('indexed')} data-testid="field-indexed" />
             <span>{t('admin.indexed')}</span>

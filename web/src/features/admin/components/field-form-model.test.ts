@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FieldDefinitionSchema } from '@crm/engine/fields/field-definition.js';
 import { createI18n } from '../../../lib/i18n/init-i18n';
-import { EMPTY_FIELD_FORM, fieldFormProblems, inputForIssue, sayProblem, sayServerIssue, toFieldDefinition, toFieldForm } from './field-form-model';
+import { EMPTY_FIELD_FORM, fieldFormProblems, inputForIssue, isIndexable, sayProblem, sayServerIssue, toFieldDefinition, toFieldForm } from './field-form-model';
+import { optionContextFor } from './option-context';
 
 describe('field editor model', () => {
   it('builds a select field the template schema accepts', () => {
@@ -24,6 +25,64 @@ describe('field editor model', () => {
     const form = toFieldForm({ key: 'doctor', label: 'Doctor', type: 'relationship', required: true, options: { related_module: 'doctors', display_field: 'full_name' } });
     expect(form.relatedModule).toBe('doctors');
     expect(toFieldDefinition(form).options).toEqual({ related_module: 'doctors', display_field: 'full_name' });
+  });
+});
+
+describe('roll-up fields in the editor', () => {
+  const config = {
+    modules: [
+      {
+        slug: 'appointments',
+        fields: [
+          { key: 'doctor', type: 'relationship', options: { related_module: 'doctors', display_field: 'full_name' } },
+          { key: 'fee', type: 'currency', options: { currency: 'USD' } },
+          { key: 'status', type: 'select', options: ['Booked', 'Done'] },
+        ],
+      },
+    ],
+  } as unknown as Parameters<typeof optionContextFor>[0];
+  const ctx = optionContextFor(config);
+  const picked = {
+    ...EMPTY_FIELD_FORM,
+    key: 'fees_done',
+    label: 'Fees done',
+    type: 'rollup',
+    rollupRelation: 'appointments.doctor',
+    rollupAggregate: 'sum',
+    rollupField: 'fee',
+    rollupFilterField: 'status',
+    rollupFilterOperator: 'eq',
+    rollupFilterValue: 'Done',
+  };
+
+  it('builds the options from the pickers, with the stored type following the child field, and can index it', () => {
+    const definition = toFieldDefinition({ ...picked, indexed: true }, ctx);
+    expect(definition.options).toEqual({
+      relationship: { module: 'appointments', field: 'doctor' },
+      aggregate: 'sum',
+      field: 'fee',
+      filter: { field: 'status', operator: 'equals', value: 'Done' },
+      result: 'currency',
+    });
+    expect(definition.indexed).toBe(true);
+    expect(isIndexable(picked, ctx)).toBe(true);
+    expect(FieldDefinitionSchema.safeParse(definition).success).toBe(true);
+    expect(toFieldForm({ ...definition, required: false })).toMatchObject({ rollupRelation: 'appointments.doctor', rollupFilterValue: 'Done', rollupAggregate: 'sum' });
+  });
+
+  it('asks for the relationship, the field of a sum and a filter value before sending', () => {
+    const problems = fieldFormProblems({ ...picked, rollupRelation: '', rollupField: '', rollupFilterValue: ' ' });
+    expect(problems.map((problem) => problem.input)).toEqual(['rollupRelation', 'rollupField', 'rollupFilterValue']);
+    expect(fieldFormProblems({ ...picked, rollupAggregate: 'count', rollupField: '' })).toEqual([]);
+  });
+
+  it('puts the server’s refusals on the picker they are about', () => {
+    expect(inputForIssue('options.relationship.field', 'rollup')).toBe('rollupRelation');
+    expect(inputForIssue('options.field', 'rollup')).toBe('rollupField');
+    expect(inputForIssue('options.filter.value', 'rollup')).toBe('rollupFilterValue');
+    expect(inputForIssue('options.expression', 'formula')).toBe('expression');
+    expect(inputForIssue('options.display_field', 'relationship')).toBe('displayField');
+    expect(inputForIssue('options[0]', 'select')).toBe('optionsText');
   });
 });
 

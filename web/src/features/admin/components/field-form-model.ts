@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FIELD_KEY_PATTERN, type FieldDefinitionInput, type FieldType } from '@crm/engine/fields/field-definition.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
 import { fieldTypeModule, isFieldType, storedValueModule } from '@crm/engine/fields/types/registry.js';
-import type { FormulaResultType } from '@crm/engine/formulas/formula-types.js';
+import { EMPTY_OPTION_INPUTS, type FieldTypeOptionsForm, type OptionEditorKind, type OptionInputsContext } from '@crm/engine/fields/types/option-inputs.js';
 
 /** What the field editor's inputs hold; converted to the template field shape on submit. */
 export const FieldFormSchema = z.object({
@@ -21,62 +21,63 @@ export const FieldFormSchema = z.object({
   /** Formula fields: the expression and what it stores. */
   expression: z.string(),
   resultType: z.string(),
+  /** Roll-up fields (engine/fields/types/rollup-options-form.ts): `module.field` of the child relationship, and the rest. */
+  rollupRelation: z.string(),
+  rollupAggregate: z.string(),
+  rollupField: z.string(),
+  rollupFilterField: z.string(),
+  rollupFilterOperator: z.string(),
+  rollupFilterValue: z.string(),
 });
 export type FieldFormValues = z.infer<typeof FieldFormSchema>;
 
 export const EMPTY_FIELD_FORM: FieldFormValues = {
+  ...EMPTY_OPTION_INPUTS,
   key: '',
   label: '',
   labelEs: '',
   type: 'text',
   required: false,
   indexed: false,
-  optionsText: '',
-  relatedModule: '',
-  displayField: '',
-  currency: 'USD',
   helpText: '',
-  expression: '',
-  resultType: 'number',
 };
+
+/** Without the tenant's modules (tests, a new module's own fields): conversions that need them see none. */
+export const NO_OPTION_CONTEXT: OptionInputsContext = { fieldsOf: () => undefined, localDateTimeToIso: () => null };
+
+/** How the editor shows and builds a type's options (its registry module says); undefined when it takes none. */
+export function optionsFormOf(type: string): FieldTypeOptionsForm | undefined {
+  return isFieldType(type) ? fieldTypeModule(type).options.form : undefined;
+}
+
+/** Which group of option inputs the editor shows for a type. */
+export function optionEditorOf(type: string): OptionEditorKind | undefined {
+  return optionsFormOf(type)?.editor;
+}
 
 export function localized(en: string, es: string): LocalizedText {
   return es.trim() === '' ? en.trim() : { en: en.trim(), es: es.trim() };
 }
 
-function optionsFor(values: FieldFormValues): FieldDefinitionInput['options'] {
-  switch (values.type) {
-    case 'select':
-    case 'multi_select':
-      return values.optionsText
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-    case 'relationship':
-      return { related_module: values.relatedModule, display_field: values.displayField };
-    case 'currency':
-      return { currency: values.currency.trim().toUpperCase() };
-    case 'formula':
-      return { expression: values.expression.trim(), result_type: values.resultType as FormulaResultType };
-    default:
-      return undefined;
-  }
+function optionsFor(values: FieldFormValues, ctx: OptionInputsContext): FieldDefinitionInput['options'] {
+  return optionsFormOf(values.type)?.toOptions(values, ctx) as FieldDefinitionInput['options'];
 }
 
-export function isIndexableType(type: string, resultType?: string): boolean {
-  if (type === 'formula') return resultType !== undefined && storedValueModule({ type, options: { expression: 'x', result_type: resultType } }).traits.indexable;
-  return isFieldType(type) && fieldTypeModule(type).traits.indexable;
+/** Whether the field's stored value can take an index slot (a formula's or roll-up's through the type it stores). */
+export function isIndexable(values: FieldFormValues, ctx: OptionInputsContext = NO_OPTION_CONTEXT): boolean {
+  if (!isFieldType(values.type)) return false;
+  return storedValueModule({ type: values.type, options: optionsFor(values, ctx) }).traits.indexable;
 }
 
 /** Inputs → the field definition the callables take (validated there by the template field schema). */
-export function toFieldDefinition(values: FieldFormValues): FieldDefinitionInput {
-  const options = optionsFor(values);
+export function toFieldDefinition(values: FieldFormValues, ctx: OptionInputsContext = NO_OPTION_CONTEXT): FieldDefinitionInput {
+  const options = optionsFor(values, ctx);
   return {
     key: values.key.trim(),
     label: localized(values.label, values.labelEs),
     type: values.type as FieldType,
     required: values.required,
-    ...(values.indexed && isIndexableType(values.type, values.resultType) ? { indexed: true } : {}),
+    ...(values.indexed && isIndexable(values, ctx) ? { indexed: true } : {}),
     ...(options !== undefined ? { options } : {}),
     ...(values.helpText.trim() !== '' ? { help_text: values.helpText.trim() } : {}),
   };
@@ -93,23 +94,16 @@ export function toFieldForm(field: {
   help_text?: LocalizedText | undefined;
 }): FieldFormValues {
   const label = typeof field.label === 'string' ? { en: field.label } : field.label;
-  const options = field.options;
-  const list = Array.isArray(options) ? options.map((option: unknown) => (typeof option === 'string' ? option : String((option as { value: unknown }).value))) : [];
-  const relation = options && !Array.isArray(options) && typeof options === 'object' ? (options as Record<string, unknown>) : {};
   return {
+    ...EMPTY_OPTION_INPUTS,
+    ...optionsFormOf(field.type)?.toInputs(field.options),
     key: field.key,
     label: label.en ?? Object.values(label)[0] ?? '',
     labelEs: label.es ?? '',
     type: field.type,
     required: field.required,
     indexed: field.indexed === true,
-    optionsText: list.join('\n'),
-    relatedModule: typeof relation.related_module === 'string' ? relation.related_module : '',
-    displayField: typeof relation.display_field === 'string' ? relation.display_field : '',
-    currency: typeof relation.currency === 'string' ? relation.currency : 'USD',
     helpText: field.help_text === undefined ? '' : typeof field.help_text === 'string' ? field.help_text : (field.help_text.en ?? ''),
-    expression: typeof relation.expression === 'string' ? relation.expression : '',
-    resultType: typeof relation.result_type === 'string' ? relation.result_type : 'number',
   };
 }
 
@@ -127,8 +121,7 @@ export function inputForIssue(path: string, type: string): keyof FieldFormValues
     case 'help_text':
       return 'helpText';
     case 'options':
-      if (type === 'formula') return path.includes('result_type') ? 'resultType' : 'expression';
-      return type === 'relationship' ? (path.includes('display_field') ? 'displayField' : 'relatedModule') : type === 'currency' ? 'currency' : 'optionsText';
+      return optionsFormOf(type)?.inputForIssue(path.slice('options'.length)) ?? 'optionsText';
     default:
       return null;
   }
@@ -162,17 +155,27 @@ export function fieldFormProblems(values: FieldFormValues): FormProblem<keyof Fi
   const key = values.key.trim();
   if (key === '') problems.push({ input: 'key', messageKey: 'validation.required', fieldName: 'admin.key' });
   else if (!FIELD_KEY_PATTERN.test(key)) problems.push({ input: 'key', messageKey: 'admin.errors.keyFormat', fieldName: 'admin.key' });
-  if ((values.type === 'select' || values.type === 'multi_select') && values.optionsText.trim() === '') {
+  const editor = optionEditorOf(values.type);
+  if (editor === 'choices' && values.optionsText.trim() === '') {
     problems.push({ input: 'optionsText', messageKey: 'admin.errors.choicesRequired', fieldName: 'admin.options' });
   }
-  if (values.type === 'relationship') {
+  if (editor === 'relationship') {
     if (values.relatedModule === '') problems.push({ input: 'relatedModule', messageKey: 'validation.required', fieldName: 'admin.relatedModule' });
     else if (values.displayField === '') problems.push({ input: 'displayField', messageKey: 'validation.required', fieldName: 'admin.displayField' });
   }
-  if (values.type === 'formula' && values.expression.trim() === '') {
+  if (editor === 'formula' && values.expression.trim() === '') {
     problems.push({ input: 'expression', messageKey: 'validation.required', fieldName: 'formulas.expression' });
   }
-  if (values.type === 'currency' && !/^[A-Za-z]{3}$/.test(values.currency.trim())) {
+  if (editor === 'rollup') {
+    if (values.rollupRelation === '') problems.push({ input: 'rollupRelation', messageKey: 'validation.required', fieldName: 'computedFields.rollup.relation' });
+    if (values.rollupAggregate !== 'count' && values.rollupField === '') {
+      problems.push({ input: 'rollupField', messageKey: 'validation.required', fieldName: 'computedFields.rollup.field' });
+    }
+    if (values.rollupFilterField !== '' && values.rollupFilterValue.trim() === '') {
+      problems.push({ input: 'rollupFilterValue', messageKey: 'validation.required', fieldName: 'computedFields.rollup.filterValue' });
+    }
+  }
+  if (editor === 'currency' && !/^[A-Za-z]{3}$/.test(values.currency.trim())) {
     problems.push({ input: 'currency', messageKey: 'admin.errors.currencyFormat', fieldName: 'admin.currency' });
   }
   return problems;
@@ -200,6 +203,12 @@ export const FIELD_INPUT_NAMES: Record<keyof FieldFormValues, string> = {
   indexed: 'admin.indexed',
   expression: 'formulas.expression',
   resultType: 'formulas.resultType',
+  rollupRelation: 'computedFields.rollup.relation',
+  rollupAggregate: 'computedFields.rollup.aggregate',
+  rollupField: 'computedFields.rollup.field',
+  rollupFilterField: 'computedFields.rollup.filterField',
+  rollupFilterOperator: 'computedFields.rollup.filterOperator',
+  rollupFilterValue: 'computedFields.rollup.filterValue',
 };
 
 /**

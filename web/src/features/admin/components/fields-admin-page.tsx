@@ -12,7 +12,9 @@ import { paths } from '../../../lib/routes';
 import { findModule, orderedFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
 import { useRecomputeFormulas } from '../api/recompute-formulas-api';
-import { EMPTY_FIELD_FORM, isIndexableType, localized, toFieldDefinition, toFieldForm } from './field-form-model';
+import { useRecomputeRollups } from '../api/recompute-rollups-api';
+import { EMPTY_FIELD_FORM, isIndexable, localized, optionEditorOf, optionsFormOf, toFieldDefinition, toFieldForm } from './field-form-model';
+import { useOptionContext } from './option-context';
 import { FieldEditor } from './field-editor';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; key: string } | null;
@@ -59,12 +61,14 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
       <span className="badge badge-accent" data-testid={`indexing-${key}`} title={t('admin.indexingHint')}>{t('admin.indexing')}</span>
     );
   };
-  const { tenantId } = useTenantSession();
+  const { tenantId, config } = useTenantSession();
+  const optionContext = useOptionContext(config);
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const add = useConfigMutation(tenantId, 'crmAddField');
   const update = useConfigMutation(tenantId, 'crmUpdateField');
   const recompute = useRecomputeFormulas(tenantId);
+  const recomputeRollups = useRecomputeRollups(tenantId);
   const reorder = useConfigMutation(tenantId, 'crmReorderFields');
   const deactivate = useConfigMutation(tenantId, 'crmDeactivateField');
   const [confirming, setConfirming] = useState<{ key: string; name: string } | null>(null);
@@ -165,9 +169,11 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
             pathPrefix="field"
             onCancel={() => setEditing(null)}
             onSubmit={async (values) => {
-              await add.mutateAsync({ module: module.slug, field: toFieldDefinition(values) });
+              await add.mutateAsync({ module: module.slug, field: toFieldDefinition(values, optionContext) });
               // Existing records get the new formula's value from a job (new writes compute it themselves).
-              if (values.type === 'formula') await recompute.mutateAsync(module.slug);
+              if (optionEditorOf(values.type) === 'formula') await recompute.mutateAsync(module.slug);
+              // Likewise a new roll-up: parents that already have children get their value from a job.
+              if (optionEditorOf(values.type) === 'rollup') await recomputeRollups.mutateAsync({ module: module.slug, field: values.key.trim() });
               setEditing(null);
               setNotice(t('admin.saved'));
             }}
@@ -182,19 +188,19 @@ function ModuleFields({ module }: { module: TModuleConfigView }) {
             pathPrefix="changes"
             onCancel={() => setEditing(null)}
             onSubmit={async (values) => {
-              const definition = toFieldDefinition(values);
+              const definition = toFieldDefinition(values, optionContext);
               await update.mutateAsync({
                 module: module.slug,
                 key: editingField.key,
                 changes: {
                   label: localized(values.label, values.labelEs),
                   required: values.required,
-                  ...(isIndexableType(values.type, values.resultType) ? { indexed: values.indexed } : {}),
+                  ...(isIndexable(values, optionContext) ? { indexed: values.indexed } : {}),
                   ...(definition.help_text !== undefined ? { help_text: definition.help_text } : {}),
-                  ...(values.type === 'select' || values.type === 'multi_select' || values.type === 'formula' ? { options: definition.options } : {}),
+                  ...(optionsFormOf(values.type)?.editable ? { options: definition.options } : {}),
                 },
               });
-              if (values.type === 'formula') await recompute.mutateAsync(module.slug);
+              if (optionEditorOf(values.type) === 'formula') await recompute.mutateAsync(module.slug);
               setEditing(null);
               setNotice(t('admin.saved'));
             }}

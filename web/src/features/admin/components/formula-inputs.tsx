@@ -3,17 +3,29 @@ import { useMemo, useState } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { FORMULA_RESULT_TYPES } from '@crm/engine/formulas/formula-types.js';
-import { previewFormula } from '@crm/engine/formulas/preview-formula.js';
+import { gatherRelatedValues, previewFormula, previewPaths, type PreviewSample } from '@crm/engine/formulas/preview-formula.js';
+import type { TRecordView } from '@crm/api';
 import { callCrm } from '../../../lib/api/call-crm';
+import { toUserError } from '../../../lib/api/to-user-error';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { useTenantSession } from '../../../lib/tenant/tenant-session';
 import type { FieldFormValues } from './field-form-model';
+
+/** The values a formula may read from a record: its data and its system fields. */
+function toPreviewSample(record: TRecordView): PreviewSample {
+  return {
+    data: record.data,
+    system: { id: record.id, record_number: record.number, owner: record.ownerId, created_by: record.createdBy, updated_by: record.updatedBy, created_at: record.createdAt, updated_at: record.updatedAt },
+  };
+}
 
 /**
  * The formula part of the field editor: result type, expression, and a live
  * preview that runs the server's own check (engine/formulas) on every
  * keystroke, with the problem's position, and the value on the module's
- * newest record.
+ * newest record. Relationship paths are read through crmGetRecord, as the
+ * admin (so field-level security hides what it hides from them), bounded
+ * like the server's own reads (engine/formulas/preview-formula.ts).
  */
 export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldFormValues>; moduleSlug: string }) {
   const { t } = useTranslation();
@@ -29,25 +41,51 @@ export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldF
     queryFn: async () => (await callCrm(functions, 'crmListRecords', { tenantId: session.tenantId, module: moduleSlug, pageSize: 1 })).records[0] ?? null,
     staleTime: 60_000,
   });
+  const fieldsOf = useMemo(() => (slug: string) => session.config?.modules.find((module) => module.slug === slug)?.fields, [session.config]);
+  const sampleRecord = sample.data ?? null;
+  const paths = useMemo(
+    () => (expression.trim() === '' ? [] : previewPaths({ module: moduleSlug, key, expression, resultType, fieldsOf })),
+    [expression, resultType, key, moduleSlug, fieldsOf],
+  );
+  // Keyed by the paths, not the text: typing elsewhere in the expression reads nothing again.
+  const pathKey = [...new Set(paths.map((ref) => ref.path.join('.')))].sort();
+  const related = useQuery({
+    queryKey: ['formulas', 'sample-related', session.tenantId, sampleRecord?.id ?? null, pathKey],
+    enabled: sampleRecord !== null && pathKey.length > 0,
+    staleTime: 60_000,
+    queryFn: () =>
+      gatherRelatedValues({
+        paths,
+        sample: sampleRecord ? toPreviewSample(sampleRecord) : null,
+        loadRecord: async (recordId) => {
+          try {
+            const { record } = await callCrm(functions, 'crmGetRecord', { tenantId: session.tenantId, recordId });
+            // A related record in the trash counts as blank, as on the server.
+            return record.deleted ? null : toPreviewSample(record);
+          } catch (error) {
+            // Gone or not visible to this admin: blank, like an empty relationship.
+            const { code } = toUserError(error);
+            if (code === 'not-found' || code === 'permission-denied') return null;
+            throw error;
+          }
+        },
+      }),
+  });
   const preview = useMemo(() => {
     if (expression.trim() === '') return null;
-    const record = sample.data ?? null;
     return previewFormula({
       module: moduleSlug,
       key,
       expression,
       resultType,
-      fieldsOf: (slug) => session.config?.modules.find((module) => module.slug === slug)?.fields,
-      sample: record
-        ? {
-            data: record.data,
-            system: { id: record.id, record_number: record.number, owner: record.ownerId, created_at: record.createdAt, updated_at: record.updatedAt },
-          }
-        : null,
+      fieldsOf,
+      sample: sampleRecord ? toPreviewSample(sampleRecord) : null,
       timeZone: session.config?.timezone ?? 'UTC',
       now,
+      ...(related.data ? { related: related.data } : {}),
     });
-  }, [expression, resultType, key, moduleSlug, sample.data, session.config, now]);
+  }, [expression, resultType, key, moduleSlug, sampleRecord, fieldsOf, session.config?.timezone, now, related.data]);
+  const relatedPending = pathKey.length > 0 && sampleRecord !== null && related.isPending;
   const { errors } = form.formState;
 
   return (
@@ -86,7 +124,14 @@ export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldF
             <span className="muted small">
               {sample.data ? t('formulas.previewOn', { record: sample.data.display ?? sample.data.number }) : t('formulas.previewNoRecord')}
             </span>{' '}
-            <strong data-testid="formula-preview-value">{preview.value === null ? t('formulas.previewBlank') : String(preview.value)}</strong>
+            {relatedPending ? (
+              <span className="muted small" data-testid="formula-preview-loading">
+                {t('computedFields.preview.loadingRelated')}
+              </span>
+            ) : (
+              <strong data-testid="formula-preview-value">{preview.value === null ? t('formulas.previewBlank') : String(preview.value)}</strong>
+            )}
+            {related.isError ? <span className="field-error">{t('computedFields.preview.relatedFailed')}</span> : null}
           </span>
         ) : (
           <span className="field-error" data-testid="formula-preview-error">

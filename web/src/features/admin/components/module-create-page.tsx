@@ -14,6 +14,7 @@ import { paths } from '../../../lib/routes';
 import { activeFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
 import { keyFromLabel, prefixFromLabel } from '../forms/derive-key';
+import { useOptionContext } from './option-context';
 import {
   EMPTY_FIELD_FORM,
   FIELD_INPUT_NAMES,
@@ -21,6 +22,7 @@ import {
   fieldFormProblems,
   inputForIssue,
   localized,
+  optionEditorOf,
   sayProblem,
   sayServerIssue,
   toFieldDefinition,
@@ -85,6 +87,7 @@ export function ModuleCreatePage() {
   const navigate = useNavigate();
   const session = useTenantSession();
   const create = useConfigMutation(session.tenantId, 'crmCreateModule');
+  const optionContext = useOptionContext(session.config);
   const schema = useMemo(() => buildModuleFormSchema(t), [t]);
   const form = useForm<ModuleFormValues>({
     resolver: zodResolver(schema),
@@ -117,7 +120,7 @@ export function ModuleCreatePage() {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
-    const fields = values.fields.map(toFieldDefinition);
+    const fields = values.fields.map((field) => toFieldDefinition(field, optionContext));
     if (statuses.length > 0 && !fields.some((field) => field.key === 'status')) {
       fields.push({ key: 'status', label: { en: 'Status', es: 'Estado' }, type: 'select', required: false, options: statuses, default: statuses[0] });
     }
@@ -285,6 +288,7 @@ function ModuleFieldRow({
   const label = useLabel();
   const session = useTenantSession();
   const type = useWatch({ control, name: `fields.${index}.type` });
+  const editor = optionEditorOf(type);
   const relatedModule = useWatch({ control, name: `fields.${index}.relatedModule` });
   const modules = orderedModules(session.config);
   const related = modules.find((module) => module.slug === relatedModule);
@@ -334,14 +338,14 @@ function ModuleFieldRow({
       ) : (
         <span />
       )}
-      {type === 'select' || type === 'multi_select' ? (
+      {editor === 'choices' ? (
         <label className="field row-wide">
           <span className="field-label">{t('admin.options')}</span>
           <textarea rows={3} {...register(`fields.${index}.optionsText`)} data-testid={`module-field-options-${index}`} />
           {message('optionsText')}
         </label>
       ) : null}
-      {type === 'relationship' ? (
+      {editor === 'relationship' ? (
         <>
           <label className="field">
             <span className="field-label">{t('admin.relatedModule')}</span>
@@ -371,7 +375,7 @@ function ModuleFieldRow({
           </label>
         </>
       ) : null}
-      {type === 'currency' ? (
+      {editor === 'currency' ? (
         <label className="field">
           <span className="field-label">{t('admin.currency')}</span>
           <input {...register(`fields.${index}.currency`)} maxLength={3} />

@@ -66,6 +66,17 @@ export function useMergeSearch(tenantId: string, module: string, search: string,
   });
 }
 
+/**
+ * After a merge: the records read for the merge screen share their cache
+ * entries with the record page, and the winner, the losers and every list
+ * changed on the server; without this the winner would open with its
+ * pre-merge values.
+ */
+export function useForgetMergedRecords(tenantId: string) {
+  const client = useQueryClient();
+  return () => client.invalidateQueries({ queryKey: ['crm', tenantId, 'records'] });
+}
+
 export function useStartMerge(tenantId: string) {
   const { functions } = useBackend();
   return useMutation({

@@ -10,7 +10,7 @@ import { formatFieldValue } from '../../../lib/format/format-value';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
 import { activeFields, findModule, permissionsFor, useTenantSession } from '../../../lib/tenant/tenant-session';
-import { useMergeRecords, useMergeSearch, useStartMerge } from '../api/duplicates-api';
+import { useForgetMergedRecords, useMergeRecords, useMergeSearch, useStartMerge } from '../api/duplicates-api';
 import { choicesToRequest, defaultChoices, differingFields } from '../merge-model';
 
 /**
@@ -91,6 +91,7 @@ function MergeTable({ module, ids, progress: Progress, onRemove }: { module: TMo
   const session = useTenantSession();
   const queries = useMergeRecords(session.tenantId, ids);
   const start = useStartMerge(session.tenantId);
+  const forgetMerged = useForgetMergedRecords(session.tenantId);
   const [winnerId, setWinnerId] = useState<string>(ids[0] ?? '');
   const [choices, setChoices] = useState<Record<string, string> | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -111,7 +112,7 @@ function MergeTable({ module, ids, progress: Progress, onRemove }: { module: TMo
   };
 
   if (jobId) {
-    return <Progress jobId={jobId} title={t('rollupsMerge.merge.running')} onDone={() => void navigate(paths.record(session.tenantId, module.slug, winnerId))} />;
+    return <Progress jobId={jobId} title={t('rollupsMerge.merge.running')} onDone={() => void forgetMerged().then(() => navigate(paths.record(session.tenantId, module.slug, winnerId)))} />;
   }
   return (
     <form

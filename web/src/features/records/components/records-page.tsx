@@ -220,7 +220,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
           ) : null}
           {/* Merge duplicates: needs edit and delete on the module (the server checks each record). */}
           {scopes.update !== 'none' && scopes.delete !== 'none' ? (
-            <Link to={paths.mergeRecords(tenantId, module.slug)} className="btn" data-testid="merge-records">
+            <Link to={paths.mergeRecords(tenantId, module.slug, [...selected.keys()])} className="btn" data-testid="merge-records">
               {t('rollupsMerge.merge.fromList')}
             </Link>
           ) : null}
