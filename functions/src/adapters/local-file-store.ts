@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -41,8 +41,11 @@ export class LocalFileStore extends SignedUrlFileStore {
     await mkdir(dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
     let size = 0;
+    // Created before anything is piped: a stream opening its file lazily could create it after a failed
+    // body's clean-up had already run, and leave the temporary file behind.
+    const handle = await open(temporary, 'wx');
     try {
-      const out = createWriteStream(temporary, { flags: 'wx' });
+      const out = handle.createWriteStream();
       const source = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body instanceof Uint8Array ? [body] : body;
       await pipeline(async function* () {
         for await (const chunk of source) {
