@@ -101,7 +101,7 @@ describe('custom fields', () => {
       field: { key: 'preferred_language', label: { en: 'Preferred language', es: 'Idioma preferido' }, type: 'select', options: ['English', 'Spanish'] },
     });
     const field = moduleOf(response, 'patients').fields.find((candidate) => candidate.key === 'preferred_language');
-    expect(field).toMatchObject({ type: 'select', system: false, active: true, required: false });
+    expect(field).toMatchObject({ type: 'select', system: false, custom: true, active: true, required: false });
     const { record } = await env.call<TRecordResponse>(env.users.acmeAdmin, 'crmCreateRecord', {
       tenantId: 'acme', module: 'patients', data: buildPatient({ preferred_language: 'Spanish' }),
     });

@@ -123,7 +123,7 @@ export class ConfigService {
           { messageKey: 'errors.field.keyTaken', params: { key: field.key }, field: 'field.key' },
         );
       }
-      const fields = [...module.fields, { ...field, system: false, order: module.fields.length }];
+      const fields = [...module.fields, { ...field, system: false, custom: true, order: module.fields.length }];
       index = module.fields.length;
       return replaceModule(config, { ...module, fields });
     });
@@ -194,7 +194,7 @@ export class ConfigService {
         ...(input.record_prefix !== undefined ? { record_prefix: input.record_prefix } : {}),
         ...(input.default_statuses !== undefined ? { default_statuses: input.default_statuses } : {}),
         order: Math.max(0, ...config.modules.map((existing) => existing.order ?? 0)) + 1,
-        fields: input.fields.map((field, order) => ({ ...field, order })),
+        fields: input.fields.map((field, order) => ({ ...field, custom: true, order })),
         source: 'custom',
       } as ModuleConfig;
       const permissions: Record<string, Record<string, string[]>> = structuredClone(config.permissions);

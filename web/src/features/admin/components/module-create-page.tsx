@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { FIELD_TYPES } from '@crm/engine/fields/field-definition.js';
+import { fieldTypeModule } from '@crm/engine/fields/types/registry.js';
 import { MODULE_SLUG_PATTERN, RECORD_PREFIX_PATTERN } from '@crm/engine/template/module-schema.js';
 import { PlusIcon } from '../../../components/module-icon';
 import { ErrorBanner } from '../../../components/status-views';
@@ -29,6 +30,9 @@ import {
   type FormProblem,
   type Say,
 } from './field-form-model';
+
+/** Computed types (formula, roll-up) read fields and relationships that exist only once the module does: they are added afterwards, in the field editor. */
+const CREATABLE_TYPES = FIELD_TYPES.filter((type) => !fieldTypeModule(type).traits.computed);
 
 const ModuleFormSchema = z.object({
   slug: z.string(),
@@ -320,7 +324,7 @@ function ModuleFieldRow({
       <label className="field">
         <span className="field-label">{t('admin.type')}</span>
         <select {...register(`fields.${index}.type`)} data-testid={`module-field-type-${index}`}>
-          {FIELD_TYPES.map((fieldType) => (
+          {CREATABLE_TYPES.map((fieldType) => (
             <option key={fieldType} value={fieldType}>
               {t(`admin.fieldType.${fieldType}`)}
             </option>
