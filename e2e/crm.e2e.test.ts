@@ -399,6 +399,8 @@ describe('CRM Pro in the browser', () => {
     await page.getByTestId('filter-value').selectOption('gamma');
     await page.getByTestId('filter-apply').click();
     await page.getByTestId('filter-chip').waitFor();
+    // The table is busy (the previous rows, dimmed) until the filtered list is in; on a loaded machine that can take a while.
+    await page.locator('[data-testid=records-table] table[aria-busy]').waitFor({ state: 'detached', timeout: 60_000 });
     // The category column, wherever it is (the table may lead with a selection column).
     const categoryColumn = (await page.locator('[data-testid=records-table] thead th').allTextContents()).findIndex((text) => /category/i.test(text)) + 1;
     expect(categoryColumn).toBeGreaterThan(0);

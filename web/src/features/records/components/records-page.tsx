@@ -67,7 +67,8 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   const customBody = slots.Body !== undefined && (extras.type === 'calendar' || extras.groupBy !== null);
   const [search, setSearch] = useState('');
   // Normalised before it keys the list: a trailing space (the server ignores it) neither refetches nor drops the selection.
-  const debouncedSearch = useDebouncedValue(search.trim().replace(/\s+/g, ' '));
+  const typedSearch = search.trim().replace(/\s+/g, ' ');
+  const debouncedSearch = useDebouncedValue(typedSearch);
   // A link may open the list filtered (`?eq.stage=Won`, e.g. from a dashboard's pipeline): known fields only.
   const [filters, setFilters] = useState<ListFilter[]>(() =>
     eqFiltersFromSearch(searchParams)
@@ -346,6 +347,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
             canEdit={canEdit}
             onRecordChanged={onRecordChanged}
             selection={selection}
+            updating={typedSearch !== debouncedSearch || list.isPlaceholderData}
           />
         </>
       )}

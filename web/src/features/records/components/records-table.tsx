@@ -129,6 +129,11 @@ interface RecordsTableProps {
   readonly onRecordChanged?: (record: TRecordView) => void;
   /** Row selection for bulk actions; absent: no selection column. */
   readonly selection?: RowSelection;
+  /**
+   * The rows shown are the previous view's while a new search or filter is answered: the table says it is
+   * busy and its rows cannot be ticked (a tick would belong to a view that is about to go).
+   */
+  readonly updating?: boolean;
 }
 
 export interface RowSelection {
@@ -144,7 +149,7 @@ export interface RowSelection {
  * Reaching the end of the loaded rows fetches the next server page.
  */
 export function RecordsTable(props: RecordsTableProps) {
-  const { tenantId, module, columns, widths, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf, canEdit, onRecordChanged, selection } = props;
+  const { tenantId, module, columns, widths, records, sorting, onSortingChange, hasMore, loadingMore, onLoadMore, relatedModuleOf, canEdit, onRecordChanged, selection, updating = false } = props;
   const navigate = useNavigate();
   const { t, i18n } = useTranslation();
   const label = useLabel();
@@ -165,6 +170,7 @@ export function RecordsTable(props: RecordsTableProps) {
                   className="row-check"
                   aria-label={t('exportBulk.select.allLoaded')}
                   checked={records.length > 0 && records.every((record) => selection.selected.has(record.id))}
+                  disabled={updating}
                   onChange={selection.onToggleAll}
                   data-testid="select-all-loaded"
                 />
@@ -178,6 +184,7 @@ export function RecordsTable(props: RecordsTableProps) {
                   tabIndex={-1}
                   aria-label={t('exportBulk.select.row', { number: row.original.number })}
                   checked={selection.selected.has(row.original.id)}
+                  disabled={updating}
                   onChange={() => selection.onToggle(row.original)}
                   data-testid="select-row"
                 />
@@ -234,7 +241,7 @@ export function RecordsTable(props: RecordsTableProps) {
       cell: ({ getValue }) => <span className="muted">{formatDateTime(String(getValue()), language)}</span>,
     });
     return defs;
-  }, [columns, widths, module, tenantId, label, language, t, relatedModuleOf, selection, records]);
+  }, [columns, widths, module, tenantId, label, language, t, relatedModuleOf, selection, records, updating]);
 
   const serverSorted = sorting.length === 0 || (sorting[0] !== undefined && serverSortOf(module, sorting[0].id) !== undefined);
   const table = useReactTable({
@@ -304,12 +311,12 @@ export function RecordsTable(props: RecordsTableProps) {
       } else if (viaKeyboard && column.id === 'number') {
         void navigate(paths.record(tenantId, module.slug, row.original.id));
       } else if (viaKeyboard && column.id === 'select') {
-        selection?.onToggle(row.original);
+        if (!updating) selection?.onToggle(row.original);
       } else if (viaKeyboard) {
         scrollRef.current?.querySelector<HTMLElement>(`[data-cell="${position.row}:${position.col}"] a`)?.click();
       }
     },
-    [rows, leafColumns, editableField, navigate, tenantId, module.slug, selection],
+    [rows, leafColumns, editableField, navigate, tenantId, module.slug, selection, updating],
   );
 
   const onGridKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
@@ -370,7 +377,7 @@ export function RecordsTable(props: RecordsTableProps) {
 
   return (
     <div className="table-scroll" ref={scrollRef} data-testid="records-table">
-      <table className="data-table" role="grid" aria-label={t('exportBulk.grid.label')} style={{ display: 'grid', minWidth }} aria-rowcount={rows.length + 1}>
+      <table className="data-table" role="grid" aria-label={t('exportBulk.grid.label')} aria-busy={updating || undefined} style={{ display: 'grid', minWidth }} aria-rowcount={rows.length + 1}>
         <thead style={{ display: 'grid', position: 'sticky', top: 0, zIndex: 1 }}>
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} style={{ display: 'grid', gridTemplateColumns: template }}>
