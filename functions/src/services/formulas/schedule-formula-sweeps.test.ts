@@ -96,6 +96,17 @@ describe('daily TODAY() formula sweeps', () => {
     expect(await env.services.jobs.list('acme', { kind: 'formula-due' })).toHaveLength(1);
   });
 
+  it('a change of time zone makes the tenant due at once, then follows the new zone', async () => {
+    await addAgeFormula();
+    now = new Date('2026-03-10T11:00:00Z');
+    await env.call(env.users.acmeOwner, 'crmUpdateTenantSettings', { tenantId: 'acme', timezone: 'America/New_York' });
+    expect(await run()).toMatchObject({ examined: 1, started: 1 });
+    expect((await env.store.get(formulaSweepPath('acme')))?.data).toMatchObject({ nextSweepAt: new Date('2026-03-11T04:00:00Z'), lastDay: '2026-03-10', timeZone: 'America/New_York' });
+    // Tokyo's midnight (15:00 UTC) no longer counts.
+    now = new Date('2026-03-10T15:00:00Z');
+    expect(await run()).toMatchObject({ examined: 0 });
+  });
+
   it('tenants without clock formulas are not scheduled, and leave the schedule when they drop them', async () => {
     await env.call(env.users.acmeOwner, 'crmRecomputeFormulas', { tenantId: 'acme', module: 'people' });
     await env.services.jobs.whenIdle();

@@ -69,6 +69,18 @@ export async function ensureFormulaSweep(deps: Pick<ScheduleSweepDeps, 'store' |
   return true;
 }
 
+/**
+ * After the tenant's time zone changed: its stored due days were counted in
+ * the old zone, so it becomes due at once (the next hourly run sweeps it with
+ * "today" in the new zone, then schedules the new zone's midnights). A sweep
+ * already run for that local day is not run twice (job id per tenant-day).
+ */
+export async function rescheduleFormulaSweep(deps: Pick<ScheduleSweepDeps, 'store' | 'now'>, tenantId: string): Promise<void> {
+  const path = formulaSweepPath(tenantId);
+  if (!(await deps.store.get(path))) return;
+  await deps.store.update(path, { nextSweepAt: deps.now() });
+}
+
 export interface ScheduleRunResult {
   /** Schedule documents read (tenants due). */
   readonly examined: number;
