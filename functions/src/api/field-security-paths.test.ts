@@ -344,6 +344,23 @@ describe('hides-widgets', () => {
   });
 });
 
+describe('hides-widgets through a relationship path', () => {
+  it('a widget filtered through a relationship on a hidden related field comes back hidden', async () => {
+    type Data = { widgets: Array<{ id: string; status: string; value?: number }> };
+    const { dashboard } = await env.call<{ dashboard: { id: string } }>(env.users.acmeOwner, 'crmSaveDashboard', {
+      tenantId: 'acme',
+      dashboard: {
+        name: 'By doctor name',
+        widgets: [{ id: 'dr', type: 'metric_card', title: 'Dr', position: { x: 0, y: 0, w: 3, h: 2 }, config: { module: 'patients', aggregation: 'count', filter: { 'primary_doctor.full_name': 'Dr. Secretname' } } }],
+      },
+    });
+    const member = await env.call<Data>(env.users.acmeMember, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: dashboard.id });
+    expect(member.widgets.map((widget) => widget.status)).toEqual(['hidden']);
+    const owner = await env.call<Data>(env.users.acmeOwner, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: dashboard.id });
+    expect(owner.widgets.map((widget) => [widget.status, widget.value])).toEqual([['ok', 1]]);
+  });
+});
+
 describe('masks-dry-run', () => {
   it('hidden values interpolated into a dry run are masked; a condition on a hidden field is refused', async () => {
     const run = await answer(env.users.acmeAdmin, 'crmTestWorkflow', { tenantId: 'acme', recordId: patientId, workflowId });
