@@ -20,6 +20,7 @@ const callables = definesKind('callable') ? await import('./wiring/callable-func
 const triggers = definesKind('trigger') ? await import('./wiring/trigger-functions.js') : undefined;
 const tasks = definesKind('task') ? await import('./wiring/task-functions.js') : undefined;
 const http = definesKind('http') ? await import('./wiring/http-functions.js') : undefined;
+const schedules = definesKind('schedule') ? await import('./wiring/schedule-functions.js') : undefined;
 
 export const crmListMyTenants = callables?.callable('crmListMyTenants');
 export const crmBootstrap = callables?.callable('crmBootstrap');
@@ -125,3 +126,5 @@ export const crmRunMigrationTask = tasks?.crmRunMigrationTask;
 export const crmRunJobTask = tasks?.crmRunJobTask;
 /** The REST API for integrations (bearer API keys): /v1/modules/{module}/records…, /v1/openapi.json. */
 export const crmApi = http?.crmApi;
+/** Hourly: starts the daily TODAY()/NOW() formula sweep of tenants whose local day turned. */
+export const crmSweepDueFormulas = schedules?.crmSweepDueFormulas;

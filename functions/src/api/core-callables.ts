@@ -104,6 +104,8 @@ export const CORE_CALLABLES = {
       // Reminders on date-only fields were planned at 09:00 in the old zone; those tasks drop themselves
       // as stale when they fire, so scheduled workflows are planned again in the new one.
       if (timezoneChanged) await services.workflows.replanScheduled(actor.tenantId, config.updatedAt.toISOString());
+      // TODAY() formulas: the daily sweep moves to the new zone's days (services/formulas/schedule-formula-sweeps.ts).
+      if (timezoneChanged) await (await import('../services/formulas/schedule-formula-sweeps.js')).rescheduleFormulaSweep({ store: services.store, now: services.now }, actor.tenantId);
       return { config: toConfigView(config) };
     },
   }),

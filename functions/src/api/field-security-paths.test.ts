@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestEnv, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
-import { buildDoctor, buildPatient } from '../test-support/record-fixtures.js';
+import { buildAppointment, buildDoctor, buildPatient } from '../test-support/record-fixtures.js';
 import { CALLABLE_NAMES, PREVIEW_CALLABLES, PREVIEW_KEY, type CallableName } from './crm-api.js';
 import { onRecordWritten } from '../services/records/on-record-written.js';
 import { configureTemplateLifecycle } from '../services/template-lifecycle/template-lifecycle.js';
@@ -347,6 +347,23 @@ describe('hides-widgets', () => {
   });
 });
 
+describe('hides-widgets through a relationship path', () => {
+  it('a widget filtered through a relationship on a hidden related field comes back hidden', async () => {
+    type Data = { widgets: Array<{ id: string; status: string; value?: number }> };
+    const { dashboard } = await env.call<{ dashboard: { id: string } }>(env.users.acmeOwner, 'crmSaveDashboard', {
+      tenantId: 'acme',
+      dashboard: {
+        name: 'By doctor name',
+        widgets: [{ id: 'dr', type: 'metric_card', title: 'Dr', position: { x: 0, y: 0, w: 3, h: 2 }, config: { module: 'patients', aggregation: 'count', filter: { 'primary_doctor.full_name': 'Dr. Secretname' } } }],
+      },
+    });
+    const member = await env.call<Data>(env.users.acmeMember, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: dashboard.id });
+    expect(member.widgets.map((widget) => widget.status)).toEqual(['hidden']);
+    const owner = await env.call<Data>(env.users.acmeOwner, 'crmGetDashboardData', { tenantId: 'acme', dashboardId: dashboard.id });
+    expect(owner.widgets.map((widget) => [widget.status, widget.value])).toEqual([['ok', 1]]);
+  });
+});
+
 describe('masks-dry-run', () => {
   it('hidden values interpolated into a dry run are masked; a condition on a hidden field is refused', async () => {
     const run = await answer(env.users.acmeAdmin, 'crmTestWorkflow', { tenantId: 'acme', recordId: patientId, workflowId });
@@ -360,6 +377,29 @@ describe('masks-dry-run', () => {
     });
     expect(refused.code).toBe('permission-denied');
     expect(refused.message).toContain('insurance_number');
+  });
+});
+
+describe('masks-dry-run through relationship paths', () => {
+  it('a hidden field reached through a path is masked in a dry run, and a condition on it is refused', async () => {
+    const appointment = (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
+      tenantId: 'acme', module: 'appointments', data: buildAppointment({ patient: patientId, doctor: doctorId }),
+    })).record;
+    const draft = (conditions?: Record<string, unknown>) => ({
+      tenantId: 'acme', recordId: appointment.id, module: 'appointments',
+      definition: {
+        name: 'Probe', trigger_type: 'record_created', ...(conditions ? { trigger_conditions: conditions } : {}),
+        actions: [{ type: 'send_email', to: '{{data.patient.primary_doctor.email}}', subject: 'Cover {{data.patient.insurance_number}}', body: '{{data.patient.full_name}}' }],
+      },
+    });
+    const run = await answer(env.users.acmeAdmin, 'crmTestWorkflow', draft());
+    expect(run).not.toContain(HIDDEN_NUMBER);
+    expect(run).toContain('•••');
+    expect(run).toContain('grace.hopper@clinic.example');
+    expect(await answer(env.users.acmeOwner, 'crmTestWorkflow', draft())).toContain(HIDDEN_NUMBER);
+    const refused = await env.callError(env.users.acmeAdmin, 'crmTestWorkflow', draft({ field: 'patient.insurance_number', operator: 'equals', value: HIDDEN_NUMBER }));
+    expect(refused.code).toBe('permission-denied');
+    expect(refused.message).toContain('patient.insurance_number');
   });
 });
 

@@ -13,6 +13,8 @@ import { ensureDemoUsers } from './demo/demo-users.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { PortInUseError } from './ports.js';
 import { connectWorkflowHooks } from './workflow-hooks.js';
+import { startFormulaSweepTimer } from './formula-sweep-timer.js';
+import { instanceConfig } from '../wiring/instance-config.js';
 import { isParentMessage, ZRuntimeOptionsSchema, type RuntimeMessage, type TRuntimeOptions } from './runtime-protocol.js';
 import { createRuntimeApp, listen, type HttpsFunction, type ListeningServer } from './runtime-server.js';
 import { isAuthEmulatorConfig, waitForHttp } from './wait-for-http.js';
@@ -22,6 +24,7 @@ let stopping: Promise<void> | null = null;
 let seeding: Promise<unknown> | null = null;
 let server: ListeningServer | null = null;
 let disconnectTriggers: (() => void) | null = null;
+let stopFormulaSweeps: (() => void) | null = null;
 
 function send(message: RuntimeMessage): void {
   if (process.send) process.send(message);
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
   // Jobs cut off by a crash or a restart go on from their last checkpoint.
   const resumed = await services.jobs.resumeActive();
   if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
+  // The hourly crmSweepDueFormulas schedule's stand-in (TODAY()/NOW() formulas of tenants whose day turned).
+  stopFormulaSweeps = startFormulaSweepTimer(services, { defaultTimeZone: instanceConfig().timeZone });
 
   const seedRun = options.seed ? seedDemo(services, { templatesDir: options.templatesDir }) : Promise.resolve(null);
   seeding = seedRun;
@@ -105,6 +110,7 @@ function stop(): Promise<void> {
       await seeding?.catch(() => undefined);
       await server?.close();
       disconnectTriggers?.();
+      stopFormulaSweeps?.();
       const store = await openEmbeddedMemoryStore();
       // Let in-flight workflow deliveries finish, but never hang shutdown on one.
       await Promise.race([store.whenIdle(), new Promise((resolve) => setTimeout(resolve, 5_000))]);

@@ -80,6 +80,8 @@ export function createServices(options: ServiceOptions) {
     ports: { ...(options.migrationDriver ? { migrationDriver: options.migrationDriver } : {}) } as {
       readonly migrationDriver?: (store: DocumentStore) => MigrationDriver;
     },
+    /** The services' clock (a test's fake clock), for jobs that decide by date (the daily formula sweep). */
+    now: options.now ?? (() => new Date()),
   };
   jobs.bind(services);
   return services;

@@ -3,7 +3,7 @@
  * every export as its own service and names it in `FUNCTION_TARGET`; index.ts
  * uses this to load only the definitions (and SDK modules) of that kind.
  */
-export type FunctionKind = 'callable' | 'trigger' | 'task' | 'http';
+export type FunctionKind = 'callable' | 'trigger' | 'task' | 'http' | 'schedule';
 
 const NON_CALLABLES: Readonly<Record<string, FunctionKind>> = {
   crmOnRecordWritten: 'trigger',
@@ -11,6 +11,7 @@ const NON_CALLABLES: Readonly<Record<string, FunctionKind>> = {
   crmRunMigrationTask: 'task',
   crmRunJobTask: 'task',
   crmApi: 'http',
+  crmSweepDueFormulas: 'schedule',
 };
 
 export function functionKindOf(target: string): FunctionKind {

@@ -13,6 +13,7 @@ import { checkFieldValue, isCalendarDate, normalizeDateTime } from '../fields/ch
 import { ModuleDefinitionSchema, statusFieldFor } from './module-schema.js';
 import type { ModuleDefinition } from './module-schema.js';
 import { collectFormulaIssues } from '../formulas/collect-formula-issues.js';
+import { MAX_PATH_HOPS, resolveFieldPath } from '../paths/resolve-field-path.js';
 import { DATE_OPERATORS, ORDERING_OPERATORS, conditionLeaves } from './condition-schema.js';
 import type { ConditionLeaf } from './condition-schema.js';
 import { WorkflowDefinitionSchema } from './workflow-schema.js';
@@ -89,22 +90,37 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
   const fieldDefs = (slug: string): FieldDefinition[] =>
     [...(fieldsByModule.get(slug)?.values() ?? [])].flatMap((entry) => (entry.def ? [entry.def] : []));
 
+  /**
+   * A field reference: a key, or a relationship path of up to MAX_PATH_HOPS hops walked by the one
+   * path resolver formulas and workflow runs use. Modules without a field schema (tenant-defined
+   * later) and fields that failed their own schema resolve to 'unknown' rather than a second error.
+   */
   const resolveField = (slug: string, ref: string, allowHop = true): Resolved => {
-    if (isSystemFieldKey(ref)) return { ok: true, type: SYSTEM_FIELD_TYPES[ref] };
     const parts = ref.split('.');
-    if (parts.length > 2 || (parts.length === 2 && !allowHop)) {
-      return { ok: false, message: allowHop ? `"${ref}" may follow at most one relationship` : `"${ref}" must be a field of module "${slug}"` };
+    if (parts.length > 1 && !allowHop) return { ok: false, message: `"${ref}" must be a field of module "${slug}"` };
+    if (parts.length === 1 && isSystemFieldKey(ref)) return { ok: true, type: SYSTEM_FIELD_TYPES[ref] };
+    const known = (module: string): boolean => modules.has(module) && hasSchema(module);
+    const entryOf = (module: string, key: string): FieldEntry | undefined => fieldsByModule.get(module)?.get(key);
+    const resolved = resolveFieldPath(slug, parts, (module) =>
+      known(module) ? [...(fieldsByModule.get(module)?.values() ?? [])].map((entry) => entry.def ?? { key: entry.key, type: 'unknown' }) : undefined,
+    );
+    const where = parts.length > 1 ? ` (in "${ref}")` : '';
+    if (!resolved.ok) {
+      if (resolved.reason === 'module' || (resolved.reason !== 'too-deep' && !known(resolved.module))) return { ok: true, type: 'unknown' };
+      const key = parts[resolved.segment] ?? '';
+      switch (resolved.reason) {
+        case 'too-deep':
+          return { ok: false, message: `"${ref}" follows ${parts.length - 1} relationships; a path may follow at most ${MAX_PATH_HOPS}` };
+        case 'not-relationship':
+          if (!entryOf(resolved.module, key)?.def) return { ok: true, type: 'unknown' };
+          return { ok: false, message: `"${key}" is not a relationship field, so "${ref}" cannot be followed` };
+        default:
+          return { ok: false, message: `"${key}" is not a field of module "${resolved.module}"${where}` };
+      }
     }
-    const [head = '', tail] = parts;
-    if (!modules.has(slug) || !hasSchema(slug)) return { ok: true, type: 'unknown' };
-    const entry = fieldsByModule.get(slug)?.get(head);
-    if (!entry) return { ok: false, message: `"${head}" is not a field of module "${slug}"` };
-    if (tail === undefined) return entry.def ? { ok: true, type: entry.def.type, def: entry.def } : { ok: true, type: 'unknown' };
-    if (!entry.def) return { ok: true, type: 'unknown' };
-    const target = relationshipOptions(entry.def);
-    if (!target) return { ok: false, message: `"${head}" is not a relationship field, so "${ref}" cannot be followed` };
-    if (!modules.has(target.related_module)) return { ok: true, type: 'unknown' };
-    return resolveField(target.related_module, tail, false);
+    if (resolved.system) return { ok: true, type: resolved.field.type as ResolvedType };
+    const def = entryOf(resolved.module, resolved.field.key)?.def;
+    return def ? { ok: true, type: def.type, def } : { ok: true, type: 'unknown' };
   };
 
   for (const [slug, fields] of fieldsByModule) {

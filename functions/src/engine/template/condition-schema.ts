@@ -50,8 +50,12 @@ export const ORDERING_OPERATORS: readonly ConditionOperator[] = [
   'less_or_equal',
 ];
 
-/** A field key, or one hop through a relationship ("patient.email"). */
-export const CONDITION_FIELD_PATTERN = /^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?$/;
+/**
+ * A field key, or a relationship path ("patient.email", "patient.primary_doctor.specialty").
+ * The shape allows a few segments more than MAX_PATH_HOPS so that a path one hop too deep
+ * reaches the template checker, which names it and the limit (engine/paths/resolve-field-path.ts).
+ */
+export const CONDITION_FIELD_PATTERN = /^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62}){0,7}$/;
 
 export type ConditionLeaf = { field: string; operator: ConditionOperator; value?: unknown };
 export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[] };
@@ -59,7 +63,7 @@ export type Condition = ConditionLeaf | { all: Condition[] } | { any: Condition[
 export const ConditionLeafSchema = z
   .strictObject({
     field: z.string().regex(CONDITION_FIELD_PATTERN, {
-      error: 'must be a field key, or one relationship hop like "patient.email"',
+      error: 'must be a field key, or a relationship path like "patient.email" or "patient.primary_doctor.email"',
     }),
     operator: z.enum(CONDITION_OPERATORS, {
       error: (iss) =>

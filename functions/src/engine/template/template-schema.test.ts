@@ -337,7 +337,7 @@ describe('workflow rules', () => {
     expect(errorsOf(workflow({ trigger_conditions: { field: 'patient.email', operator: 'is_not_empty' } }))).toEqual([]);
     expect(errorsOf(workflow({ trigger_conditions: { field: 'created_at', operator: 'is_today' } }))).toEqual([]);
     expectOnlyError(workflow({ trigger_conditions: { field: 'doctor', operator: 'is_empty' } }), `${at}.trigger_conditions.field`, '"doctor" is not a field of module "visits"');
-    expectOnlyError(workflow({ trigger_conditions: { field: 'patient.phone', operator: 'is_empty' } }), `${at}.trigger_conditions.field`, '"phone" is not a field of module "patients"');
+    expectOnlyError(workflow({ trigger_conditions: { field: 'patient.phone', operator: 'is_empty' } }), `${at}.trigger_conditions.field`, '"phone" is not a field of module "patients" (in "patient.phone")');
     expectOnlyError(workflow({ trigger_conditions: { field: 'fee.amount', operator: 'is_empty' } }), `${at}.trigger_conditions.field`, /not a relationship field/);
   });
 

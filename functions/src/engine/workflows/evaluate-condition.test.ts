@@ -104,6 +104,25 @@ describe('evaluateCondition groups and relationships', () => {
     expect(check({ field: 'patient.email', operator: 'is_not_empty' }, { related: { patient: null } })).toBe(false);
   });
 
+  it('follows relationship paths of several hops (related records keyed by path prefix)', () => {
+    const related = {
+      patient: { primary_doctor: 'd1' },
+      'patient.primary_doctor': { specialty: 'Cardiology', email: 'house@example.com' },
+    };
+    expect(check({ field: 'patient.primary_doctor.specialty', operator: 'equals', value: 'cardiology' }, { related })).toBe(true);
+    expect(check({ field: 'patient.primary_doctor.specialty', operator: 'equals', value: 'Oncology' }, { related })).toBe(false);
+    const explained = explainCondition(buildInput({ condition: { field: 'patient.primary_doctor.email', operator: 'is_not_empty' }, related }));
+    expect(explained.leaves[0]?.actual).toBe('house@example.com');
+  });
+
+  it('a related record missing on the way gives an empty value, not an error', () => {
+    const related = { patient: { primary_doctor: 'gone' }, 'patient.primary_doctor': null };
+    expect(check({ field: 'patient.primary_doctor.specialty', operator: 'is_empty' }, { related })).toBe(true);
+    expect(check({ field: 'patient.primary_doctor.specialty', operator: 'equals', value: 'Cardiology' }, { related })).toBe(false);
+    // Nothing loaded at all for the path (e.g. the relationship is empty): empty as well.
+    expect(check({ field: 'patient.primary_doctor.specialty', operator: 'is_empty' }, { related: {} })).toBe(true);
+  });
+
   it('no condition means always true, and explain reports each leaf', () => {
     expect(evaluateCondition(buildInput({ condition: undefined as unknown as Condition }))).toBe(true);
     const explained = explainCondition(buildInput({ condition: { field: 'status', operator: 'equals', value: 'New' } }));

@@ -10,7 +10,10 @@ export interface EvaluateConditionInput {
   readonly record: RecordValues;
   /** The record before the change; null on create and for scheduled runs (nothing "changed"). */
   readonly previous?: RecordValues | null;
-  /** Related records by relationship field key, for one hop ("patient.email"); null when the target is gone. */
+  /**
+   * Related records by relationship path prefix: `patient` for "patient.email", `patient.primary_doctor`
+   * for "patient.primary_doctor.email" (up to MAX_PATH_HOPS hops); null when a record on the way is gone.
+   */
   readonly related?: Readonly<Record<string, RecordValues | null>>;
   readonly now: Date;
   readonly timeZone: string;
@@ -49,16 +52,20 @@ export function explainCondition(input: EvaluateConditionInput): ConditionExplan
   return { result: input.condition === undefined ? true : visit(input.condition), leaves };
 }
 
-/** The value a condition field refers to: a field of the record, or one hop through a relationship. */
+/**
+ * The value a condition field refers to: a field of the record, or a field at the end of a
+ * relationship path (`patient.primary_doctor.specialty`), read from the related record loaded
+ * for the path's prefix. A record missing on the way gives no value (undefined), never an error.
+ */
 export function lookupField(
   field: string,
   record: RecordValues,
   related: Readonly<Record<string, RecordValues | null>> | undefined,
 ): unknown {
-  const [head = '', tail] = field.split('.');
-  if (tail === undefined) return own(record, head);
-  const target = related?.[head];
-  return target ? own(target, tail) : undefined;
+  const cut = field.lastIndexOf('.');
+  if (cut < 0) return own(record, field);
+  const target = related ? own(related, field.slice(0, cut)) : undefined;
+  return target ? own(target, field.slice(cut + 1)) : undefined;
 }
 
 function evaluateLeaf(leaf: ConditionLeaf, input: EvaluateConditionInput): LeafResult {
@@ -110,7 +117,7 @@ function evaluateLeaf(leaf: ConditionLeaf, input: EvaluateConditionInput): LeafR
   return { field: leaf.field, operator: leaf.operator, value: leaf.value, actual, result };
 }
 
-function own(values: RecordValues, key: string): unknown {
+function own<T>(values: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined;
 }
 

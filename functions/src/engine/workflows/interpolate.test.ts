@@ -45,10 +45,35 @@ describe('interpolate', () => {
     expect(result.text).not.toContain('undefined');
   });
 
+  it('follows relationship paths of several hops through the related records loaded per prefix', () => {
+    const context = buildContext({
+      related: {
+        patient: { email: 'ada@example.com', primary_doctor: 'd1' },
+        'patient.primary_doctor': { email: 'house@example.com', clinic: 'c1' },
+        'patient.primary_doctor.clinic': { name: 'North' },
+      },
+    });
+    const result = interpolate({ template: '{{data.patient.primary_doctor.email}} at {{data.patient.primary_doctor.clinic.name}}', context });
+    expect(result).toEqual({ text: 'house@example.com at North', missing: [] });
+    expect(relatedKeysIn(['{{data.patient.primary_doctor.email}}', '{{data.patient.email}}', '{{data.patient.primary_doctor.clinic.name}}'])).toEqual([
+      'patient',
+      'patient.primary_doctor',
+      'patient.primary_doctor.clinic',
+    ]);
+  });
+
+  it('renders a path whose related record is missing on the way as empty, and reports it', () => {
+    const context = buildContext({ related: { patient: { primary_doctor: 'gone' }, 'patient.primary_doctor': null } });
+    const result = interpolate({ template: 'Dr: [{{data.patient.primary_doctor.email}}]', context });
+    expect(result).toEqual({ text: 'Dr: []', missing: ['data.patient.primary_doctor.email'] });
+  });
+
   it('lists related keys and refuses unknown roots', () => {
     expect(relatedKeysIn(['{{data.patient.email}} {{data.doctor.full_name}} {{data.name}}'])).toEqual(['patient', 'doctor']);
     expect(checkPlaceholderRoots('{{record.number}} {{tenant.name}} {{owner.email}} {{data.a.b}}')).toEqual([]);
-    expect(checkPlaceholderRoots('{{secrets.key}} {{tenant.password}} {{data.a.b.c}}')).toHaveLength(3);
+    expect(checkPlaceholderRoots('{{secrets.key}} {{tenant.password}} {{data}}')).toHaveLength(3);
+    // data paths of any shape are left to the template checker, which knows the module's fields and the hop limit.
+    expect(checkPlaceholderRoots('{{data.a.b.c.d.e.f}}')).toEqual([]);
   });
 });
 

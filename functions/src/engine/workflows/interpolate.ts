@@ -1,12 +1,15 @@
-import type { RecordValues } from './evaluate-condition.js';
+import { MAX_PATH_HOPS, pathPrefixes } from '../paths/resolve-field-path.js';
+import { lookupField, type RecordValues } from './evaluate-condition.js';
 
 /**
  * What `{{...}}` placeholders can see. `data.x` is a field of the record,
- * `data.rel.x` a field of the record a relationship points at (one hop),
- * `data.rel` alone the related record's display value.
+ * `data.rel.x` a field of the record a relationship points at, and so on up
+ * to MAX_PATH_HOPS hops (`data.patient.primary_doctor.email`); `data.rel`
+ * alone the related record's display value.
  */
 export interface InterpolationContext {
   readonly data: RecordValues;
+  /** Related records by path prefix (`patient`, `patient.primary_doctor`), as conditions see them. */
   readonly related: Readonly<Record<string, RecordValues | null>>;
   /** Display values of relationship fields (what the record shows for `data.patient`). */
   readonly relatedDisplay: Readonly<Record<string, string | null>>;
@@ -96,15 +99,15 @@ export function interpolate({
 
 export function resolvePlaceholder(path: string, context: InterpolationContext): unknown {
   const [root, key, hop, ...rest] = path.split('.');
-  if (key === undefined || rest.length > 0) return undefined;
+  if (key === undefined) return undefined;
   switch (root) {
     case 'data': {
       if (hop === undefined) {
         const display = own(context.relatedDisplay, key);
         return display !== undefined && display !== null ? display : own(context.data, key);
       }
-      const target = own(context.related, key);
-      return target ? own(target, hop) : undefined;
+      if (rest.length >= MAX_PATH_HOPS) return undefined;
+      return lookupField([key, hop, ...rest].join('.'), context.data, context.related);
     }
     case 'record':
     case 'tenant':
@@ -126,7 +129,8 @@ export function checkPlaceholderRoots(template: string): string[] {
   for (const path of placeholdersIn(template)) {
     const [root = '', key, ...rest] = path.split('.');
     if (root === 'data') {
-      if (key === undefined || rest.length > 1) problems.push(`{{${path}}} must be data.field or data.relationship.field`);
+      // Paths (fields, relationships, depth) are checked against the module's fields by the template checker.
+      if (key === undefined) problems.push(`{{${path}}} must name a field, e.g. data.email or data.patient.primary_doctor.email`);
       continue;
     }
     if (!(root in PLACEHOLDER_KEYS)) {
@@ -141,13 +145,17 @@ export function checkPlaceholderRoots(template: string): string[] {
   return problems;
 }
 
-/** Relationship fields whose related record a set of templates needs (`data.patient.email` → `patient`). */
+/**
+ * Relationship path prefixes whose related record a set of templates needs
+ * (`data.patient.email` → `patient`; `data.patient.primary_doctor.email` →
+ * `patient`, `patient.primary_doctor`).
+ */
 export function relatedKeysIn(templates: readonly string[]): string[] {
   const keys = new Set<string>();
   for (const template of templates) {
     for (const path of placeholdersIn(template)) {
-      const [root, key, hop] = path.split('.');
-      if (root === 'data' && key && hop) keys.add(key);
+      const [root, ...rest] = path.split('.');
+      if (root === 'data' && rest.every((part) => part !== '')) for (const prefix of pathPrefixes(rest)) keys.add(prefix);
     }
   }
   return [...keys];

@@ -138,6 +138,30 @@ function stepsOf(config: TenantConfig, startModule: string, path: readonly strin
   return steps;
 }
 
+/**
+ * The first step of a field path (`patient.primary_doctor.email` on appointments) that the
+ * caller may not read, or null when every step is readable. A path through a hidden
+ * relationship reveals what the relationship points at, so every step counts, not the last.
+ */
+export function firstHiddenStep(
+  config: TenantConfig,
+  access: FieldAccess,
+  module: string,
+  path: readonly string[],
+): { module: string; field: string } | null {
+  if (access.unrestricted) return null;
+  for (const [stepModule, field] of stepsOf(config, module, path)) {
+    if (!access.canRead(stepModule, field)) return { module: stepModule, field };
+  }
+  return null;
+}
+
+/** The module a relationship path prefix leads to (`patient.primary_doctor` on appointments → doctors), or null. */
+export function moduleAtPrefix(config: TenantConfig, module: string, prefix: readonly string[]): string | null {
+  const steps = stepsOf(config, module, [...prefix, '']);
+  return steps.length === prefix.length + 1 ? (steps[prefix.length]?.[0] ?? null) : null;
+}
+
 function scopeOf(access: FieldAccess, config: TenantConfig): ReadScope {
   if (access.unrestricted) return { access, redact: (record) => record };
   const displayFieldOf = (module: string) => resolveModule(config, module)?.displayField ?? null;

@@ -12,7 +12,8 @@ import { CrmError, CRM_ERROR_CODES, invalidInput, type FieldIssue } from '../err
 import { crmPaths } from '../paths.js';
 import { planWidget, WidgetConfigError, type WidgetFigures } from './plan-widget.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { readScopeFor, type ReadScope } from '../access/field-security.js';
+import { firstHiddenStep, moduleAtPrefix, readScopeFor, type ReadScope } from '../access/field-security.js';
+import { applyPathFilter, splitPathFilter } from './path-filter.js';
 import type { FieldAccess } from '../../engine/permissions/field-access.js';
 
 export interface DashboardsDeps {
@@ -99,8 +100,30 @@ export class DashboardsService {
           // Say that something is hidden, never what: no figure of a module the viewer cannot read.
           return { id: widget.id, type: widget.type, status: 'hidden', reason: 'no-read-access', message: 'You do not have access to this data.' };
         }
+        // A filter through a relationship (`patient.gender`) reveals the related field: every step must be
+        // readable, and the related module readable at all; read_own on it keeps the viewer's own related records.
+        const scopeOf = (slug: string) => resolveAccessScope({ actor: caller, matrix: config.permissions, module: slug, action: 'read' });
+        const pathHidden = Object.keys(widget.config.filter ?? {})
+          .filter((key) => key.includes('.'))
+          .some((key) => {
+            const parts = key.split('.');
+            const target = moduleAtPrefix(config, module.slug, parts.slice(0, -1));
+            return firstHiddenStep(config, readScope.access, module.slug, parts) !== null || (target !== null && scopeOf(target) === 'none');
+          });
+        if (pathHidden) {
+          return { id: widget.id, type: widget.type, status: 'hidden', reason: 'no-read-access', message: 'You do not have access to this data.' };
+        }
         try {
-          const plan = planWidget(widget, { module, ownerId: scope === 'own' ? caller.uid : null, timeZone, today, lang: options.lang ?? 'en' });
+          const split = splitPathFilter({
+            widget,
+            module,
+            moduleOf: (slug) => resolveModule(config, slug),
+            ownerIdOf: (slug) => (scopeOf(slug) === 'own' ? caller.uid : null),
+            timeZone,
+            today,
+          });
+          const effective = await applyPathFilter({ split, store: this.deps.store, collection });
+          const plan = planWidget(effective, { module, ownerId: scope === 'own' ? caller.uid : null, timeZone, today, lang: options.lang ?? 'en' });
           const figures = await plan.run({ store: this.deps.store, collection });
           return { id: widget.id, status: 'ok', ...redactFigures(figures, widget.config.module, readScope) };
         } catch (error) {
@@ -236,7 +259,8 @@ export function checkWidgets(config: TenantConfig, widgets: readonly Widget[], n
       return;
     }
     try {
-      planWidget(widget, { module, ownerId: null, timeZone, today, lang: 'en' });
+      const split = splitPathFilter({ widget, module, moduleOf: (slug) => resolveModule(config, slug), ownerIdOf: () => null, timeZone, today });
+      planWidget(split.widget, { module, ownerId: null, timeZone, today, lang: 'en' });
     } catch (error) {
       if (!(error instanceof WidgetConfigError)) throw error;
       issues.push({ path, message: error.message });

@@ -76,15 +76,25 @@ export async function walkBack(
   for (let level = route.hops.length - 1; level >= 0; level -= 1) {
     const hop = route.hops[level] as PathHop;
     const found = new Set<string>();
+    const pageSize = Math.min(WALK_PAGE, limit + 1);
     for (const id of current) {
-      const docs = await services.store.query({
-        collection: crmPaths.records(tenantId),
-        where: [{ field: 'tokens', op: 'array-contains', value: facetToken(hop.module, hop.field, id) }],
-        orderBy: [{ field: 'seq', direction: 'asc' }],
-        limit: Math.min(WALK_PAGE, limit + 1),
-      });
-      for (const doc of docs) found.add(doc.id);
-      if (found.size > limit) return { ids: [...found].slice(0, limit), truncated: true };
+      // Page through every record pointing at `id` (ordered by seq): one page alone would silently drop
+      // dependents past WALK_PAGE (a doctor with 2,000 appointments left 1,800 stale; bench-formulas.ts).
+      let afterSeq: number | null = null;
+      for (;;) {
+        const docs = await services.store.query({
+          collection: crmPaths.records(tenantId),
+          where: [{ field: 'tokens', op: 'array-contains', value: facetToken(hop.module, hop.field, id) }],
+          orderBy: [{ field: 'seq', direction: 'asc' }],
+          ...(afterSeq !== null ? { startAfter: [afterSeq] } : {}),
+          limit: pageSize,
+        });
+        for (const doc of docs) found.add(doc.id);
+        if (found.size > limit) return { ids: [...found].slice(0, limit), truncated: true };
+        const last = docs[docs.length - 1];
+        if (docs.length < pageSize || !last) break;
+        afterSeq = Number(last.data.seq);
+      }
     }
     current = [...found];
     if (current.length === 0) break;

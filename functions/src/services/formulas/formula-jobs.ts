@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { JobHandler } from '../jobs/job-handler.js';
 import { walkBack, type DependentRoute } from './formula-dependents.js';
 import { recomputeModuleSlice, recomputeRecordFormulas } from './recompute-formulas.js';
+import { ensureFormulaSweep } from './schedule-formula-sweeps.js';
 
 /** Dependents one job walks at most (beyond that a change is a bulk update: recompute the module). */
 export const MAX_JOB_DEPENDENTS = 100_000;
@@ -21,7 +22,12 @@ export const formulaRecomputeJobHandler: JobHandler = {
   async runSlice({ services, tenantId, job, deadline, checkpoint }) {
     const { module } = RecomputeParamsSchema.parse(job.params);
     const cursor = typeof job.cursor === 'number' ? job.cursor : null;
-    const progress = await recomputeModuleSlice({ store: services.store, configs: services.configs }, { tenantId, module, cursor, deadline: deadline - 500 });
+    if (cursor === null) {
+      // A formula field was just saved: a tenant whose formulas now read TODAY()/NOW() joins the daily sweep schedule.
+      const config = await services.configs.load(tenantId);
+      if (config) await ensureFormulaSweep({ store: services.store, now: services.now }, tenantId, config);
+    }
+    const progress = await recomputeModuleSlice({ store: services.store, configs: services.configs, now: services.now }, { tenantId, module, cursor, deadline: deadline - 500 });
     await checkpoint({ cursor: progress.cursor, done: progress.examined, counts: { updated: progress.changed } });
     return { done: progress.cursor === null };
   },
@@ -38,7 +44,7 @@ export const formulaDependentsJobHandler: JobHandler = {
     const start = offset;
     const config = await services.configs.load(tenantId);
     while (offset < ids.length && Date.now() < deadline - 500) {
-      if (await recomputeRecordFormulas({ store: services.store, configs: services.configs }, tenantId, ids[offset] as string, config ?? undefined)) updated += 1;
+      if (await recomputeRecordFormulas({ store: services.store, configs: services.configs, now: services.now }, tenantId, ids[offset] as string, config ?? undefined)) updated += 1;
       offset += 1;
     }
     await checkpoint({ cursor: offset, done: offset - start, total: ids.length, counts: { updated } });

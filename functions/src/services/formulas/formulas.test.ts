@@ -134,6 +134,19 @@ describe('formula fields', () => {
     expect(new Set(emails)).toEqual(new Set(['b@clinic.test']));
   });
 
+  it('reaches every dependent of a record, past one page of the walk back (210 visits of one patient)', async () => {
+    const doctor = await create('doctors', { name: 'Dr. A', email: 'a@clinic.test' });
+    const patient = await create('patients', { name: 'Pat', primary_doctor: doctor.id });
+    const ids: string[] = [];
+    for (let index = 0; index < 210; index += 1) ids.push((await create('visits', { title: `V${index}`, patient: patient.id })).id);
+    const change = await changeOf(doctor.id, () => update(doctor.id, doctor.version, { email: 'c@clinic.test' }), 'ev-many');
+    expect(await refreshFormulaDependents(env.services, change)).toEqual({ recomputed: MAX_INLINE_DEPENDENTS, continued: true });
+    await env.services.jobs.whenIdle();
+    const stale = (await env.store.query({ collection: 'crm_tenants/acme/records', where: [{ field: 'tokens', op: 'array-contains', value: 'visits' }] }))
+      .filter((doc) => (doc.data.data as { doctor_email?: string }).doctor_email !== 'c@clinic.test');
+    expect(stale).toHaveLength(0);
+  });
+
   it('recomputes existing records of a module after a formula field is added, as a job', async () => {
     const visit = await create('visits', { title: 'V1', fee: 10, qty: 2 });
     await env.call(env.users.acmeOwner, 'crmAddField', {

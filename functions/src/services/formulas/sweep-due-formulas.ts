@@ -2,6 +2,7 @@ import type { JobHandler } from '../jobs/job-handler.js';
 import { zonedDay } from '../../engine/formulas/formula-values.js';
 import { crmPaths } from '../paths.js';
 import { recomputeRecordFormulas, RECOMPUTE_PAGE, type RecomputeDeps } from './recompute-formulas.js';
+import { ensureFormulaSweep } from './schedule-formula-sweeps.js';
 
 /**
  * The daily part of TODAY()-based formulas: recomputes only the records whose
@@ -45,7 +46,11 @@ export async function sweepDueFormulas(
 export const formulaDueJobHandler: JobHandler = {
   kind: 'formula-due',
   async runSlice({ services, tenantId, deadline, checkpoint }) {
-    const result = await sweepDueFormulas({ store: services.store, configs: services.configs }, { tenantId, deadline: deadline - 500 });
+    const deps = { store: services.store, configs: services.configs, now: services.now };
+    const config = await services.configs.load(tenantId);
+    // A tenant that gained a clock formula some other way (a template upgrade) is put on the daily schedule here too.
+    if (config) await ensureFormulaSweep(deps, tenantId, config);
+    const result = await sweepDueFormulas(deps, { tenantId, deadline: deadline - 500 });
     await checkpoint({ done: result.examined, counts: { updated: result.changed } });
     return { done: result.done };
   },

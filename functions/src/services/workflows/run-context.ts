@@ -3,6 +3,7 @@ import { conditionLeaves } from '../../engine/template/condition-schema.js';
 import type { WorkflowDefinition } from '../../engine/template/workflow-schema.js';
 import type { RecordValues } from '../../engine/workflows/evaluate-condition.js';
 import { placeholdersIn, relatedKeysIn, type InterpolationContext } from '../../engine/workflows/interpolate.js';
+import { MAX_PATH_HOPS, pathPrefixes } from '../../engine/paths/resolve-field-path.js';
 import { crmPaths } from '../paths.js';
 import { asStoredRecord } from '../records/record-model.js';
 import type { RecordSnapshot } from './actions/workflow-action.js';
@@ -55,16 +56,65 @@ export function templatesOf(definition: WorkflowDefinition): string[] {
   });
 }
 
-/** Relationship fields a workflow reads through (conditions on "patient.email", placeholders {{data.patient.email}}). */
+/**
+ * Relationship path prefixes a workflow reads through: conditions on "patient.email" or
+ * "patient.primary_doctor.specialization", placeholders {{data.patient.primary_doctor.email}}
+ * → `patient`, `patient.primary_doctor`. One related record is loaded per distinct prefix.
+ */
 export function relatedKeysOf(definition: WorkflowDefinition): string[] {
   const keys = new Set(relatedKeysIn(templatesOf(definition)));
   if (definition.trigger_conditions) {
     for (const { leaf } of conditionLeaves(definition.trigger_conditions)) {
-      const [head, tail] = leaf.field.split('.');
-      if (head && tail) keys.add(head);
+      for (const prefix of pathPrefixes(leaf.field.split('.'))) keys.add(prefix);
     }
   }
   return [...keys];
+}
+
+const RECORD_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Loads the related records a set of path prefixes names, hop by hop: all
+ * prefixes of one depth in one batched read, so N prefixes cost N document
+ * reads in at most MAX_PATH_HOPS round trips, and prefixes shared by several
+ * paths or workflows are read once. A relationship that is empty, points at
+ * a missing or deleted record, or holds something that is not a record id
+ * yields null for its prefix and for every prefix beyond it.
+ */
+export async function loadRelatedByPrefix(
+  store: DocumentStore,
+  tenantId: string,
+  data: Readonly<Record<string, unknown>>,
+  prefixes: readonly string[],
+): Promise<Record<string, RecordValues | null>> {
+  const related: Record<string, RecordValues | null> = Object.fromEntries(prefixes.map((prefix) => [prefix, null]));
+  const byDepth = new Map<number, string[]>();
+  for (const prefix of new Set(prefixes)) {
+    const depth = prefix.split('.').length;
+    if (depth > MAX_PATH_HOPS) continue;
+    byDepth.set(depth, [...(byDepth.get(depth) ?? []), prefix]);
+  }
+  for (let depth = 1; depth <= MAX_PATH_HOPS; depth += 1) {
+    const level = byDepth.get(depth) ?? [];
+    const wanted: Array<{ prefix: string; id: string }> = [];
+    for (const prefix of level) {
+      const cut = prefix.lastIndexOf('.');
+      const source = cut < 0 ? data : related[prefix.slice(0, cut)];
+      const id = source && Object.prototype.hasOwnProperty.call(source, prefix.slice(cut + 1)) ? source[prefix.slice(cut + 1)] : null;
+      if (typeof id === 'string' && RECORD_ID.test(id)) wanted.push({ prefix, id });
+    }
+    if (wanted.length === 0) continue;
+    const ids = [...new Set(wanted.map(({ id }) => id))];
+    const docs = await store.getAll(ids.map((id) => crmPaths.record(tenantId, id)));
+    const values = new Map<string, RecordValues | null>();
+    ids.forEach((id, index) => {
+      const doc = docs[index];
+      const snapshot = doc ? snapshotOf(id, doc.data) : null;
+      values.set(id, snapshot && !snapshot.deleted ? recordValuesOf(snapshot) : null);
+    });
+    for (const { prefix, id } of wanted) related[prefix] = values.get(id) ?? null;
+  }
+  return related;
 }
 
 export interface LoadedContext {
@@ -74,7 +124,8 @@ export interface LoadedContext {
 
 /**
  * Loads what a run needs beyond the record, and only that: related records
- * (one batched read for all workflows of the event), the tenant's name and
+ * (one read per distinct relationship path prefix for all workflows of the
+ * event, batched per hop: see loadRelatedByPrefix), the tenant's name and
  * the owner's profile from the OS (cached per instance, read only when a
  * placeholder asks for them).
  */
@@ -88,19 +139,7 @@ export class RunContextLoader {
   ) {}
 
   async load(tenantId: string, record: RecordSnapshot, definitions: readonly WorkflowDefinition[], timeZone = 'UTC'): Promise<LoadedContext> {
-    const keys = [...new Set(definitions.flatMap(relatedKeysOf))];
-    const ids = keys.map((key) => record.data[key]).map((id) => (typeof id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : null));
-    const wanted = keys.map((key, i) => ({ key, id: ids[i] })).filter((entry): entry is { key: string; id: string } => entry.id !== null);
-    const related: Record<string, RecordValues | null> = Object.fromEntries(keys.map((key) => [key, null]));
-    if (wanted.length > 0) {
-      const docs = await this.store.getAll(wanted.map(({ id }) => crmPaths.record(tenantId, id)));
-      wanted.forEach(({ key, id }, index) => {
-        const doc = docs[index];
-        if (!doc) return;
-        const snapshot = snapshotOf(id, doc.data);
-        related[key] = snapshot.deleted ? null : recordValuesOf(snapshot);
-      });
-    }
+    const related = await loadRelatedByPrefix(this.store, tenantId, record.data, [...new Set(definitions.flatMap(relatedKeysOf))]);
     const roots = new Set(definitions.flatMap(templatesOf).flatMap(placeholdersIn).map((path) => path.split('.')[0]));
     const [tenantName, owner] = await Promise.all([
       roots.has('tenant') ? this.tenantName(tenantId) : Promise.resolve(null),

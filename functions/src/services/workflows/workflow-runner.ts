@@ -305,7 +305,14 @@ export class WorkflowRunner {
     workflow: StoredWorkflow;
     recordId: string;
     previousData?: Record<string, unknown> | undefined;
-  }): Promise<{ conditions: ConditionExplanation; scheduledAt: string | null; actions: ActionOutcome[]; record: RecordSnapshot } | null> {
+  }): Promise<{
+    conditions: ConditionExplanation;
+    scheduledAt: string | null;
+    actions: ActionOutcome[];
+    record: RecordSnapshot;
+    /** The related records the run read, by relationship path prefix (field-level security masks their hidden values). */
+    related: Record<string, RecordValues | null>;
+  } | null> {
     const doc = await this.deps.store.get(`crm_tenants/${tenantId}/records/${recordId}`);
     if (!doc) return null;
     const timeZone = this.timeZoneOf(await this.deps.configs.load(tenantId));
@@ -326,7 +333,7 @@ export class WorkflowRunner {
     for (const [index, action] of workflow.definition.actions.entries()) {
       actions.push(await this.execute(action, { index, tenantId, workflow, record, context: loaded.context, run, now: this.deps.now(), timeZone, dryRun: true }));
     }
-    return { conditions, scheduledAt: scheduledAt?.toISOString() ?? null, actions, record };
+    return { conditions, scheduledAt: scheduledAt?.toISOString() ?? null, actions, record, related: loaded.related };
   }
 
   // ------------------------------------------------------------------ internals

@@ -5,7 +5,6 @@ import { canManageConfiguration } from '../../engine/permissions/evaluate-permis
 import type { ConditionExplanation } from '../../engine/workflows/evaluate-condition.js';
 import type { Caller } from '../caller.js';
 import { CrmError, CRM_ERROR_CODES, invalidInput } from '../errors.js';
-import { crmPaths } from '../paths.js';
 import type { TenantConfig } from '../config/tenant-config.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { RecordsService } from '../records/records-service.js';
@@ -26,7 +25,7 @@ import { byExecutionOrder, parseStoredWorkflow, WorkflowDefinitions, type Stored
 import { workflowPaths } from './workflow-paths.js';
 import { backfillTaskName, WorkflowRunner, type RecordChangeResult } from './workflow-runner.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { fieldAccessFor, scrubHiddenValues } from '../access/field-security.js';
+import { fieldAccessFor, firstHiddenStep, moduleAtPrefix, scrubHiddenValues } from '../access/field-security.js';
 
 export interface WorkflowServiceOptions {
   readonly store: DocumentStore;
@@ -368,33 +367,49 @@ export class WorkflowService {
       actions: result.actions.map(({ dataChange: _dataChange, ...outcome }) => outcome),
       wouldRun: result.conditions.result,
     };
-    return this.redactDryRun(caller, config, record.module, input.recordId, output);
+    return this.redactDryRun(caller, config, record.module, { data: result.record.data, related: result.related }, output);
   }
 
   /**
-   * Field-level security on a dry run: a condition that evaluated a field hidden from the caller is
-   * refused (its verdict would reveal the value), and hidden values interpolated into rendered
-   * mails, tasks or webhook bodies are masked.
+   * Field-level security on a dry run: a condition that evaluated a field hidden from the caller
+   * (on the record, or on any step of a relationship path such as `patient.primary_doctor.email`)
+   * is refused, since its verdict would reveal the value; hidden values interpolated into rendered
+   * mails, tasks or webhook bodies are masked — the record's own hidden fields and the hidden
+   * fields of every related record the run read through a path. A placeholder path through a
+   * hidden relationship is refused like a condition on it (masking every value of the record it
+   * reaches would garble the output). The values come from what the dry run itself read.
    */
-  private async redactDryRun<T extends { conditions: { leaves: ReadonlyArray<{ field: string }> } }>(
+  private redactDryRun<T extends { conditions: { leaves: ReadonlyArray<{ field: string }> } }>(
     caller: Caller,
     config: TenantConfig,
     module: string,
-    recordId: string,
+    read: { data: Readonly<Record<string, unknown>>; related: Readonly<Record<string, Readonly<Record<string, unknown>> | null>> },
     output: T,
-  ): Promise<T> {
+  ): T {
     const access = fieldAccessFor(caller, config);
-    if (access.unrestricted || access.hidden(module).size === 0) return output;
-    const leaf = output.conditions.leaves.find((candidate) => !access.canRead(module, candidate.field));
-    if (leaf) {
+    if (access.unrestricted) return output;
+    for (const leaf of output.conditions.leaves) {
+      const hidden = firstHiddenStep(config, access, module, leaf.field.split('.'));
+      if (!hidden) continue;
       throw new CrmError(CRM_ERROR_CODES.forbidden, `The condition reads "${leaf.field}", which your role may not see: it cannot be tried on a record.`, [], {
         messageKey: 'access.errors.fieldNotQueryable',
         params: { field: leaf.field },
       });
     }
-    const stored = await this.store.get(crmPaths.record(caller.tenantId, recordId));
-    const data = (stored?.data.data ?? {}) as Record<string, unknown>;
-    return scrubHiddenValues(output, [...access.hidden(module)].map((key) => data[key]));
+    const hiddenValues: unknown[] = [...access.hidden(module)].map((key) => read.data[key]);
+    for (const [prefix, values] of Object.entries(read.related)) {
+      if (!values) continue;
+      const path = prefix.split('.');
+      if (firstHiddenStep(config, access, module, path) !== null) {
+        throw new CrmError(CRM_ERROR_CODES.forbidden, `The workflow reads through "${prefix}", which your role may not see: it cannot be tried on a record.`, [], {
+          messageKey: 'access.errors.fieldNotQueryable',
+          params: { field: prefix },
+        });
+      }
+      const target = moduleAtPrefix(config, module, path);
+      if (target !== null) hiddenValues.push(...[...access.hidden(target)].map((key) => values[key]));
+    }
+    return scrubHiddenValues(output, hiddenValues);
   }
 
   async listOutbox(caller: Caller, limit: number): Promise<Array<Record<string, unknown>>> {
