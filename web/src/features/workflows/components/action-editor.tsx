@@ -107,7 +107,7 @@ export function ActionEditor({
             <option value="">{t('workflows.insertField')}</option>
             {choices.map((choice) => (
               <option key={choice.path} value={`{{data.${choice.path}}}`}>
-                {choice.via ? `${label(choice.via)} › ${label(choice.label, choice.path)}` : label(choice.label, choice.path)}
+                {[...choice.via.map((step) => label(step)), label(choice.label, choice.path)].join(' › ')}
               </option>
             ))}
             <option value="{{record.number}}">{t('workflows.placeholder.recordNumber')}</option>

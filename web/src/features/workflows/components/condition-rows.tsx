@@ -34,7 +34,7 @@ export function ConditionRows({ form, choices }: { form: UseFormReturn<WorkflowF
   const errors = form.formState.errors;
   const json = form.watch('conditionsJson');
   const values = form.watch('conditions');
-  const choiceLabel = (choice: FieldChoice) => (choice.via ? `${label(choice.via)} › ${label(choice.label, choice.path)}` : label(choice.label, choice.path));
+  const choiceLabel = (choice: FieldChoice) => [...choice.via.map((step) => label(step)), label(choice.label, choice.path)].join(' › ');
 
   if (json !== null) {
     return (

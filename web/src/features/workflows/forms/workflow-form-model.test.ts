@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowDefinitionSchema } from '@crm/engine/template/workflow-schema.js';
-import { EMPTY_WORKFLOW_FORM, formPathFor, toDefinition, toFieldErrors, toWorkflowForm, workflowResolver, type WorkflowFormValues } from './workflow-form-model';
+import { EMPTY_WORKFLOW_FORM, fieldChoices, formPathFor, toDefinition, toFieldErrors, toWorkflowForm, workflowResolver, type WorkflowFormValues } from './workflow-form-model';
 
 const confirmation = {
   name: 'Appointment Confirmation',
@@ -92,5 +92,25 @@ describe('workflow form model', () => {
     const result = await resolve(form, undefined, { fields: {}, shouldUseNativeValidation: false });
     expect(result.errors.actions?.[0]?.subject?.message).toBe('must not be empty');
     expect(result.errors.conditions?.[0]?.value?.message).toBe('must be a number');
+  });
+});
+
+describe('field choices', () => {
+  const field = (key: string, type: string, related_module?: string) =>
+    ({ key, label: { en: key }, type, active: true, required: false, ...(related_module ? { options: { related_module } } : {}) }) as unknown;
+  const modules = [
+    { slug: 'appointments', fields: [field('reason', 'text'), field('patient', 'relationship', 'patients')] },
+    { slug: 'patients', fields: [field('full_name', 'text'), field('primary_doctor', 'relationship', 'doctors')] },
+    { slug: 'doctors', fields: [field('email', 'email'), field('clinic', 'relationship', 'clinics')] },
+    { slug: 'clinics', fields: [field('city', 'text')] },
+  ] as unknown as Parameters<typeof fieldChoices>[1];
+
+  it('offers the module’s fields, then paths through its relationships up to two hops, shortest first', () => {
+    const choices = fieldChoices(modules[0]!, modules);
+    expect(choices.map((choice) => choice.path)).toEqual(['reason', 'patient', 'patient.full_name', 'patient.primary_doctor.email']);
+    expect(choices.at(-1)?.via).toEqual([{ en: 'patient' }, { en: 'primary_doctor' }]);
+    // A related record's relationship is a way through, not a value; three hops are for typed placeholders.
+    expect(choices.some((choice) => choice.path === 'patient.primary_doctor')).toBe(false);
+    expect(choices.some((choice) => choice.path.startsWith('patient.primary_doctor.clinic'))).toBe(false);
   });
 });

@@ -93,27 +93,39 @@ export const EMPTY_WORKFLOW_FORM: WorkflowFormValues = {
 // ---- fields the pickers offer ---------------------------------------------------------
 
 export interface FieldChoice {
-  /** `status`, or one relationship hop `patient.email`. */
+  /** `status`, or a relationship path `patient.email`, `patient.primary_doctor.email`. */
   readonly path: string;
   readonly label: LocalizedText;
-  /** The relationship's label for hop paths ("Patient"). */
-  readonly via: LocalizedText | null;
+  /** The labels of the relationships the path goes through ("Patient", "Primary Doctor"); empty for the module's own fields. */
+  readonly via: readonly LocalizedText[];
   readonly type: FieldType;
   readonly options: string[];
 }
 
-/** The module's active fields, then one hop through each relationship (what conditions and placeholders can reach). */
+/**
+ * Relationships the pickers follow. The server takes paths of up to 5 hops
+ * (typed into a placeholder, or in a template); offering every 5-hop path in
+ * a list would bury the useful ones, and two hops reach what workflows ask
+ * for in practice (an appointment's patient's doctor).
+ */
+export const PICKER_HOPS = 2;
+
+/** The module's active fields, then the fields reached through its relationships, up to PICKER_HOPS (what conditions and placeholders can reach). */
 export function fieldChoices(module: TModuleConfigView, modules: readonly TModuleConfigView[]): FieldChoice[] {
-  const own = module.fields.filter((field) => field.active);
-  const direct = own.map((field) => ({ path: field.key, label: field.label, via: null, type: field.type, options: selectOptionValues(field) }));
-  const hops = own.flatMap((field) => {
-    const target = modules.find((candidate) => candidate.slug === relationshipOptions(field)?.related_module);
-    if (!target) return [];
-    return target.fields
-      .filter((related) => related.active && related.type !== 'relationship')
-      .map((related) => ({ path: `${field.key}.${related.key}`, label: related.label, via: field.label, type: related.type, options: selectOptionValues(related) }));
-  });
-  return [...direct, ...hops];
+  const choices: FieldChoice[] = [];
+  const walk = (current: TModuleConfigView, prefix: string, via: readonly LocalizedText[]) => {
+    for (const field of current.fields) {
+      if (!field.active) continue;
+      const path = prefix === '' ? field.key : `${prefix}.${field.key}`;
+      const target = modules.find((candidate) => candidate.slug === relationshipOptions(field)?.related_module);
+      // A related record's relationship value is an id: it is worth offering only as a way through.
+      if (via.length === 0 || field.type !== 'relationship') choices.push({ path, label: field.label, via, type: field.type, options: selectOptionValues(field) });
+      if (target && via.length < PICKER_HOPS) walk(target, path, [...via, field.label]);
+    }
+  };
+  walk(module, '', []);
+  // The module's own fields first, then one hop, then two: the shortest paths lead the list.
+  return choices.sort((a, b) => a.via.length - b.via.length);
 }
 
 export function fieldTypesOf(choices: readonly FieldChoice[]): Record<string, FieldType> {
