@@ -13,6 +13,8 @@ import {
   filterKind,
   isDateAxis,
   METRIC_AGGREGATIONS,
+  pathFilterKeys,
+  pathFilterTarget,
   RELATIVE_DATES,
   SYSTEM_DATE_KEYS,
   SYSTEM_LIST_KEYS,
@@ -43,8 +45,15 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
     if (key === 'record_number') return t('records.number');
     if (key === 'created_at') return t('records.created');
     if (key === 'updated_at') return t('records.updated');
+    const path = pathFilterTarget(module, modules, key);
+    if (path) return `${label(path.relation.label, path.relation.key)} › ${label(path.field.label, path.field.key)}`;
     const field = module?.fields.find((candidate) => candidate.key === key);
     return field ? label(field.label, key) : key;
+  };
+  /** The module and field a filter key compares: the widget's own, or a related record's (`patient.gender`). */
+  const filterTarget = (key: string) => {
+    const path = pathFilterTarget(module, modules, key);
+    return path ? { module: path.module, key: path.field.key } : { module, key };
   };
 
   const changeType = (type: WidgetType) => {
@@ -68,7 +77,7 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const widget = widgetFromDraft({ ...draft, titleEn: draft.titleEn.trim() || defaultTitle() }, module);
+    const widget = widgetFromDraft({ ...draft, titleEn: draft.titleEn.trim() || defaultTitle() }, module, modules);
     if ('error' in widget) {
       setError(widget.error);
       return;
@@ -257,11 +266,12 @@ export function WidgetEditor({ initial, isNew, onApply, onCancel }: WidgetEditor
       <FilterEditor
         rows={draft.filters}
         onChange={(filters) => set({ filters })}
-        fields={[...choices.filterable.map((field) => field.key), ...SYSTEM_DATE_KEYS]}
+        fields={[...choices.filterable.map((field) => field.key), ...SYSTEM_DATE_KEYS, ...pathFilterKeys(module, modules)]}
         fieldName={fieldName}
-        kindOf={(key) => filterKind(module, key)}
+        kindOf={(key) => filterKind(filterTarget(key).module, filterTarget(key).key)}
         optionsOf={(key) => {
-          const field = module?.fields.find((candidate) => candidate.key === key);
+          const target = filterTarget(key);
+          const field = target.module?.fields.find((candidate) => candidate.key === target.key);
           const options = field && Array.isArray(field.options) ? field.options : [];
           return options.map((option) => {
             const value = typeof option === 'string' ? option : option.value;

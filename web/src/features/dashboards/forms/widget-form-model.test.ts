@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TModuleConfigView } from '@crm/api';
 import type { Widget } from '@crm/engine/template/dashboard-schema.js';
-import { applyLayout, draftFromWidget, fieldChoices, filterFromRows, newDraft, newWidgetId, widgetFromDraft } from './widget-form-model';
+import { applyLayout, draftFromWidget, fieldChoices, filterFromRows, newDraft, newWidgetId, pathFilterKeys, pathFilterTarget, widgetFromDraft } from './widget-form-model';
 
 function buildModule(overrides: Partial<TModuleConfigView> = {}): TModuleConfigView {
   return {
@@ -90,5 +90,36 @@ describe('widget form model', () => {
 
   it('numbers new widget ids past the ones taken', () => {
     expect(newWidgetId('metric_card', [{ id: 'metric-card-1' }])).toBe('metric-card-2');
+  });
+});
+
+describe('filters through a relationship', () => {
+  const accounts = buildModule({
+    slug: 'accounts',
+    fields: [
+      { key: 'name', label: 'Name', type: 'text', required: true, active: true },
+      { key: 'tier', label: 'Tier', type: 'select', required: false, options: ['Gold', 'Silver'], active: true },
+      { key: 'strategic', label: 'Strategic', type: 'checkbox', required: false, active: true },
+      { key: 'founded', label: 'Founded', type: 'date', required: false, active: true },
+    ],
+  } as Partial<TModuleConfigView>);
+  const deals = buildModule({
+    fields: [...buildModule().fields, { key: 'account', label: 'Account', type: 'relationship', required: false, options: { related_module: 'accounts', display_field: 'name' }, active: true }],
+  } as Partial<TModuleConfigView>);
+
+  it('offers the related module\u2019s comparable fields, one hop, never its dates', () => {
+    expect(pathFilterKeys(deals, [deals, accounts])).toEqual(['account.name', 'account.tier', 'account.strategic']);
+    expect(pathFilterTarget(deals, [deals, accounts], 'account.tier')?.field.key).toBe('tier');
+    expect(pathFilterTarget(deals, [deals, accounts], 'account.tier.more')).toBeNull();
+    expect(pathFilterTarget(deals, [deals, accounts], 'stage')).toBeNull();
+  });
+
+  it('types a related value by the related field (a checkbox is a boolean)', () => {
+    expect(filterFromRows([{ field: 'account.strategic', values: ['true'] }, { field: 'account.tier', values: ['Gold'] }], deals, [deals, accounts])).toEqual({ 'account.strategic': true, 'account.tier': 'Gold' });
+  });
+
+  it('builds a widget the schema accepts', () => {
+    const widget = widgetFromDraft({ ...newDraft('metric_card', [], deals), titleEn: 'Gold deals', filters: [{ field: 'account.tier', values: ['Gold'] }] }, deals, [deals, accounts]);
+    expect(widget).toMatchObject({ config: { filter: { 'account.tier': 'Gold' } } });
   });
 });

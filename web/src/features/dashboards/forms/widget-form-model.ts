@@ -2,6 +2,7 @@ import type { TModuleConfigView } from '@crm/api';
 import { AGGREGATIONS, GRID_COLUMNS, WidgetSchema, type Aggregation, type Widget, type WidgetType } from '@crm/engine/template/dashboard-schema.js';
 import { RELATIVE_DATE_VALUES, type RelativeDate } from '@crm/engine/template/relative-dates.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
+import { relationshipOptions } from '@crm/engine/fields/field-definition.js';
 
 type Field = TModuleConfigView['fields'][number];
 
@@ -67,6 +68,34 @@ export function fieldChoices(module: TModuleConfigView | undefined) {
     listable: fields.filter((field) => field.type !== 'file'),
     filterable: fields.filter((field) => field.type !== 'textarea' && field.type !== 'file'),
   };
+}
+
+/** Related-side field types a filter through a relationship can compare (the server refuses dates there). */
+const PATH_FILTER_TYPES = new Set(['select', 'checkbox', 'text']);
+
+/**
+ * A filter key through one relationship (`patient.gender` on appointments):
+ * the relationship, the related module and its field; null for the module's
+ * own fields. The server answers it by filtering the related module first
+ * (services/dashboards/README.md: one hop, at most 30 matching related records).
+ */
+export function pathFilterTarget(module: TModuleConfigView | undefined, modules: readonly TModuleConfigView[], key: string) {
+  const [relationKey, fieldKey, ...rest] = key.split('.');
+  if (fieldKey === undefined || rest.length > 0) return null;
+  const relation = module?.fields.find((candidate) => candidate.key === relationKey && candidate.active !== false);
+  const related = modules.find((candidate) => candidate.slug === (relation ? relationshipOptions(relation)?.related_module : undefined));
+  const field = related?.fields.find((candidate) => candidate.key === fieldKey && candidate.active !== false);
+  return relation && related && field ? { relation, module: related, field } : null;
+}
+
+/** Every filter key through one of the module's relationships whose related field can be compared. */
+export function pathFilterKeys(module: TModuleConfigView | undefined, modules: readonly TModuleConfigView[]): string[] {
+  return (module?.fields ?? [])
+    .filter((field) => field.active !== false && field.type === 'relationship')
+    .flatMap((relation) => {
+      const related = modules.find((candidate) => candidate.slug === relationshipOptions(relation)?.related_module);
+      return (related?.fields ?? []).filter((field) => field.active !== false && PATH_FILTER_TYPES.has(field.type)).map((field) => `${relation.key}.${field.key}`);
+    });
 }
 
 export function isDateAxis(module: TModuleConfigView | undefined, key: string): boolean {
@@ -160,11 +189,12 @@ export function newWidgetId(type: WidgetType, existing: readonly Pick<Widget, 'i
 }
 
 /** Filter rows → the widget's `{ field: value | values }`, typed as the server compares them. */
-export function filterFromRows(rows: readonly FilterRow[], module: TModuleConfigView | undefined): Record<string, unknown> | undefined {
+export function filterFromRows(rows: readonly FilterRow[], module: TModuleConfigView | undefined, modules: readonly TModuleConfigView[] = []): Record<string, unknown> | undefined {
   const filter: Record<string, unknown> = {};
   for (const row of rows) {
     if (row.field === '' || row.values.length === 0) continue;
-    const kind = filterKind(module, row.field);
+    const path = pathFilterTarget(module, modules, row.field);
+    const kind = path ? filterKind(path.module, path.field.key) : filterKind(module, row.field);
     const values = row.values.map((value): unknown => (kind === 'boolean' ? value === 'true' : kind === 'number' ? Number(value) : value));
     filter[row.field] = values.length === 1 ? values[0] : values;
   }
@@ -172,9 +202,9 @@ export function filterFromRows(rows: readonly FilterRow[], module: TModuleConfig
 }
 
 /** The draft as the template widget format (checked with the server's own WidgetSchema before saving). */
-export function widgetFromDraft(draft: WidgetDraft, module: TModuleConfigView | undefined): Widget | { error: string } {
+export function widgetFromDraft(draft: WidgetDraft, module: TModuleConfigView | undefined, modules: readonly TModuleConfigView[] = []): Widget | { error: string } {
   const title: LocalizedText = draft.titleEs.trim() ? { en: draft.titleEn.trim() || draft.titleEs.trim(), es: draft.titleEs.trim() } : draft.titleEn.trim();
-  const filter = filterFromRows(draft.filters, module);
+  const filter = filterFromRows(draft.filters, module, modules);
   const base = { id: draft.id, title, position: draft.position };
   let candidate: unknown;
   switch (draft.type) {
