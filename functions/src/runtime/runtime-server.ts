@@ -94,7 +94,7 @@ interface BodyParserError {
  * the callable protocol answers errors instead: JSON `{ error: { status,
  * message } }`, a message for people, nothing about our files.
  */
-export const answerErrorsAsCallable: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+export const answerErrorsAsCallable: ErrorRequestHandler = (error: unknown, req, res, next) => {
   if (res.headersSent) {
     next(error);
     return;
@@ -105,9 +105,13 @@ export const answerErrorsAsCallable: ErrorRequestHandler = (error: unknown, _req
     reply(413, 'INVALID_ARGUMENT', 'The request is too large (at most 10 MB).');
   } else if (type === 'entity.parse.failed') {
     reply(400, 'INVALID_ARGUMENT', 'The request body is not valid JSON.');
-  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+  } else if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') {
     // Other body-parser refusals: unsupported charset or encoding, a body that ended early.
     reply(status, 'INVALID_ARGUMENT', 'The request body could not be read.');
+  } else if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Not the body: a file of the SPA that could not be sent (gone while web/dist was rebuilt, a bad range).
+    logger.warn('The runtime could not send a file', { status, path: req.path, error: String(error) });
+    reply(status, status === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', 'This page could not be loaded. Reload to try again.');
   } else {
     // Unexpected: the stack goes to the log, never to the client.
     logger.error('The runtime failed to answer a request', error);

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { SortingState } from '@tanstack/react-table';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TRecordView } from '@crm/api';
@@ -155,29 +155,36 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
   );
   const canEdit = useCallback((record: TRecordView) => !trash && !record.deleted && can('update', record.ownerId), [trash, can]);
   const selectable = scopes.update !== 'none' || scopes.delete !== 'none';
+  // The handlers read the view and its rows through a ref: a handler kept by a row drawn for an earlier view
+  // must still tick in the view on screen, never in the one it was drawn for.
+  const viewRef = useRef({ paramsKey, records });
+  useLayoutEffect(() => {
+    viewRef.current = { paramsKey, records };
+  }, [paramsKey, records]);
   const selection = useMemo(() => {
     if (!selectable) return undefined;
     const versionsOf = (rows: readonly TRecordView[]) => new Map(rows.map((row) => [row.id, { id: row.id, version: row.version }] as const));
     return {
       selected: new Set(allMatching ? records.map((record) => record.id) : selected.keys()),
-      // Functional updates: memoised rows keep the handler of the render they last drew in, so it must not read state.
       onToggle: (record: TRecordView) =>
         setSelectionState((current) => {
-          const fresh = current.key === paramsKey;
+          const view = viewRef.current;
+          const fresh = current.key === view.paramsKey;
           // Unticking one row of "all matching" leaves the loaded rows but that one ticked.
-          const next = new Map(fresh && current.allMatching ? versionsOf(records) : fresh ? current.selected : NO_SELECTION);
+          const next = new Map(fresh && current.allMatching ? versionsOf(view.records) : fresh ? current.selected : NO_SELECTION);
           if (next.has(record.id)) next.delete(record.id);
           else next.set(record.id, { id: record.id, version: record.version });
-          return { key: paramsKey, selected: next, allMatching: false };
+          return { key: view.paramsKey, selected: next, allMatching: false };
         }),
       onToggleAll: () =>
         setSelectionState((current) => {
-          const fresh = current.key === paramsKey;
-          const all = fresh && (current.allMatching || (records.length > 0 && records.every((record) => current.selected.has(record.id))));
-          return { key: paramsKey, selected: all ? new Map() : versionsOf(records), allMatching: false };
+          const view = viewRef.current;
+          const fresh = current.key === view.paramsKey;
+          const all = fresh && (current.allMatching || (view.records.length > 0 && view.records.every((record) => current.selected.has(record.id))));
+          return { key: view.paramsKey, selected: all ? new Map() : versionsOf(view.records), allMatching: false };
         }),
     };
-  }, [selectable, allMatching, records, selected, paramsKey]);
+  }, [selectable, allMatching, records, selected]);
 
   const scannedConditionLabel = (key: string) => {
     if (key === 'search') return t('records.search');
@@ -289,7 +296,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
         <ErrorBanner message={toUserError(plan.error).message} onRetry={() => void plan.refetch()} />
       ) : list.isError ? (
         <ErrorBanner message={toUserError(list.error).message} onRetry={() => void list.refetch()} />
-      ) : list.isPending || plan.isPending ? (
+      ) : !list.data && (list.isPending || plan.isPending) ? (
         <div className="table-skeleton" aria-busy="true">
           <Spinner />
           {Array.from({ length: 8 }, (_, index) => (
@@ -347,7 +354,7 @@ function ModuleRecords({ moduleSlug, slots }: { moduleSlug: string; slots: ListV
             canEdit={canEdit}
             onRecordChanged={onRecordChanged}
             selection={selection}
-            updating={typedSearch !== debouncedSearch || list.isPlaceholderData}
+            updating={typedSearch !== debouncedSearch || list.isPlaceholderData || plan.isPending}
           />
         </>
       )}

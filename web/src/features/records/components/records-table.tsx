@@ -3,6 +3,7 @@ import {
   getCoreRowModel,
   getSortedRowModel,
   useReactTable,
+  type Cell,
   type ColumnDef,
   type Header,
   type Row,
@@ -31,6 +32,7 @@ import '../grid/grid.css';
  */
 const VirtualRow = memo(function VirtualRow({
   row,
+  cells,
   index,
   start,
   template,
@@ -42,6 +44,11 @@ const VirtualRow = memo(function VirtualRow({
   renderEditor,
 }: {
   row: Row<TRecordView>;
+  /**
+   * The row's cells, passed in rather than read here: TanStack keeps a row object while only the columns change
+   * (a checkbox disabled, a new handler), and the cells array is what changes then, so the memo redraws the row.
+   */
+  cells: Cell<TRecordView, unknown>[];
   index: number;
   start: number;
   template: string;
@@ -61,7 +68,7 @@ const VirtualRow = memo(function VirtualRow({
       aria-selected={selected || undefined}
       style={{ display: 'grid', gridTemplateColumns: template, position: 'absolute', transform: `translateY(${start}px)`, width: '100%', height: ROW_HEIGHT }}
     >
-      {row.getVisibleCells().map((cell, col) => (
+      {cells.map((cell, col) => (
         <td
           key={cell.id}
           data-cell={`${index}:${col}`}
@@ -412,6 +419,7 @@ export function RecordsTable(props: RecordsTableProps) {
               <VirtualRow
                 key={row.id}
                 row={row}
+                cells={row.getVisibleCells()}
                 index={item.index}
                 start={item.start}
                 template={template}
