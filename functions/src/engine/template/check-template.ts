@@ -14,9 +14,9 @@ import { ModuleDefinitionSchema, statusFieldFor } from './module-schema.js';
 import type { ModuleDefinition } from './module-schema.js';
 import { collectFormulaIssues } from '../formulas/collect-formula-issues.js';
 import { MAX_PATH_HOPS, resolveFieldPath } from '../paths/resolve-field-path.js';
-import { DATE_OPERATORS, ORDERING_OPERATORS, conditionLeaves } from './condition-schema.js';
+import { CHANGE_OPERATORS, DATE_OPERATORS, ORDERING_OPERATORS, conditionLeaves } from './condition-schema.js';
 import type { ConditionLeaf } from './condition-schema.js';
-import { WorkflowDefinitionSchema } from './workflow-schema.js';
+import { UPDATE_TRIGGER_TYPES, WorkflowDefinitionSchema } from './workflow-schema.js';
 import type { WorkflowDefinition } from './workflow-schema.js';
 import { WidgetSchema } from './dashboard-schema.js';
 import type { Widget } from './dashboard-schema.js';
@@ -34,8 +34,6 @@ type FieldEntry = { index: number; key: string; def: FieldDefinition | undefined
 type ResolvedType = FieldType | 'unknown';
 type Resolved = { ok: true; type: ResolvedType; def?: FieldDefinition } | { ok: false; message: string };
 
-const UPDATE_TRIGGERS = ['record_updated', 'field_changed', 'status_changed'];
-const CHANGE_OPERATORS = ['changed', 'changed_to', 'changed_from'];
 const VALUE_COMPARED_OPERATORS = ['equals', 'not_equals', 'changed_to', 'changed_from', 'in', 'not_in'];
 const PLACEHOLDER_PATTERN = /\{\{\s*data\.([a-zA-Z0-9_.]+)\s*\}\}/g;
 
@@ -264,8 +262,8 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
       report([...path, 'field'], target.message);
       return;
     }
-    if (CHANGE_OPERATORS.includes(leaf.operator) && !UPDATE_TRIGGERS.includes(workflow.trigger_type)) {
-      report([...path, 'operator'], `${leaf.operator} only applies to ${UPDATE_TRIGGERS.join(', ')} workflows`);
+    if (CHANGE_OPERATORS.includes(leaf.operator) && !UPDATE_TRIGGER_TYPES.includes(workflow.trigger_type)) {
+      report([...path, 'operator'], `${leaf.operator} only applies to ${UPDATE_TRIGGER_TYPES.join(', ')} workflows`);
     }
     if (target.type === 'unknown') return;
     if (DATE_OPERATORS.includes(leaf.operator) && !isDateType(target.type)) {

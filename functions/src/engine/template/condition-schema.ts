@@ -34,6 +34,8 @@ export const VALUELESS_OPERATORS: readonly ConditionOperator[] = [
   'is_yesterday',
 ];
 export const LIST_OPERATORS: readonly ConditionOperator[] = ['in', 'not_in'];
+/** Operators that compare the record with its previous version: only triggers that fire on an update have one. */
+export const CHANGE_OPERATORS: readonly ConditionOperator[] = ['changed', 'changed_to', 'changed_from'];
 export const DAY_COUNT_OPERATORS: readonly ConditionOperator[] = ['within_next_days', 'within_last_days'];
 /** Operators that only make sense on a date or datetime. */
 export const DATE_OPERATORS: readonly ConditionOperator[] = [

@@ -19,6 +19,9 @@ export const WORKFLOW_TRIGGER_TYPES = [
 ] as const;
 export type WorkflowTriggerType = (typeof WORKFLOW_TRIGGER_TYPES)[number];
 
+/** Triggers that fire on an update, so their conditions may compare with the record's previous version. */
+export const UPDATE_TRIGGER_TYPES: readonly WorkflowTriggerType[] = ['record_updated', 'field_changed', 'status_changed'];
+
 /** The brief's own names (its `crm_workflows` table), accepted and stored as ours. */
 export const WORKFLOW_TRIGGER_ALIASES: Readonly<Record<string, WorkflowTriggerType>> = {
   field_updated: 'field_changed',

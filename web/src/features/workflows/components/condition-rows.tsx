@@ -1,30 +1,10 @@
 import { useFieldArray, type UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import {
-  CONDITION_OPERATORS,
-  DATE_OPERATORS,
-  DAY_COUNT_OPERATORS,
-  LIST_OPERATORS,
-  ORDERING_OPERATORS,
-  VALUELESS_OPERATORS,
-  type ConditionOperator,
-} from '@crm/engine/template/condition-schema.js';
+import { DAY_COUNT_OPERATORS, LIST_OPERATORS, VALUELESS_OPERATORS } from '@crm/engine/template/condition-schema.js';
 import { PlusIcon } from '../../../components/module-icon';
 import { useLabel } from '../../../lib/i18n/use-label';
-import { EMPTY_CONDITION, type FieldChoice, type WorkflowFormValues } from '../forms/workflow-form-model';
+import { conditionOperatorsFor, EMPTY_CONDITION, type FieldChoice, type WorkflowFormValues } from '../forms/workflow-form-model';
 import { FieldMessage } from './field-message';
-
-const DATE_TYPES = ['date', 'datetime'];
-const ORDERED_TYPES = ['number', 'currency', 'date', 'datetime'];
-
-/** Operators that make sense for a field of this type (date checks on dates, ordering on numbers and dates). */
-function operatorsFor(type: string | undefined): readonly ConditionOperator[] {
-  return CONDITION_OPERATORS.filter((operator) => {
-    if (DATE_OPERATORS.includes(operator)) return type === undefined || DATE_TYPES.includes(type);
-    if (ORDERING_OPERATORS.includes(operator)) return type === undefined || ORDERED_TYPES.includes(type);
-    return true;
-  });
-}
 
 /** The trigger's conditions: rows of field / operator / value, all or any of them; deeper trees as JSON. */
 export function ConditionRows({ form, choices }: { form: UseFormReturn<WorkflowFormValues>; choices: readonly FieldChoice[] }) {
@@ -33,6 +13,7 @@ export function ConditionRows({ form, choices }: { form: UseFormReturn<WorkflowF
   const rows = useFieldArray({ control: form.control, name: 'conditions' });
   const errors = form.formState.errors;
   const json = form.watch('conditionsJson');
+  const trigger = form.watch('trigger_type');
   const values = form.watch('conditions');
   const choiceLabel = (choice: FieldChoice) => [...choice.via.map((step) => label(step)), label(choice.label, choice.path)].join(' › ');
 
@@ -85,7 +66,7 @@ export function ConditionRows({ form, choices }: { form: UseFormReturn<WorkflowF
             <label className="field">
               <span className="field-label">{t('workflows.conditionOperator')}</span>
               <select {...form.register(`conditions.${index}.operator`)} data-testid={`condition-operator-${index}`}>
-                {operatorsFor(choice?.type).map((candidate) => (
+                {conditionOperatorsFor(choice?.type, trigger).map((candidate) => (
                   <option key={candidate} value={candidate}>
                     {t(`workflows.operator.${candidate}`)}
                   </option>

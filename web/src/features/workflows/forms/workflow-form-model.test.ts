@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowDefinitionSchema } from '@crm/engine/template/workflow-schema.js';
-import { EMPTY_WORKFLOW_FORM, fieldChoices, formPathFor, toDefinition, toFieldErrors, toWorkflowForm, workflowResolver, type WorkflowFormValues } from './workflow-form-model';
+import { conditionOperatorsFor, EMPTY_WORKFLOW_FORM, fieldChoices, formPathFor, toDefinition, toFieldErrors, toWorkflowForm, workflowResolver, type WorkflowFormValues } from './workflow-form-model';
 
 const confirmation = {
   name: 'Appointment Confirmation',
@@ -112,5 +112,16 @@ describe('field choices', () => {
     // A related record's relationship is a way through, not a value; three hops are for typed placeholders.
     expect(choices.some((choice) => choice.path === 'patient.primary_doctor')).toBe(false);
     expect(choices.some((choice) => choice.path.startsWith('patient.primary_doctor.clinic'))).toBe(false);
+  });
+});
+
+describe('condition operators', () => {
+  it('offers "changed…" only where the trigger fires on an update, date checks on dates, ordering on numbers and dates', () => {
+    expect(conditionOperatorsFor('select', 'status_changed')).toContain('changed_to');
+    expect(conditionOperatorsFor('select', 'manual')).not.toContain('changed_to');
+    expect(conditionOperatorsFor('select', 'record_created')).not.toContain('changed');
+    expect(conditionOperatorsFor('text', 'manual')).not.toContain('is_today');
+    expect(conditionOperatorsFor('date', 'manual')).toContain('is_today');
+    expect(conditionOperatorsFor('currency', 'manual')).toContain('greater_than');
   });
 });

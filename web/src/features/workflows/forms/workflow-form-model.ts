@@ -1,10 +1,21 @@
 import type { FieldErrors, Resolver } from 'react-hook-form';
 import type { TModuleConfigView } from '@crm/api';
 import { relationshipOptions, selectOptionValues, type FieldType } from '@crm/engine/fields/field-definition.js';
-import { DAY_COUNT_OPERATORS, isConditionLeaf, LIST_OPERATORS, VALUELESS_OPERATORS, type Condition, type ConditionOperator } from '@crm/engine/template/condition-schema.js';
+import {
+  CHANGE_OPERATORS,
+  CONDITION_OPERATORS,
+  DATE_OPERATORS,
+  DAY_COUNT_OPERATORS,
+  isConditionLeaf,
+  LIST_OPERATORS,
+  ORDERING_OPERATORS,
+  VALUELESS_OPERATORS,
+  type Condition,
+  type ConditionOperator,
+} from '@crm/engine/template/condition-schema.js';
 import { zodIssuesToErrors } from '@crm/engine/template/format-issues.js';
 import type { LocalizedText } from '@crm/engine/template/localized-text.js';
-import { WorkflowDefinitionSchema, type WorkflowActionType, type WorkflowTriggerType } from '@crm/engine/template/workflow-schema.js';
+import { UPDATE_TRIGGER_TYPES, WorkflowDefinitionSchema, type WorkflowActionType, type WorkflowTriggerType } from '@crm/engine/template/workflow-schema.js';
 
 /**
  * The builder's form state and its two-way mapping to the template's
@@ -90,7 +101,24 @@ export const EMPTY_WORKFLOW_FORM: WorkflowFormValues = {
   actions: [{ ...EMPTY_ACTION }],
 };
 
-// ---- fields the pickers offer ---------------------------------------------------------
+// ---- operators and fields the pickers offer -------------------------------------------
+
+const DATE_TYPES = ['date', 'datetime'];
+const ORDERED_TYPES = ['number', 'currency', 'date', 'datetime'];
+
+/**
+ * Operators that make sense for a field of this type (date checks on dates, ordering on numbers and dates),
+ * and "changed…" only where the trigger fires on an update (the server refuses them elsewhere).
+ */
+export function conditionOperatorsFor(type: string | undefined, trigger: WorkflowTriggerType): readonly ConditionOperator[] {
+  return CONDITION_OPERATORS.filter((operator) => {
+    if (CHANGE_OPERATORS.includes(operator)) return UPDATE_TRIGGER_TYPES.includes(trigger);
+    if (DATE_OPERATORS.includes(operator)) return type === undefined || DATE_TYPES.includes(type);
+    if (ORDERING_OPERATORS.includes(operator)) return type === undefined || ORDERED_TYPES.includes(type);
+    return true;
+  });
+}
+
 
 export interface FieldChoice {
   /** `status`, or a relationship path `patient.email`, `patient.primary_doctor.email`. */
