@@ -110,7 +110,7 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('formula-result-type').selectOption('currency');
     await page.getByTestId('formula-expression').fill('doctor.consultation_fee * 2');
     // The preview reads the newest appointment's doctor (crmGetRecord as the admin), not blank.
-    await expect.poll(() => page.getByTestId('formula-preview-value').textContent()).toBe(String(DOCTOR.fee * 2));
+    await expect.poll(() => page.getByTestId('formula-preview-value').textContent()).toBe(`$${(DOCTOR.fee * 2).toFixed(2)}`);
     await screenshot(page, 'cf-01-formula-preview');
     await page.getByTestId('save-field').click();
     await page.getByTestId('field-row-double_fee').waitFor();

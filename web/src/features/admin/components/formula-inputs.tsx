@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { FORMULA_RESULT_TYPES } from '@crm/engine/formulas/formula-types.js';
+import { FORMULA_RESULT_TYPES, type FormulaResultType } from '@crm/engine/formulas/formula-types.js';
 import { gatherRelatedValues, previewFormula, previewPaths, type PreviewSample } from '@crm/engine/formulas/preview-formula.js';
 import type { TRecordView } from '@crm/api';
 import { callCrm } from '../../../lib/api/call-crm';
@@ -10,6 +10,7 @@ import { toUserError } from '../../../lib/api/to-user-error';
 import { useBackend } from '../../../lib/firebase/backend-context';
 import { useTenantSession } from '../../../lib/tenant/tenant-session';
 import type { FieldFormValues } from './field-form-model';
+import { formatFieldValue } from '../../../lib/format/format-value';
 
 /** The values a formula may read from a record: its data and its system fields. */
 function toPreviewSample(record: TRecordView): PreviewSample {
@@ -28,7 +29,7 @@ function toPreviewSample(record: TRecordView): PreviewSample {
  * like the server's own reads (engine/formulas/preview-formula.ts).
  */
 export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldFormValues>; moduleSlug: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const session = useTenantSession();
   const { functions } = useBackend();
   const expression = form.watch('expression');
@@ -129,7 +130,12 @@ export function FormulaInputs({ form, moduleSlug }: { form: UseFormReturn<FieldF
                 {t('computedFields.preview.loadingRelated')}
               </span>
             ) : (
-              <strong data-testid="formula-preview-value">{preview.value === null ? t('formulas.previewBlank') : String(preview.value)}</strong>
+              <strong data-testid="formula-preview-value">
+                {preview.value === null
+                  ? t('formulas.previewBlank')
+                  : // Shown as the list will show it: a money amount as money, a date in the user's language.
+                    formatFieldValue({ key, type: 'formula', options: { expression, result_type: resultType as FormulaResultType } }, preview.value, i18n.language, null, { yes: t('records.yes'), no: t('records.no') })}
+              </strong>
             )}
             {related.isError ? <span className="field-error">{t('computedFields.preview.relatedFailed')}</span> : null}
           </span>
