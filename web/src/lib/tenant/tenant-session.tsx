@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { useParams } from 'react-router';
 import type { TBootstrapResponse, TConfigView, TModuleConfigView } from '@crm/api';
 
 export type ModulePermissions = TBootstrapResponse['permissions'][string];
@@ -63,4 +64,15 @@ export function orderedFields(module: TModuleConfigView): TModuleConfigView['fie
     .map((field, index) => ({ field, index }))
     .sort((a, b) => (a.field.order ?? a.index) - (b.field.order ?? b.index) || a.index - b.index)
     .map(({ field }) => field);
+}
+
+/**
+ * The module an admin page (`…/:module?`) is about: the one in the route, or
+ * the first in sidebar order; with every module, for its module picker.
+ */
+export function useRouteModule(): { modules: TModuleConfigView[]; module: TModuleConfigView | undefined } {
+  const session = useTenantSession();
+  const { module: slug } = useParams();
+  const modules = orderedModules(session.config);
+  return { modules, module: findModule(session, slug) ?? modules[0] };
 }

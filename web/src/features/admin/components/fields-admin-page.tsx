@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { AlertDialog } from '../../../components/dialog';
@@ -9,7 +9,7 @@ import { EmptyState, ErrorBanner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
-import { findModule, orderedFields, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { orderedFields, useRouteModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useConfigMutation } from '../api/config-api';
 import { useRecomputeFormulas } from '../api/recompute-formulas-api';
 import { useRecomputeRollups } from '../api/recompute-rollups-api';
@@ -24,9 +24,7 @@ export function FieldsAdminPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useTenantSession();
-  const { module: slug } = useParams();
-  const modules = orderedModules(session.config);
-  const module = findModule(session, slug) ?? modules[0];
+  const { modules, module } = useRouteModule();
   if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('admin.notAllowed')} />;
   if (!module) return <EmptyState title={t('shell.noModulesAdmin')} />;
   return (

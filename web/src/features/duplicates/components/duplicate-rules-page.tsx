@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { DUPLICATE_FIELD_TYPES, DEFAULT_FUZZY_THRESHOLD, MAX_DUPLICATE_RULES, MAX_RULE_CONDITIONS, type DuplicateRule } from '@crm/engine/duplicates/duplicate-rules.js';
@@ -7,19 +7,16 @@ import { ModulePicker } from '../../../components/module-picker';
 import { EmptyState, ErrorBanner, Spinner } from '../../../components/status-views';
 import { toUserError } from '../../../lib/api/to-user-error';
 import { useLabel } from '../../../lib/i18n/use-label';
-import { activeFields, findModule, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { activeFields, useRouteModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { paths } from '../../../lib/routes';
 import { useDuplicateRules, useSaveDuplicateRules } from '../api/duplicates-api';
-
 
 /** Duplicate rules of one module: which fields, compared exactly or fuzzily, make two records likely the same. */
 export function DuplicateRulesPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useTenantSession();
-  const { module: slug } = useParams();
-  const modules = orderedModules(session.config);
-  const module = findModule(session, slug) ?? modules[0];
+  const { modules, module } = useRouteModule();
   if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('admin.notAllowed')} />;
   if (!module) return <EmptyState title={t('shell.noModulesAdmin')} />;
   return (

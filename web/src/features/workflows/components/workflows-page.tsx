@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { TModuleConfigView } from '@crm/api';
 import { PlusIcon } from '../../../components/module-icon';
@@ -8,7 +8,7 @@ import { toUserError } from '../../../lib/api/to-user-error';
 import { ModulePicker } from '../../../components/module-picker';
 import { useLabel } from '../../../lib/i18n/use-label';
 import { paths } from '../../../lib/routes';
-import { findModule, orderedModules, useTenantSession } from '../../../lib/tenant/tenant-session';
+import { useRouteModule, useTenantSession } from '../../../lib/tenant/tenant-session';
 import { useReorderWorkflows, useSetWorkflowActive, useWorkflows, type TWorkflowView } from '../api/workflow-api';
 import '../workflows.css';
 
@@ -17,9 +17,7 @@ export function WorkflowsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const session = useTenantSession();
-  const { module: slug } = useParams();
-  const modules = orderedModules(session.config);
-  const module = findModule(session, slug) ?? modules[0];
+  const { modules, module } = useRouteModule();
   if (!session.bootstrap.canManageConfiguration) return <ErrorBanner message={t('workflows.adminOnly')} />;
   if (!module) return <EmptyState title={t('shell.noModulesAdmin')} />;
   return (
