@@ -133,6 +133,8 @@ export class DocumentDatabase {
   private nextSync: Promise<void> | null = null;
   private readonly stmt;
   private lastVersion: number;
+  /** The last version known to be on stable storage (file mode). */
+  private durableVersion: number;
 
   constructor(file: string | null) {
     const Driver = loadDriver();
@@ -212,6 +214,7 @@ export class DocumentDatabase {
     };
     // Start-up reads one row, not every document: commits keep the last version in `meta`.
     this.lastVersion = (db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as { value: number }).value;
+    this.durableVersion = this.lastVersion;
     for (const row of db.prepare('SELECT ix, def, partial FROM indexes').all() as Array<{ ix: number; def: string; partial: number }>) {
       this.register(row.ix, row.def).partial = row.partial;
     }
@@ -576,12 +579,25 @@ export class DocumentDatabase {
     // Let the rest of this turn's commits join the group, then commit it and fsync.
     this.durable ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.durable = null;
+      const covered = this.lastVersion;
       this.endGroup();
       this.boundWal();
       this.requestCheckpoint();
-      return this.sync();
+      return this.sync().then(() => {
+        this.durableVersion = Math.max(this.durableVersion, covered);
+      });
     });
     return this.durable;
+  }
+
+  /**
+   * Resolves when everything visible now is durable; null when it already
+   * is (or there is no file). A read returns only after this, so nobody is
+   * ever shown a write that a crash could still take back: Firestore never
+   * serves a write before it is durable either.
+   */
+  whenVisibleDurable(): Promise<void> | null {
+    return this.file && this.durableVersion < this.lastVersion ? this.whenDurable() : null;
   }
 
   private boundWal(): void {

@@ -387,24 +387,26 @@ export class MemoryStore implements DocumentStore {
     parseDocumentPath(path);
     this.meter.documentsRequested(1);
     const row = this.db.get(path);
-    return row ? toStored(row) : null;
+    return this.durable(row ? toStored(row) : null);
   }
 
   async getAll(paths: readonly string[]): Promise<Array<StoredDocument | null>> {
     if (!Array.isArray(paths) || paths.length === 0) throw new StoreError('invalid-argument', 'getAll() needs at least one path.');
     for (const p of paths) parseDocumentPath(p);
     this.meter.documentsRequested(paths.length);
-    return paths.map((p) => {
-      const row = this.db.get(p);
-      return row ? toStored(row) : null;
-    });
+    return this.durable(
+      paths.map((p) => {
+        const row = this.db.get(p);
+        return row ? toStored(row) : null;
+      }),
+    );
   }
 
   async query(spec: QuerySpec): Promise<StoredDocument[]> {
     const q = this.prepare(spec);
     const results = this.run(q);
     this.meter.queryReturned(results.length);
-    return results.map(toStored);
+    return this.durable(results.map(toStored));
   }
 
   async aggregate(spec: QuerySpec, fields: AggregateSpec): Promise<AggregateResult> {
@@ -460,14 +462,24 @@ export class MemoryStore implements DocumentStore {
       }
       out[plan.alias] = plan.op === 'sum' ? sum : n === 0 ? null : sum / n;
     }
-    return out;
+    return this.durable(out);
   }
 
   async listDocumentIds(collectionPath: string): Promise<string[]> {
     parseCollectionPath(collectionPath);
     const list = this.db.listDocumentIds(collectionPath).sort(compareStrings);
     this.meter.queryReturned(list.length);
-    return list;
+    return this.durable(list);
+  }
+
+  /**
+   * Hands a read's result out once everything it could have seen is durable
+   * (at most one group fsync later, and only while writes are in flight): a
+   * reader is never shown a write that a crash could still take back.
+   */
+  private async durable<T>(result: T): Promise<T> {
+    await this.db.whenVisibleDurable();
+    return result;
   }
 
   // ---------------------------------------------------------------- writes
@@ -515,7 +527,9 @@ export class MemoryStore implements DocumentStore {
         await this.waitForPriority(token);
         const committed = this.tryCommitTransaction(tx);
         if (committed !== false) {
-          await committed;
+          // A read-only transaction commits nothing, but what it read must be durable too.
+          if (committed) await committed;
+          else await this.db.whenVisibleDurable();
           return result;
         }
       }
