@@ -428,6 +428,18 @@ describe('dashboard rules', () => {
     expectOnlyError(widget({ type: 'metric_card', config: { module: 'visits', aggregation: 'count', filter: { visit_at: 'someday' } } }), `${at}.config.filter.visit_at`, /relative date/);
   });
 
+  it('takes a filter through one relationship, with the same rules as a dashboard saved by hand', () => {
+    const count = (filter: Record<string, unknown>) => widget({ type: 'metric_card', config: { module: 'visits', aggregation: 'count', filter } });
+    expect(errorsOf(count({ 'patient.status': 'Active', visit_at: 'this_month' }))).toEqual([]);
+    expectOnlyError(count({ 'patient.status': 'Gone' }), `${at}.config.filter["patient.status"]`, /"Gone" is not an option of "patient.status"/);
+    expectOnlyError(count({ 'patient.age': 3 }), `${at}.config.filter["patient.age"]`, /"age" is not a field of module "patients"/);
+    expectOnlyError(count({ 'status.name': 'x' }), `${at}.config.filter["status.name"]`, /"status" is not a relationship field/);
+    expectOnlyError(count({ 'patient.status': 'Active', patient: 'p1' }), `${at}.config.filter["patient.status"]`, /"patient.status" and "patient" cannot be combined/);
+    expectOnlyError(count({ 'patient.status': 'Active', status: 'Done' }), `${at}.config.filter["patient.status"]`, /"patient.status" and "status" cannot be combined/);
+    expectOnlyError(count({ 'patient.status': 'Active', 'patient.email': 'a@b.c' }), `${at}.config.filter["patient.email"]`, /both go through a relationship/);
+    expectOnlyError(count({ 'patient.created_at': 'today' }), `${at}.config.filter["patient.created_at"]`, /through a relationship a dashboard filters on values/);
+  });
+
   it('checks charts: x_axis, y_axis, group_by, date_range', () => {
     const chart = { module: 'visits', chart_type: 'bar', x_axis: 'visit_at', y_axis: 'count', group_by: 'week', date_range: 'last_30_days' };
     expect(errorsOf(widget({ type: 'chart', config: chart }))).toEqual([]);

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestEnv, type TestEnv } from '../../test-support/build-test-env.js';
+import { buildTestEnv, SUPER_ADMIN, type TestEnv } from '../../test-support/build-test-env.js';
 import { buildAppointment, buildDoctor, buildPatient } from '../../test-support/record-fixtures.js';
-import type { TGetDashboardDataResponse, TSaveDashboardResponse } from '../../api/dashboard-schemas.js';
+import type { TGetDashboardDataResponse, TListDashboardsResponse, TSaveDashboardResponse } from '../../api/dashboard-schemas.js';
+import type { TDraftResponse } from '../../api/template-schemas.js';
+import type { Template } from '../../engine/template/template-schema.js';
+import type { Widget } from '../../engine/template/dashboard-schema.js';
 import type { TAccessSettingsResponse } from '../../api/access-schemas.js';
 import type { TRecordResponse } from '../../api/schemas.js';
 import { MAX_PATH_FILTER_IDS } from './path-filter.js';
@@ -93,5 +97,28 @@ describe('dashboard filters through a relationship', () => {
     });
     const [member] = await render([metric('female', { 'patient.gender': 'Female' })], env.users.acmeMember);
     expect(member).toMatchObject({ status: 'hidden' });
+  });
+
+  it('works in a template dashboard: a template published with one renders it for the tenant that picks it', async () => {
+    const template = JSON.parse(readFileSync(new URL('../../../../templates/hospital.json', import.meta.url), 'utf8')) as Template;
+    template.slug = 'hospital-paths';
+    template.name = 'Hospital (paths)';
+    template.dashboard_layout.default?.widgets.push({ ...metric('female-visits', { 'patient.gender': 'Female' }), position: { x: 0, y: 40, w: 3, h: 2 } } as Widget);
+    const { draft } = await env.call<TDraftResponse>(SUPER_ADMIN, 'crmConsoleSaveDraft', { template });
+    expect(draft.errors).toEqual([]);
+    await env.call(SUPER_ADMIN, 'crmConsolePublishDraft', { draftId: draft.draftId, changeNote: 'A path filter' });
+
+    await env.call(env.users.globexOwner, 'crmSelectTemplate', { tenantId: 'globex', templateSlug: 'hospital-paths' });
+    const inGlobex = async (module: string, data: Record<string, unknown>) =>
+      (await env.call<TRecordResponse>(env.users.globexOwner, 'crmCreateRecord', { tenantId: 'globex', module, data })).record.id;
+    const doctor = await inGlobex('doctors', buildDoctor());
+    for (const [index, gender] of ['Female', 'Male'].entries()) {
+      const patient = await inGlobex('patients', buildPatient({ patient_id: `G-${index}`, gender }));
+      await inGlobex('appointments', buildAppointment({ patient, doctor }));
+    }
+    const { dashboards } = await env.call<TListDashboardsResponse>(env.users.globexOwner, 'crmListDashboards', { tenantId: 'globex' });
+    const dashboardId = dashboards.find((dashboard) => dashboard.is_default)?.id;
+    const { widgets } = await env.call<TGetDashboardDataResponse>(env.users.globexOwner, 'crmGetDashboardData', { tenantId: 'globex', dashboardId });
+    expect(widgets.find((widget) => widget.id === 'female-visits')).toMatchObject({ status: 'ok', value: 1 });
   });
 });
