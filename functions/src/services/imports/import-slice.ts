@@ -15,7 +15,7 @@ import { recordIndexFields, withRecordIndex } from '../records/record-index.js';
 import { asStoredRecord, displayValueOf, recordToWriteData, type RelatedRef, type StoredRecord } from '../records/record-model.js';
 import { normalizeFacetValue } from '../records/record-tokens.js';
 import { uniqueClaimsFor } from '../records/records-service.js';
-import { coerceCell } from './coerce-cell.js';
+import { cellToValue } from '../../engine/fields/types/registry.js';
 import { importPaths } from './import-paths.js';
 import { importMessage, rowErrorKey, type ImportRowReason } from './import-messages.js';
 import { ImportJobParamsSchema, MATCH_BY_NUMBER, type ImportJobParams } from './import-params.js';
@@ -282,7 +282,7 @@ export function draftRows(plan: ImportPlan, rows: readonly SourceRow[]): RowDraf
       // An empty cell is "no value": defaults apply on create, the stored value stays on update.
       if (cell === '') continue;
       if (plan.relations.has(field.key)) draft.relationCells.set(field.key, cell);
-      else draft.values[field.key] = coerceCell(field, cell);
+      else draft.values[field.key] = cellToValue(field, cell);
     }
     return draft;
   });
@@ -379,7 +379,7 @@ async function resolveMatches(store: DocumentStore, tenantId: string, plan: Impo
   const wanted = new Map<RowDraft, string>();
   for (const draft of live) {
     if (draft.matchCell === null || draft.errors.length > 0) continue;
-    const normalized = normalize(draft.values[field.key] ?? coerceCell(field, draft.matchCell));
+    const normalized = normalize(draft.values[field.key] ?? cellToValue(field, draft.matchCell));
     if (normalized !== null) wanted.set(draft, normalized);
   }
   const found = await findByFacet(store, tenantId, plan.module.slug, field.key, [...wanted.values()], normalize);
@@ -395,7 +395,7 @@ async function resolveMatches(store: DocumentStore, tenantId: string, plan: Impo
 function matchClaimPath(tenantId: string, plan: ImportPlan, draft: RowDraft): string | null {
   const field = plan.matchField;
   if (!field?.unique || draft.matchCell === null) return null;
-  const value = draft.values[field.key] ?? coerceCell(field, draft.matchCell);
+  const value = draft.values[field.key] ?? cellToValue(field, draft.matchCell);
   return uniqueClaimsFor(tenantId, plan.module, { [field.key]: value }).find((claim) => claim.field.key === field.key)?.path ?? null;
 }
 

@@ -1,3 +1,4 @@
+import { parseCellBoolean } from './cell-values.js';
 import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
 
 export const checkboxFieldType: FieldTypeModule<'checkbox'> = {
@@ -13,4 +14,6 @@ export const checkboxFieldType: FieldTypeModule<'checkbox'> = {
   toWire: (input) => input === true,
   toForm: (value) => value === true,
   display: (_field, value, ctx) => (value === true ? ctx.yesNo.yes : ctx.yesNo.no),
+  fromCell: (_field, text) => parseCellBoolean(text) ?? text,
+  toCell: (_field, value, ctx) => (ctx.formatted ? (value === true ? ctx.yesNo.yes : ctx.yesNo.no) : value === true),
 };

@@ -1,4 +1,5 @@
 import { isCalendarDate } from './field-value-core.js';
+import { parseCellDate } from './cell-values.js';
 import { NO_OPTIONS, PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
 
 /** A calendar day (YYYY-MM-DD): no time zone ever shifts it. */
@@ -15,4 +16,7 @@ export const dateFieldType: FieldTypeModule<'date'> = {
   toWire: textInputToWire,
   toForm: valueToTextInput,
   display: (_field, value, ctx) => (typeof value === 'string' ? ctx.formatDate(value) : String(value)),
+  fromCell: (_field, text) => parseCellDate(text) ?? text,
+  // A calendar day reads the same everywhere: ISO either way.
+  toCell: (_field, value) => String(value),
 };

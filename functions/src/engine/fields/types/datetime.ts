@@ -1,4 +1,5 @@
 import { normalizeDateTime } from './field-value-core.js';
+import { formatCellInstant, parseCellDateTime } from './cell-values.js';
 import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
 
 /** An instant, stored in UTC (`...Z`); inputs are the user's wall clock. */
@@ -30,4 +31,6 @@ export const datetimeFieldType: FieldTypeModule<'datetime'> = {
     return ctx.isoToLocalDateTime(value) ?? value;
   },
   display: (_field, value, ctx) => (typeof value === 'string' ? ctx.formatDateTime(value) : String(value)),
+  fromCell: (_field, text) => parseCellDateTime(text) ?? text,
+  toCell: (_field, value, ctx) => (typeof value === 'string' && ctx.formatted ? formatCellInstant(value, ctx.zone) : String(value)),
 };

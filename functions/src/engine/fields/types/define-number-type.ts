@@ -1,4 +1,5 @@
 import { MAX_ABS_NUMBER } from './field-value-core.js';
+import { parseCellNumber } from './cell-values.js';
 import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule, type FieldTypeOptionsSpec, type TypedField } from './field-type-module.js';
 import type { FieldTypeDemo } from './field-type-demo.js';
 
@@ -52,5 +53,7 @@ export function defineNumberType<T extends string>({
     },
     toForm: (value, ctx) => (typeof value === 'number' ? ctx.formatNumberForInput(value) : typeof value === 'string' ? value : ''),
     display,
+    fromCell: (_field, text) => parseCellNumber(text) ?? text,
+    toCell: (_field, value) => (typeof value === 'number' ? value : String(value)),
   };
 }

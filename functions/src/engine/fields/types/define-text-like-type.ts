@@ -4,6 +4,8 @@ import {
   NO_OPTIONS,
   PLAIN_TRAITS,
   lowerCaseFacet,
+  plainToCell,
+  textFromCell,
   textInputToWire,
   trimmedFilterText,
   valueToTextInput,
@@ -58,5 +60,7 @@ export function defineTextLikeType<T extends string>({
     toWire: textInputToWire,
     toForm: valueToTextInput,
     display: (_field, value) => String(value),
+    fromCell: textFromCell,
+    toCell: plainToCell,
   };
 }

@@ -55,6 +55,20 @@ export interface DisplayContext {
   formatDateTime(value: string): string;
 }
 
+/** What an export needs to write a value as a cell. */
+export interface CellContext {
+  /** What a person reads (option labels, related display values, wall time); false: what the CRM stores, as an import takes it back. */
+  readonly formatted: boolean;
+  readonly language: string;
+  /** IANA zone that instants are shown in. */
+  readonly zone: string;
+  readonly yesNo: { yes: string; no: string };
+  /** The related record's display value (relationships). */
+  readonly relatedDisplay?: string | null;
+}
+
+export type CellValue = string | number | boolean;
+
 /** How a stored value orders and aggregates: decides index slots, date buckets and comparison operators. */
 export type ValueKind = 'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'choice' | 'choices' | 'reference' | 'file';
 
@@ -109,6 +123,14 @@ export interface FieldTypeModule<T extends string = string> {
   /** A non-empty stored value as text for tables, cards and the detail view. */
   display(field: Pick<TypedField, 'key' | 'type' | 'options'>, value: unknown, ctx: DisplayContext): string;
   /**
+   * One spreadsheet cell (trimmed, not empty) → the value a form would send.
+   * What it cannot read goes on unchanged, so the value check names the
+   * problem. (Relationship cells are resolved against the store by the import job.)
+   */
+  fromCell(field: TypedField, text: string): unknown;
+  /** A non-empty stored value → one export cell. */
+  toCell(field: TypedField, value: unknown, ctx: CellContext): CellValue;
+  /**
    * For computed types whose stored value is of another type (a formula's
    * result type): that type, whose module then indexes, filters and shows the
    * value. Absent for types that store their own values.
@@ -133,6 +155,12 @@ export const NO_OPTIONS: FieldTypeOptionsSpec = {
   required: false,
   check: () => undefined,
 };
+
+/** A cell taken as the text it holds. */
+export const textFromCell = (_field: TypedField, text: string): unknown => text;
+
+/** A value written as its text (structured values as JSON). */
+export const plainToCell = (_field: TypedField, value: unknown): CellValue => (typeof value === 'string' ? value : JSON.stringify(value));
 
 export function textInputToWire(input: unknown): unknown {
   return typeof input === 'string' && input.trim() === '' ? null : input;

@@ -1,4 +1,5 @@
 import { isHttpUrl, type Fail, type FieldValueResult } from './field-value-core.js';
+import { fileNameOfUrl } from './cell-values.js';
 import { NO_OPTIONS, PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
 
 const MAX_FILE_NAME = 255;
@@ -19,6 +20,12 @@ export const fileFieldType: FieldTypeModule<'file'> = {
   toForm: (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null),
   display: (_field, value) =>
     typeof value === 'object' && value !== null && 'name' in value ? String((value as { name: unknown }).name) : '',
+  // A file value is an uploaded object; a cell can only hold a link to one.
+  fromCell: (_field, text) => (/^https?:\/\//i.test(text) ? { name: fileNameOfUrl(text), url: text } : text),
+  toCell(_field, value, ctx) {
+    const file = value as { name?: unknown; path?: unknown; url?: unknown };
+    return String((ctx.formatted ? file.name : (file.path ?? file.url)) ?? '');
+  },
 };
 
 function checkFileValue(value: unknown, fail: Fail): FieldValueResult {

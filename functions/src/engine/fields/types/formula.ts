@@ -2,7 +2,7 @@ import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { z } from 'zod';
 import { FORMULA_LIMITS } from '../../formulas/formula-ast.js';
 import { FORMULA_RESULT_TYPES, type FormulaResultType } from '../../formulas/formula-types.js';
-import { PLAIN_TRAITS, type FieldTypeModule, type TypedField } from './field-type-module.js';
+import { PLAIN_TRAITS, plainToCell, textFromCell, type FieldTypeModule, type TypedField } from './field-type-module.js';
 import { optionsRecord, stringOr } from './option-inputs.js';
 
 export const FormulaOptionsSchema = z.strictObject({
@@ -66,5 +66,7 @@ export const formulaFieldType: FieldTypeModule<'formula'> = {
   toWire: () => undefined,
   toForm: () => '',
   display: (_field, value) => String(value),
+  fromCell: textFromCell,
+  toCell: plainToCell,
   storedAs: (field) => resultType(field),
 };

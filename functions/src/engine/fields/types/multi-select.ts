@@ -1,6 +1,7 @@
 import { listForMessage } from './field-value-core.js';
 import { optionValuesOf } from './field-options.js';
 import { choiceLabel, choiceOptionsSpec } from './choice-options.js';
+import { matchCellOption } from './cell-values.js';
 import { PLAIN_TRAITS, trimmedFilterText, type FieldTypeModule } from './field-type-module.js';
 
 /** A list of distinct choices; "no value" is the empty list, and each choice is its own facet. */
@@ -35,4 +36,14 @@ export const multiSelectFieldType: FieldTypeModule<'multi_select'> = {
   toForm: (value) => (Array.isArray(value) ? value.map(String) : []),
   display: (field, value, ctx) =>
     Array.isArray(value) ? value.map((item) => choiceLabel(field.options, String(item), ctx.language)).join(', ') : String(value),
+  // `;` first (a comma may sit inside a label), `,` when no `;` is present.
+  fromCell: (field, text) =>
+    (text.includes(';') ? text.split(';') : text.split(','))
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map((part) => matchCellOption(field.options, part) ?? part),
+  toCell(field, value, ctx) {
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    return (ctx.formatted ? values.map((item) => choiceLabel(field.options, item, ctx.language)) : values).join('; ');
+  },
 };

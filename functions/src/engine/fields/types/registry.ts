@@ -6,7 +6,7 @@ import { emailFieldType } from './email.js';
 import { fileFieldType } from './file.js';
 import { formulaFieldType, FormulaOptionsSchema } from './formula.js';
 import { CurrencyOptionsSchema, RelationshipOptionsSchema, SelectOptionsSchema } from './field-options.js';
-import type { FieldTypeModule } from './field-type-module.js';
+import type { CellContext, CellValue, FieldTypeModule, TypedField } from './field-type-module.js';
 import { multiSelectFieldType } from './multi-select.js';
 import { numberFieldType } from './number.js';
 import { phoneFieldType } from './phone.js';
@@ -81,4 +81,16 @@ export function storedValueModule(field: { type: string; options?: unknown }): F
 /** The type a field's stored value has (its own type, or a formula's result type). */
 export function storedValueType(field: { type: string; options?: unknown }): FieldType {
   return storedValueModule(field).type as FieldType;
+}
+
+/** One spreadsheet cell → the value a form would send for the field (null for an empty cell); the value check judges it. */
+export function cellToValue(field: TypedField, raw: string): unknown {
+  const text = raw.trim();
+  return text === '' ? null : fieldTypeModule(field.type).fromCell(field, text);
+}
+
+/** A stored value → one export cell (null when empty); a computed field's value is written as the type it stores. */
+export function valueToCell(field: TypedField, value: unknown, ctx: CellContext): CellValue | null {
+  if (value === undefined || value === null) return null;
+  return storedValueModule(field).toCell(field, value, ctx);
 }

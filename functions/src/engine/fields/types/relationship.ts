@@ -1,7 +1,7 @@
 import { RECORD_ID_PATTERN } from './field-value-core.js';
 import { RelationshipOptionsSchema } from './field-options.js';
 import { optionsRecord, stringOr } from './option-inputs.js';
-import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
+import { PLAIN_TRAITS, textFromCell, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
 
 /** The id of one record of `options.related_module`; the record shows the target's `display_field`. */
 export const relationshipFieldType: FieldTypeModule<'relationship'> = {
@@ -47,4 +47,6 @@ export const relationshipFieldType: FieldTypeModule<'relationship'> = {
   toWire: textInputToWire,
   toForm: valueToTextInput,
   display: (_field, value, ctx) => ctx.relatedDisplay ?? String(value),
+  fromCell: textFromCell,
+  toCell: (_field, value, ctx) => (ctx.formatted ? (ctx.relatedDisplay ?? String(value)) : String(value)),
 };

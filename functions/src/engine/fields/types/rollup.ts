@@ -1,6 +1,6 @@
 import { NO_DEMO_VALUE } from './field-type-demo.js';
 import { RollupOptionsSchema } from '../../rollups/rollup-definition.js';
-import { PLAIN_TRAITS, type FieldTypeModule } from './field-type-module.js';
+import { PLAIN_TRAITS, plainToCell, textFromCell, type FieldTypeModule } from './field-type-module.js';
 import { ROLLUP_OPTIONS_FORM } from './rollup-options-form.js';
 
 /**
@@ -37,6 +37,8 @@ export const rollupFieldType: FieldTypeModule<'rollup'> = {
   toWire: () => undefined,
   toForm: (value) => (value === null || value === undefined ? '' : String(value)),
   display: (_field, value) => String(value),
+  fromCell: textFromCell,
+  toCell: plainToCell,
   storedAs(field) {
     const parsed = RollupOptionsSchema.safeParse(field.options);
     return parsed.success ? (parsed.data.result ?? 'number') : 'number';

@@ -1,6 +1,7 @@
 import { listForMessage } from './field-value-core.js';
 import { optionValuesOf } from './field-options.js';
 import { choiceLabel, choiceOptionsSpec } from './choice-options.js';
+import { matchCellOption } from './cell-values.js';
 import { PLAIN_TRAITS, textInputToWire, trimmedFilterText, valueToTextInput, type FieldTypeModule } from './field-type-module.js';
 
 export const selectFieldType: FieldTypeModule<'select'> = {
@@ -26,4 +27,6 @@ export const selectFieldType: FieldTypeModule<'select'> = {
   toWire: textInputToWire,
   toForm: valueToTextInput,
   display: (field, value, ctx) => (typeof value === 'string' ? choiceLabel(field.options, value, ctx.language) : String(value)),
+  fromCell: (field, text) => matchCellOption(field.options, text) ?? text,
+  toCell: (field, value, ctx) => (ctx.formatted ? choiceLabel(field.options, String(value), ctx.language) : String(value)),
 };
