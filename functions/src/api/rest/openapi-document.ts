@@ -51,7 +51,14 @@ export function fieldValueSchema(field: FieldDefinition): JsonSchema {
       return { type: 'string', description: related ? `${description} (id of a ${related} record)` : description };
     }
     case 'file':
-      return { type: 'object', properties: { path: { type: 'string' }, name: { type: 'string' } }, required: ['path'], description };
+      return {
+        type: 'object',
+        properties: { name: { type: 'string' }, path: { type: 'string' }, url: { type: 'string', format: 'uri' }, size: { type: 'integer', minimum: 0 }, content_type: { type: 'string' } },
+        required: ['name'],
+        anyOf: [{ required: ['path'] }, { required: ['url'] }],
+        additionalProperties: false,
+        description,
+      };
     default:
       // Computed types (formula, roll-up): the server writes them; a request that sets one is refused.
       return { description: `${description} (computed; read-only)`, readOnly: true };
