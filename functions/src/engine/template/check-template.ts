@@ -347,13 +347,14 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
         if (widget.config.value_field !== undefined) expect(widget.config.value_field, [...path, 'value_field'], numeric);
         break;
     }
-    // A filter may go through one relationship (`patient.gender`), as services/dashboards/path-filter.ts answers it.
+    // The rules services/dashboards answers a filter by: one field's values (possibly through one
+    // relationship, `patient.gender`) plus date ranges.
     const filter = widget.config.filter ?? {};
     const pathKeys = Object.keys(filter).filter((key) => key.includes('.'));
-    const isDateFilter = (key: string): boolean => {
-      const target = resolveField(slug, key, false);
-      return target.ok && isDateType(target.type);
-    };
+    const valueKeys = Object.keys(filter).filter((key) => {
+      const target = resolveField(slug, key);
+      return target.ok && !isDateType(target.type);
+    });
     for (const [key, value] of Object.entries(filter)) {
       const target = resolveField(slug, key);
       const filterPath = [...path, 'filter', key];
@@ -361,24 +362,20 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
         report(filterPath, target.message);
         continue;
       }
-      if (key.includes('.')) {
-        const hops = key.split('.').length - 1;
-        // It takes the widget's one field-value filter: only date ranges may go with it.
-        const other = Object.keys(filter).find((otherKey) => otherKey !== key && !otherKey.includes('.') && !isDateFilter(otherKey));
-        const problem =
-          hops > 1
-            ? `"${key}" follows ${hops} relationships; dashboard filters follow one (e.g. "patient.gender")`
-            : key !== pathKeys[0]
-              ? `"${pathKeys[0]}" and "${key}" both go through a relationship; a figure may use one such filter`
-              : isDateType(target.type)
-                ? `"${key}" is a date field; through a relationship a dashboard filters on values (select, checkbox, text...)`
-                : other !== undefined
-                  ? `"${key}" and "${other}" cannot be combined: a figure may filter one field (one or several of its values) plus date ranges`
-                  : null;
-        if (problem) {
-          report(filterPath, problem);
-          continue;
-        }
+      const hops = key.split('.').length - 1;
+      const problem =
+        hops > 1
+          ? `"${key}" follows ${hops} relationships; dashboard filters follow one (e.g. "patient.gender")`
+          : hops === 1 && key !== pathKeys[0]
+            ? `"${pathKeys[0]}" and "${key}" both go through a relationship; a figure may use one such filter`
+            : hops === 1 && isDateType(target.type)
+              ? `"${key}" is a date field; through a relationship a dashboard filters on values (select, checkbox, text...)`
+              : valueKeys.indexOf(key) > 0
+                ? `"${valueKeys[0]}" and "${key}" cannot be combined: a figure may filter one field (one or several of its values) plus date ranges`
+                : null;
+      if (problem) {
+        report(filterPath, problem);
+        continue;
       }
       const values = Array.isArray(value) ? value : [value];
       if (target.def && CHOICE_FIELD_TYPES.includes(target.def.type)) {
