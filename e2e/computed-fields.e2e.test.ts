@@ -276,6 +276,12 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('save-field').click();
     await expect.poll(() => page.getByTestId('field-error-rollupField').textContent()).toContain('Campo a calcular');
     await page.getByTestId('rollup-aggregate').selectOption('count');
+    // A filter value the child field can never hold is said in Spanish, by the field's own value check.
+    await page.getByTestId('rollup-filter-field').selectOption('duration_minutes');
+    await page.getByTestId('rollup-filter-operator').selectOption('gte');
+    await page.getByTestId('rollup-filter-value').fill('abc');
+    await page.getByTestId('save-field').click();
+    await expect.poll(() => page.getByTestId('field-error-rollupFilterValue').textContent()).toMatch(/^Valor debe ser un número/);
     await page.getByTestId('rollup-filter-field').selectOption('status');
     await page.getByTestId('rollup-filter-value').selectOption('Scheduled');
     await expect.poll(() => page.getByTestId('rollup-stores').textContent()).toBe('Guarda: Número');

@@ -1,5 +1,6 @@
 import type { FieldDefinition } from '../fields/field-definition.js';
 import { checkFieldValue } from '../fields/check-field-value.js';
+import type { MessageParams } from '../fields/field-value-messages.js';
 import { storedValueModule, storedValueType } from '../fields/types/registry.js';
 import { conditionLeaves, LIST_OPERATORS, ORDERING_OPERATORS, type ConditionLeaf } from '../template/condition-schema.js';
 import { RollupOptionsSchema, ROLLUP_SOURCE_TYPES } from './rollup-definition.js';
@@ -14,7 +15,9 @@ import { RollupOptionsSchema, ROLLUP_SOURCE_TYPES } from './rollup-definition.js
  */
 export const MAX_ROLLUPS_PER_CHILD_MODULE = 100;
 
-type Issue = { path: PropertyKey[]; message: string };
+/** `messageKey` / `params` say the same as `message` for the SPA to translate (a filter value's own value check). */
+type Issue = { path: PropertyKey[]; message: string; messageKey?: string; params?: MessageParams };
+type Problem = Pick<Issue, 'message' | 'messageKey' | 'params'>;
 type Entry = { readonly index: number; readonly def: FieldDefinition | undefined };
 
 /** Cross-module checks of roll-up fields: the relationship points here, the aggregated field fits, filters name child fields. */
@@ -63,7 +66,7 @@ export function rollupTemplateIssues(fieldsByModule: ReadonlyMap<string, Readonl
           continue;
         }
         const problem = filterValueProblem(filtered, leaf);
-        if (problem) issues.push({ path: [...path, ...leafPath, 'value'], message: problem });
+        if (problem) issues.push({ path: [...path, ...leafPath, 'value'], ...problem });
       }
     }
   }
@@ -86,7 +89,7 @@ const VALUE_COMPARING: readonly string[] = ['equals', 'not_equals', ...ORDERING_
  * rules (a filter may well compare against 0). Multi-selects and texts are
  * left to the condition language (contains, any string).
  */
-function filterValueProblem(field: FieldDefinition, leaf: ConditionLeaf): string | undefined {
+function filterValueProblem(field: FieldDefinition, leaf: ConditionLeaf): Problem | undefined {
   if (!VALUE_COMPARING.includes(leaf.operator)) return undefined;
   const stored = storedValueModule(field);
   if (!['number', 'date', 'datetime', 'boolean', 'choice', 'reference'].includes(stored.traits.valueKind)) return undefined;
@@ -94,7 +97,10 @@ function filterValueProblem(field: FieldDefinition, leaf: ConditionLeaf): string
   const values = LIST_OPERATORS.includes(leaf.operator) ? (Array.isArray(leaf.value) ? leaf.value : []) : [leaf.value];
   for (const value of values) {
     const checked = checkFieldValue(typed, value);
-    if (!checked.ok || value === null || value === '') return `the filter compares "${field.key}" with ${JSON.stringify(value)}: ${checked.ok ? 'a value is needed' : checked.message}`;
+    if (!checked.ok || value === null || value === '') {
+      const message = `the filter compares "${field.key}" with ${JSON.stringify(value)}: ${checked.ok ? 'a value is needed' : checked.message}`;
+      return checked.ok ? { message, messageKey: 'validation.required', params: { field: field.key } } : { message, messageKey: checked.messageKey, params: checked.params };
+    }
   }
   return undefined;
 }

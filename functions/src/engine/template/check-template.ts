@@ -25,8 +25,10 @@ import { isRelativeDate } from './relative-dates.js';
 import { MAX_INDEXED_FIELDS, indexedFieldsOf, widgetValueFields } from './index-slots.js';
 import { checkRecordBudget } from './record-budget.js';
 import { rollupTemplateIssues } from '../rollups/check-rollups.js';
+import type { MessageParams } from '../fields/field-value-messages.js';
 
-export type TemplateIssue = { path: PropertyKey[]; message: string };
+/** `messageKey` / `params`, when set, say the same as `message` for the SPA to translate. */
+export type TemplateIssue = { path: PropertyKey[]; message: string; messageKey?: string; params?: MessageParams };
 
 /** `raw` is kept so a field that fails its own schema still has its references checked (no second wave of errors). */
 type FieldEntry = { index: number; key: string; def: FieldDefinition | undefined; raw: unknown };
@@ -418,7 +420,7 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
   }
 
   // --- roll-ups: their relationship, aggregated field and filter live in another module ---
-  for (const issue of rollupTemplateIssues(fieldsByModule)) report(issue.path, issue.message);
+  issues.push(...rollupTemplateIssues(fieldsByModule));
 
   // --- permissions -------------------------------------------------------------
   const matrix = isRecord(input.permissions_matrix) ? input.permissions_matrix : {};

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
+import type { MessageParams } from '../fields/field-value-messages.js';
 
-export type TemplateError = { path: string; message: string };
+/** `messageKey` / `params`, when set, say the same as `message` for the SPA to translate. */
+export type TemplateError = { path: string; message: string; messageKey?: string; params?: MessageParams };
 type Issue = z.core.$ZodIssue;
 
 /** ["field_schemas", "patients", 2, "options"] → "field_schemas.patients[2].options". */

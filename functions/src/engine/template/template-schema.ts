@@ -170,7 +170,8 @@ export function validateTemplate(input: unknown): ValidateTemplateResult {
   const shape = TemplateShapeSchema.safeParse(input);
   const errors: TemplateError[] = shape.success ? [] : zodIssuesToErrors(shape.error.issues, input);
   for (const issue of [...collectTemplateIssues(input), ...collectMigrationIssues(input)]) {
-    errors.push(...zodIssuesToErrors([{ code: 'custom', path: issue.path, message: issue.message, input: undefined }], input));
+    const said = 'messageKey' in issue && issue.messageKey !== undefined ? { messageKey: issue.messageKey, params: issue.params } : {};
+    errors.push(...zodIssuesToErrors([{ code: 'custom', path: issue.path, message: issue.message, input: undefined }], input).map((error) => ({ ...error, ...said })));
   }
   const unique = dedupe(errors);
   if (unique.length > 0 || !shape.success) return { ok: false, errors: unique };

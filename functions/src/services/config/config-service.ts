@@ -400,7 +400,7 @@ export function configAsTemplate(config: TenantConfig): unknown {
 function normalizeConfig(config: TenantConfig): TenantConfig {
   const result = validateTemplate(configAsTemplate(config));
   if (!result.ok) {
-    throw invalidInput(result.errors.map((error) => ({ path: describeConfigPath(error.path), message: error.message })));
+    throw invalidInput(result.errors.map((error) => ({ ...error, path: describeConfigPath(error.path) })));
   }
   const { template } = result;
   return {

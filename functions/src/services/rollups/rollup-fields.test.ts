@@ -87,6 +87,15 @@ describe('roll-up fields', () => {
       expect(details.field).toBe(path);
       expect(error.message).not.toMatch(/agents\.fields\[/);
     }
+    // A filter value's problem is said by the field's own value check, in words the SPA translates.
+    const wrongValue = await env.callError(env.users.acmeAdmin, 'crmAddField', {
+      tenantId: 'acme',
+      module: 'agents',
+      field: { key: 'r', label: 'R', type: 'rollup', options: { relationship: { module: 'deals', field: 'agent' }, aggregate: 'count', filter: { field: 'agreed_price', operator: 'greater_than', value: 'abc' } } },
+    });
+    expect((wrongValue.details as { issues: Array<Record<string, unknown>> }).issues).toEqual([
+      expect.objectContaining({ path: 'field.options.filter.value', messageKey: 'validation.notNumber', params: expect.objectContaining({ field: 'Agreed Price' }) }),
+    ]);
     await addField({ key: 'f', label: 'F', type: 'formula', options: { expression: 'commission_rate', result_type: 'number' } });
     const edit = await env.callError(env.users.acmeAdmin, 'crmUpdateField', {
       tenantId: 'acme',
