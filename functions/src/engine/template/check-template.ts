@@ -25,9 +25,14 @@ import { isRelativeDate } from './relative-dates.js';
 import { MAX_INDEXED_FIELDS, indexedFieldsOf, widgetValueFields } from './index-slots.js';
 import { checkRecordBudget } from './record-budget.js';
 import { rollupTemplateIssues } from '../rollups/check-rollups.js';
+import { parseWidgetFilter } from '../dashboards/parse-filter.js';
+import { filterCombinationProblem } from '../dashboards/filter-combination.js';
 import type { MessageParams } from '../fields/field-value-messages.js';
 
 /** `messageKey` / `params`, when set, say the same as `message` for the SPA to translate. */
+/** Any day does to check a template's relative dates: they only need to resolve. */
+const TEMPLATE_CHECK_DAY = '2026-01-01';
+
 export type TemplateIssue = { path: PropertyKey[]; message: string; messageKey?: string; params?: MessageParams };
 
 /** `raw` is kept so a field that fails its own schema still has its references checked (no second wave of errors). */
@@ -349,22 +354,20 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
         if (widget.config.value_field !== undefined) expect(widget.config.value_field, [...path, 'value_field'], numeric);
         break;
     }
-    // The rules services/dashboards answers a filter by: one field's values (possibly through one
-    // relationship, `patient.gender`) plus date ranges.
+    // A filter may go through one relationship (`patient.gender`), as services/dashboards/path-filter.ts answers it.
     const filter = widget.config.filter ?? {};
     const pathKeys = Object.keys(filter).filter((key) => key.includes('.'));
-    const valueKeys = Object.keys(filter).filter((key) => {
-      const target = resolveField(slug, key);
-      return target.ok && !isDateType(target.type);
-    });
+    let keysOk = true;
     for (const [key, value] of Object.entries(filter)) {
       const target = resolveField(slug, key);
       const filterPath = [...path, 'filter', key];
+      const [relationship = ''] = key.split('.');
+      const hops = key.split('.').length - 1;
       if (!target.ok) {
         report(filterPath, target.message);
+        keysOk = false;
         continue;
       }
-      const hops = key.split('.').length - 1;
       const problem =
         hops > 1
           ? `"${key}" follows ${hops} relationships; dashboard filters follow one (e.g. "patient.gender")`
@@ -372,11 +375,12 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
             ? `"${pathKeys[0]}" and "${key}" both go through a relationship; a figure may use one such filter`
             : hops === 1 && isDateType(target.type)
               ? `"${key}" is a date field; through a relationship a dashboard filters on values (select, checkbox, text...)`
-              : valueKeys.indexOf(key) > 0
-                ? `"${valueKeys[0]}" and "${key}" cannot be combined: a figure may filter one field (one or several of its values) plus date ranges`
+              : hops === 1 && Object.hasOwn(filter, relationship)
+                ? `"${key}" and "${relationship}" cannot be combined; keep one of them`
                 : null;
       if (problem) {
         report(filterPath, problem);
+        keysOk = false;
         continue;
       }
       const values = Array.isArray(value) ? value : [value];
@@ -388,9 +392,20 @@ export function collectTemplateIssues(input: unknown): TemplateIssue[] {
       } else if (isDateType(target.type)) {
         for (const v of values) {
           const ok = isRelativeDate(v) || (typeof v === 'string' && (isCalendarDate(v) || normalizeDateTime(v) !== undefined));
-          if (!ok) report(filterPath, `${JSON.stringify(v)} must be a date (2026-03-01) or a relative date such as "today"`);
+          if (!ok) {
+            report(filterPath, `${JSON.stringify(v)} must be a date (2026-03-01) or a relative date such as "today"`);
+            keysOk = false;
+          }
         }
       }
+    }
+    // Then what the server answers the whole filter with: parsed as a saved dashboard's is, a path
+    // filter standing as a filter on its relationship, then what one query can combine.
+    if (keysOk && hasSchema(slug)) {
+      const asServed = Object.fromEntries(Object.entries(filter).map(([key, value]) => (key.includes('.') ? [key.split('.')[0], ['path-filter-check']] : [key, value])));
+      const parsed = parseWidgetFilter({ filter: asServed, fields: fieldDefs(slug), today: TEMPLATE_CHECK_DAY });
+      const problem = parsed.ok ? filterCombinationProblem(parsed.conditions) : parsed.message;
+      if (problem) report([...path, 'filter'], problem);
     }
   }
 

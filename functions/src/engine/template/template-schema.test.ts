@@ -434,16 +434,19 @@ describe('dashboard rules', () => {
     expectOnlyError(count({ 'patient.status': 'Gone' }), `${at}.config.filter["patient.status"]`, /"Gone" is not an option of "patient.status"/);
     expectOnlyError(count({ 'patient.age': 3 }), `${at}.config.filter["patient.age"]`, /"age" is not a field of module "patients"/);
     expectOnlyError(count({ 'status.name': 'x' }), `${at}.config.filter["status.name"]`, /"status" is not a relationship field/);
-    expectOnlyError(count({ 'patient.status': 'Active', patient: 'p1' }), `${at}.config.filter.patient`, /"patient.status" and "patient" cannot be combined/);
-    expectOnlyError(count({ status: 'Done', 'patient.status': 'Active' }), `${at}.config.filter["patient.status"]`, /"status" and "patient.status" cannot be combined/);
+    expectOnlyError(count({ 'patient.status': 'Active', patient: 'p1' }), `${at}.config.filter["patient.status"]`, /"patient.status" and "patient" cannot be combined; keep one of them/);
+    expectOnlyError(count({ status: 'Done', 'patient.status': 'Active' }), `${at}.config.filter`, /filters on "status" and "patient" cannot be combined/);
     expectOnlyError(count({ 'patient.status': 'Active', 'patient.email': 'a@b.c' }), `${at}.config.filter["patient.email"]`, /both go through a relationship/);
     expectOnlyError(count({ 'patient.created_at': 'today' }), `${at}.config.filter["patient.created_at"]`, /through a relationship a dashboard filters on values/);
   });
 
-  it('refuses two field-value filters in one figure, as a dashboard saved by hand is refused', () => {
+  it('refuses a filter one query cannot answer, with the words a dashboard saved by hand is refused with', () => {
     const count = (filter: Record<string, unknown>) => widget({ type: 'metric_card', config: { module: 'visits', aggregation: 'count', filter } });
-    expectOnlyError(count({ status: 'Done', fee: 10 }), `${at}.config.filter.fee`, /"status" and "fee" cannot be combined/);
     expect(errorsOf(count({ status: 'Done', visit_at: 'this_week' }))).toEqual([]);
+    expectOnlyError(count({ status: 'Done', fee: 10 }), `${at}.config.filter`, /filters on "status" and "fee" cannot be combined/);
+    expectOnlyError(count({ visit_at: 'this_week', created_at: 'today' }), `${at}.config.filter`, /a range on "visit_at" or on created_at, not both/);
+    expectOnlyError(count({ fee: 10, visit_at: 'this_week' }), `${at}.config.filter`, /"fee" is a currency field: only select, multi-select, checkbox and relationship filters combine with a range/);
+    expectOnlyError(count({ status: [] }), `${at}.config.filter`, /"status" must list 1 to 30 values/);
   });
 
   it('checks charts: x_axis, y_axis, group_by, date_range', () => {

@@ -1,8 +1,9 @@
 import { chunk, coverDayRange, coverInstantRange, MAX_ANY_VALUES } from '../../engine/dashboards/bucket-tokens.js';
 import { dayRangeToInstants, type DayRange } from '../../engine/dashboards/date-range.js';
+import { filterCombinationProblem } from '../../engine/dashboards/filter-combination.js';
 import { SYSTEM_DATE_FIELDS, type FilterCondition, type RangeCondition, type SystemDateField } from '../../engine/dashboards/parse-filter.js';
 import type { ResolvedModule } from '../config/tenant-config.js';
-import { facetToken, isDimension, isFacetable, normalizeFacetValue, ownerScoped } from '../records/record-tokens.js';
+import { facetToken, normalizeFacetValue, ownerScoped } from '../records/record-tokens.js';
 
 /** A range on a stored timestamp, answered by the (tokens, createdAt|updatedAt) indexes. */
 export interface NativeRange {
@@ -32,12 +33,10 @@ export type CompileResult = { ok: true; selection: Selection } | { ok: false; me
 
 /**
  * Maps filter conditions onto tokens. What one query can express with one
- * `array-contains(-any)` decides what a figure may combine: one field's
- * values (equality or "any of"), one date-field range, and a created_at /
- * updated_at range; a field value and a date-field range combine only for
- * dimension fields (select, multi-select, checkbox, relationship), whose
- * facets carry date tokens. Anything else is refused with a message when the
- * dashboard is saved, instead of being answered by reading records.
+ * `array-contains(-any)` decides what a figure may combine
+ * (engine/dashboards/filter-combination.ts); anything else is refused with a
+ * message when the dashboard is saved, instead of being answered by reading
+ * records.
  */
 export function compileSelection({
   module,
@@ -53,39 +52,18 @@ export function compileSelection({
   timeZone: string;
   period?: 'current' | 'previous';
 }): CompileResult {
-  const facets = conditions.flatMap((condition) => (condition.kind === 'facet' ? [condition] : []));
-  const ranges = conditions.flatMap((condition) => (condition.kind === 'range' ? [condition] : []));
-  const systemRanges = ranges.filter((range) => range.system);
-  const dataRanges = ranges.filter((range) => !range.system);
-  if (facets.length > 1) {
-    return {
-      ok: false,
-      message: `filters on "${facets[0]?.field.key}" and "${facets[1]?.field.key}" cannot be combined: a figure may filter one field (one or several of its values) plus date ranges`,
-    };
-  }
-  if (dataRanges.length > 1) return { ok: false, message: 'a figure may use one date-field range (plus created_at or updated_at)' };
-  if (systemRanges.length > 1) return { ok: false, message: 'a figure may use created_at or updated_at, not both' };
-  // Date buckets and the (tokens, createdAt|updatedAt) indexes are different arrays: one query cannot use both.
-  if (dataRanges.length > 0 && systemRanges.length > 0) {
-    return { ok: false, message: `a figure may use a range on "${dataRanges[0]?.field}" or on ${systemRanges[0]?.field}, not both` };
-  }
-  const facet = facets[0];
-  const dataRange = dataRanges[0];
-  const systemRange = systemRanges[0];
+  const problem = filterCombinationProblem(conditions);
+  if (problem) return { ok: false, message: problem };
+  const facet = conditions.find((condition) => condition.kind === 'facet');
+  const dataRange = conditions.find((condition): condition is RangeCondition => condition.kind === 'range' && !condition.system);
+  const systemRange = conditions.find((condition): condition is RangeCondition => condition.kind === 'range' && condition.system);
   const rangeOf = (condition: RangeCondition): DayRange => (period === 'previous' && condition.previous ? condition.previous : condition.range);
 
   let scopes = [module.slug];
   if (facet) {
-    if (!isFacetable(facet.field)) return { ok: false, message: `"${facet.field.key}" cannot be filtered on in a dashboard` };
     const normalized = facet.values.map((value) => normalizeFacetValue(facet.field, value));
     if (normalized.some((value) => value === null)) return { ok: false, message: `filter: "${facet.field.key}" has an empty or invalid value` };
     scopes = [...new Set(normalized as string[])].map((value) => facetToken(module.slug, facet.field.key, value));
-    if (dataRange && !isDimension(facet.field)) {
-      return {
-        ok: false,
-        message: `"${facet.field.key}" is a ${facet.field.type} field: only select, multi-select, checkbox and relationship filters combine with a range on "${dataRange.field}"`,
-      };
-    }
   }
   if (ownerId !== null) scopes = scopes.map((token) => ownerScoped(module.slug, ownerId, token));
 
