@@ -126,5 +126,5 @@ export const crmRunMigrationTask = tasks?.crmRunMigrationTask;
 export const crmRunJobTask = tasks?.crmRunJobTask;
 /** The REST API for integrations (bearer API keys): /v1/modules/{module}/records…, /v1/openapi.json. */
 export const crmApi = http?.crmApi;
-/** Hourly: starts the daily TODAY()/NOW() formula sweep of tenants whose local day turned. */
+/** Every 15 minutes: starts the daily TODAY()/NOW() formula sweep of tenants whose local day turned. */
 export const crmSweepDueFormulas = schedules?.crmSweepDueFormulas;

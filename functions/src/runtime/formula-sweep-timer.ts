@@ -2,11 +2,11 @@ import type { Services } from '../services/create-services.js';
 import { startDueFormulaSweeps } from '../services/formulas/schedule-formula-sweeps.js';
 import { log } from '../services/logging/log.js';
 
-/** Hourly like the deployed `crmSweepDueFormulas` schedule. */
-export const FORMULA_SWEEP_INTERVAL_MS = 60 * 60_000;
+/** Every 15 minutes, like the deployed `crmSweepDueFormulas` schedule. */
+export const FORMULA_SWEEP_INTERVAL_MS = 15 * 60_000;
 
 /**
- * The embedded runtime's stand-in for the hourly `crmSweepDueFormulas`
+ * The embedded runtime's stand-in for the `crmSweepDueFormulas`
  * schedule: the same service function on a timer. It runs once at start, so
  * days that turned while the runtime was stopped are caught up at once, then
  * every interval; one run at a time. Returns a stop function.

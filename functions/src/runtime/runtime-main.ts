@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   // Jobs cut off by a crash or a restart go on from their last checkpoint.
   const resumed = await services.jobs.resumeActive();
   if (resumed > 0) console.log(`Resuming ${resumed} unfinished job(s).`);
-  // The hourly crmSweepDueFormulas schedule's stand-in (TODAY()/NOW() formulas of tenants whose day turned).
+  // The crmSweepDueFormulas schedule's stand-in (TODAY()/NOW() formulas of tenants whose day turned).
   stopFormulaSweeps = startFormulaSweepTimer(services, { defaultTimeZone: instanceConfig().timeZone });
 
   const seedRun = options.seed ? seedDemo(services, { templatesDir: options.templatesDir }) : Promise.resolve(null);

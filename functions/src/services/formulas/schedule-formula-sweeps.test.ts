@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTestEnv, type TestEnv } from '../../test-support/build-test-env.js';
 import type { TRecordResponse } from '../../api/schemas.js';
 import { formulaSweepPath, nextLocalMidnight, startDueFormulaSweeps, type ScheduleSweepDeps } from './schedule-formula-sweeps.js';
-import { startFormulaSweepTimer } from '../../runtime/formula-sweep-timer.js';
+import { FORMULA_SWEEP_INTERVAL_MS, startFormulaSweepTimer } from '../../runtime/formula-sweep-timer.js';
 
 /**
  * The daily TODAY() sweep is started per tenant when its local day turns (fake clock):
@@ -55,6 +55,16 @@ describe('daily TODAY() formula sweeps', () => {
     expect(nextLocalMidnight(new Date('2026-03-08T12:00:00Z'), 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
   });
 
+  it('every zone a tenant can pick turns its day on a quarter hour, so a run every 15 minutes is never late (Kolkata +5:30, Kathmandu +5:45, and all the rest)', () => {
+    expect(FORMULA_SWEEP_INTERVAL_MS).toBe(15 * 60_000);
+    expect(nextLocalMidnight(new Date('2026-03-10T10:00:00Z'), 'Asia/Kolkata').toISOString()).toBe('2026-03-10T18:30:00.000Z');
+    expect(nextLocalMidnight(new Date('2026-03-10T10:00:00Z'), 'Asia/Kathmandu').toISOString()).toBe('2026-03-10T18:15:00.000Z');
+    const offQuarter = Intl.supportedValuesOf('timeZone').filter((zone) =>
+      ['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z'].some((now) => nextLocalMidnight(new Date(now), zone).getTime() % FORMULA_SWEEP_INTERVAL_MS !== 0),
+    );
+    expect(offQuarter).toEqual([]);
+  });
+
   it('a DATEDIFF(date_of_birth, TODAY()) value changes after midnight in the tenant zone, not in UTC', async () => {
     const person = (await env.call<TRecordResponse>(env.users.acmeOwner, 'crmCreateRecord', {
       tenantId: 'acme', module: 'people', data: { name: 'Ada', date_of_birth: '2026-03-01' },
@@ -79,7 +89,7 @@ describe('daily TODAY() formula sweeps', () => {
     const jobs = await env.services.jobs.list('acme', { kind: 'formula-due' });
     expect(jobs.map((job) => [job.id, job.status])).toEqual([['formula-due-2026-03-11', 'done']]);
 
-    // The next hourly run (and UTC's own midnight) start nothing: the tenant is not due again until Tokyo's next midnight.
+    // The next run (and UTC's own midnight) start nothing: the tenant is not due again until Tokyo's next midnight.
     now = new Date('2026-03-11T00:00:00Z');
     expect(await run()).toMatchObject({ examined: 0, started: 0 });
     expect(await ageOf(person.id)).toBe(10);

@@ -10,15 +10,15 @@ import { log } from '../logging/log.js';
 
 /**
  * Starts the daily `formula-due` sweep (sweep-due-formulas.ts) of each tenant
- * once its local day has turned, without reading every tenant every hour.
+ * once its local day has turned, without reading every tenant at every run.
  *
  * Each tenant with a TODAY()/NOW() formula has one small schedule document,
  * `crm_tenants/{t}/schedules/formula_sweep`, whose `nextSweepAt` is the next
- * local midnight in the tenant's zone. The hourly run asks one collection-group
- * range query for `nextSweepAt <= now` (single-field index, collection-group
- * scope in firestore.indexes.json), so it reads only the tenants due this
- * hour: at 10,000 tenants spread over the world's zones that is the ~400 whose
- * midnight just passed, not 10,000. Starting a sweep moves `nextSweepAt` to the
+ * local midnight in the tenant's zone. Each run (every 15 minutes) asks one
+ * collection-group range query for `nextSweepAt <= now` (single-field index,
+ * collection-group scope in firestore.indexes.json), so it reads only the
+ * tenants due: at 10,000 tenants spread over the world's zones that is the few
+ * hundred whose midnight just passed, not 10,000. Starting a sweep moves `nextSweepAt` to the
  * following midnight; the job id is per tenant-day, so a repeated run (the
  * scheduler is at-least-once) or an overlap starts nothing twice.
  */
@@ -71,7 +71,7 @@ export async function ensureFormulaSweep(deps: Pick<ScheduleSweepDeps, 'store' |
 
 /**
  * After the tenant's time zone changed: its stored due days were counted in
- * the old zone, so it becomes due at once (the next hourly run sweeps it with
+ * the old zone, so it becomes due at once (the next run sweeps it with
  * "today" in the new zone, then schedules the new zone's midnights). A sweep
  * already run for that local day is not run twice (job id per tenant-day).
  */
@@ -91,7 +91,7 @@ export interface ScheduleRunResult {
   readonly removed: number;
 }
 
-/** The hourly run: starts the sweep of every tenant whose local day turned since its last one. */
+/** One scheduled run: starts the sweep of every tenant whose local day turned since its last one. */
 export async function startDueFormulaSweeps(deps: ScheduleSweepDeps, { deadline }: { deadline: number }): Promise<ScheduleRunResult> {
   const now = deps.now();
   let examined = 0;
