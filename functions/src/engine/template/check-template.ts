@@ -29,10 +29,10 @@ import { parseWidgetFilter } from '../dashboards/parse-filter.js';
 import { filterCombinationProblem } from '../dashboards/filter-combination.js';
 import type { MessageParams } from '../fields/field-value-messages.js';
 
-/** `messageKey` / `params`, when set, say the same as `message` for the SPA to translate. */
 /** Any day does to check a template's relative dates: they only need to resolve. */
 const TEMPLATE_CHECK_DAY = '2026-01-01';
 
+/** `messageKey` / `params`, when set, say the same as `message` for the SPA to translate. */
 export type TemplateIssue = { path: PropertyKey[]; message: string; messageKey?: string; params?: MessageParams };
 
 /** `raw` is kept so a field that fails its own schema still has its references checked (no second wave of errors). */
