@@ -92,6 +92,13 @@ export function BulkActionBar({
   };
 
   if (selected.size === 0 && !allMatching && !jobId) return null;
+  const startError = start.isError ? toUserError(start.error) : null;
+  // In a dialog the refusal names the input it is about when there is one.
+  const dialogError = startError ? (
+    <p className="form-error" role="alert" data-testid="bulk-error">
+      {startError.issues[0]?.message ?? startError.message}
+    </p>
+  ) : null;
   return (
     <div className="bulk-bar" role="region" aria-label={t('exportBulk.bulk.region')} data-testid="bulk-bar">
       <p className="bulk-count" aria-live="polite" data-testid="bulk-count">
@@ -137,9 +144,9 @@ export function BulkActionBar({
           {t('exportBulk.bulk.clear')}
         </button>
       </div>
-      {start.isError && !dialog ? (
+      {startError && !dialog ? (
         <p className="form-error" role="alert">
-          {toUserError(start.error).message}
+          {startError.message}
         </p>
       ) : null}
 
@@ -214,11 +221,7 @@ export function BulkActionBar({
                 {toUserError(manualWorkflows.error).message}
               </p>
             ) : null}
-            {start.isError ? (
-              <p className="form-error" role="alert">
-                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
-              </p>
-            ) : null}
+            {dialogError}
           </div>
         ) : dialog === 'edit_field' ? (
           <div className="stack">
@@ -268,11 +271,7 @@ export function BulkActionBar({
                 />
               </>
             ) : null}
-            {start.isError ? (
-              <p className="form-error" role="alert" data-testid="bulk-error">
-                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
-              </p>
-            ) : null}
+            {dialogError}
           </div>
         ) : (
           <div className="stack">
@@ -291,11 +290,7 @@ export function BulkActionBar({
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setOwnerId(user.uid)}>
               {t('exportBulk.bulk.ownerMe')}
             </button>
-            {start.isError ? (
-              <p className="form-error" role="alert">
-                {toUserError(start.error).issues[0]?.message ?? toUserError(start.error).message}
-              </p>
-            ) : null}
+            {dialogError}
           </div>
         )}
       </Dialog>
