@@ -172,29 +172,31 @@ export async function applyOne(services: Services, caller: Caller, action: Prepa
       : { outcome: 'updated', number: after.number, message: '' };
   } catch (error) {
     if (!isCrmError(error)) throw error; // transient: the slice is retried from its checkpoint
-    switch (error.code) {
-      case CRM_ERROR_CODES.forbidden:
-        return { outcome: 'forbidden', message: error.message };
-      case CRM_ERROR_CODES.notFound:
-        return { outcome: 'not_found', message: error.message };
-      case CRM_ERROR_CODES.invalidInput:
-      case CRM_ERROR_CODES.alreadyExists:
-        return { outcome: 'invalid', message: error.message };
-      case CRM_ERROR_CODES.versionConflict: {
-        const current = await currentVersionOf(services, caller, item);
-        return current && appliedByThisJob(current, caller, action.params, item, startedAt)
-          ? { outcome: 'updated', number: current.number, message: '' }
-          : { outcome: 'conflict', number: current?.number ?? String(error.params.number ?? ''), message: error.message };
-      }
-      case CRM_ERROR_CODES.precondition: {
-        const key = error.messageKey;
-        // Deleting what is in the trash (or restoring what is not) leaves it as asked.
-        if (key === 'errors.record.alreadyInTrash' || key === 'errors.record.notInTrash') return { outcome: 'unchanged', message: error.message };
-        return { outcome: 'invalid', message: error.message };
-      }
-      default:
-        return { outcome: 'failed', message: error.message };
+    if (error.code === CRM_ERROR_CODES.versionConflict) {
+      const current = await currentVersionOf(services, caller, item);
+      return current && appliedByThisJob(current, caller, action.params, item, startedAt)
+        ? { outcome: 'updated', number: current.number, message: '' }
+        : { outcome: 'conflict', number: current?.number ?? String(error.params.number ?? ''), message: error.message };
     }
+    if (error.code === CRM_ERROR_CODES.alreadyExists) return { outcome: 'invalid', message: error.message };
+    // Deleting what is in the trash (or restoring what is not) leaves it as asked.
+    if (error.messageKey === 'errors.record.alreadyInTrash' || error.messageKey === 'errors.record.notInTrash') return { outcome: 'unchanged', message: error.message };
+    return refusedOutcome(error);
+  }
+}
+
+/** What a record the action was refused for counts as, for the refusals every bulk action shares. */
+function refusedOutcome(error: CrmError): ItemOutcome {
+  switch (error.code) {
+    case CRM_ERROR_CODES.forbidden:
+      return { outcome: 'forbidden', message: error.message };
+    case CRM_ERROR_CODES.notFound:
+      return { outcome: 'not_found', message: error.message };
+    case CRM_ERROR_CODES.invalidInput:
+    case CRM_ERROR_CODES.precondition:
+      return { outcome: 'invalid', message: error.message };
+    default:
+      return { outcome: 'failed', message: error.message };
   }
 }
 
@@ -235,17 +237,7 @@ async function runWorkflowOn(services: Services, caller: Caller, workflow: Store
     return run.outcome === 'ran' ? { outcome: 'ran', number: run.number, message: '' } : { outcome: run.outcome, number: run.number, message: run.reason };
   } catch (error) {
     if (!isCrmError(error)) throw error; // transient: the slice is retried from its checkpoint
-    switch (error.code) {
-      case CRM_ERROR_CODES.forbidden:
-        return { outcome: 'forbidden', message: error.message };
-      case CRM_ERROR_CODES.notFound:
-        return { outcome: 'not_found', message: error.message };
-      case CRM_ERROR_CODES.invalidInput:
-      case CRM_ERROR_CODES.precondition:
-        return { outcome: 'invalid', message: error.message };
-      default:
-        return { outcome: 'failed', message: error.message };
-    }
+    return refusedOutcome(error);
   }
 }
 
