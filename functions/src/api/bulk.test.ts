@@ -1,22 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTestEnv, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
-import { buildPatient } from '../test-support/record-fixtures.js';
+import { createAcmePatient } from '../test-support/create-patient.js';
 import { onRecordWritten } from '../services/records/on-record-written.js';
 import type { TStartJobResponse } from './export-schemas.js';
-import type { TRecordResponse, TRecordView } from './schemas.js';
+import type { TRecordResponse } from './schemas.js';
 import type { TListRecordHistoryResponse } from './history-schemas.js';
 
 let env: TestEnv;
 
-async function createPatient(user: TestUser, overrides: Record<string, unknown> = {}): Promise<TRecordView> {
-  return (
-    await env.call<TRecordResponse>(user, 'crmCreateRecord', {
-      tenantId: 'acme',
-      module: 'patients',
-      data: buildPatient({ patient_id: `P-${Math.random().toString(36).slice(2, 12)}`, ...overrides }),
-    })
-  ).record;
-}
+const createPatient = (user: TestUser, overrides?: Record<string, unknown>) => createAcmePatient(env, user, overrides);
 
 async function runBulk(user: TestUser, request: Record<string, unknown>) {
   const { jobId } = await env.call<TStartJobResponse>(user, 'crmStartBulkAction', { tenantId: 'acme', module: 'patients', ...request });

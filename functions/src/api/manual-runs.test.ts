@@ -1,26 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTestEnv, type TestEnv, type TestUser } from '../test-support/build-test-env.js';
-import { buildPatient } from '../test-support/record-fixtures.js';
+import { createAcmePatient } from '../test-support/create-patient.js';
 import { onRecordWritten } from '../services/records/on-record-written.js';
 import { runBulkSlice } from '../services/bulk/bulk-job.js';
 import type { CheckpointUpdate } from '../services/jobs/job-handler.js';
 import type { TAccessSettingsResponse } from './access-schemas.js';
 import type { TStartJobResponse } from './export-schemas.js';
 import type { TListManualWorkflowsResponse, TRunWorkflowResponse } from './manual-runs-schemas.js';
-import type { TRecordResponse, TRecordView } from './schemas.js';
 import type { TListWorkflowRunsResponse, TWorkflowResponse } from './workflow-schemas.js';
 
 let env: TestEnv;
 
-async function createPatient(user: TestUser, overrides: Record<string, unknown> = {}): Promise<TRecordView> {
-  return (
-    await env.call<TRecordResponse>(user, 'crmCreateRecord', {
-      tenantId: 'acme',
-      module: 'patients',
-      data: buildPatient({ patient_id: `P-${Math.random().toString(36).slice(2, 12)}`, ...overrides }),
-    })
-  ).record;
-}
+const createPatient = (user: TestUser, overrides?: Record<string, unknown>) => createAcmePatient(env, user, overrides);
 
 /** "Call back new patients": a manual workflow that creates a task, only for records whose status is New. */
 async function saveWorkflow(definition: Record<string, unknown> = {}, tenantId = 'acme', user: TestUser = env.users.acmeAdmin): Promise<string> {
