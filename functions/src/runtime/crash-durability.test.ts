@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInDemoUser } from './test-support/sign-in-demo-user.js';
+import { describe, expect, it } from 'vitest';
+import { useKillableStacks } from './test-support/killable-stacks.js';
 import { storeFilePath } from './runtime-constants.js';
 import { startEmbeddedStack, type EmbeddedStack } from './start-embedded-stack.js';
 
@@ -25,9 +22,7 @@ interface Ack {
   readonly number: string;
 }
 
-let host: EmbeddedStack;
-const cleanup: string[] = [];
-
+const stacks = useKillableStacks('crash');
 
 /** The callable's result, or null when the call failed in any way (refused, connection reset by the kill). */
 async function call(stack: EmbeddedStack, token: string, name: string, data: unknown): Promise<Record<string, unknown> | null> {
@@ -64,23 +59,11 @@ async function listAll(stack: EmbeddedStack, token: string): Promise<Array<{ id:
   return out;
 }
 
-beforeAll(async () => {
-  // This stack only owns the Auth emulator (and its demo logins) for the stacks that get killed.
-  const dir = await mkdtemp(join(tmpdir(), 'crm-crash-host-'));
-  cleanup.push(dir);
-  host = await startEmbeddedStack({ port: 0, authPort: 0, dataDir: dir, logLevel: 'warn' });
-}, 180_000);
-
-afterAll(async () => {
-  await host?.stop();
-  await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
-}, 60_000);
 
 describe('the embedded runtime under SIGKILL', () => {
   it(`loses no acknowledged write, number or event over ${BURSTS} random kills`, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'crm-crash-'));
-    cleanup.push(dataDir);
-    const options = { port: 0, dataDir, authEmulatorUrl: host.authEmulatorUrl, logLevel: 'warn' } as const;
+    const options = await stacks.newStackOptions();
+    const { dataDir } = options;
     const random = seededRandom(2026);
     const created = new Map<string, Ack>();
     /** Last acknowledged `consultation_fee` per record (updates of one record are serialised by expectedVersion). */
@@ -91,7 +74,7 @@ describe('the embedded runtime under SIGKILL', () => {
     let stack = await startEmbeddedStack(options);
     let killedMidBurst = 0;
     for (let burst = 0; burst < BURSTS; burst++) {
-      const token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
+      const token = await stacks.signIn();
       // A fresh runtime answers its first call slowly (module loading, token keys, config): warm it so kills land mid-burst.
       await call(stack, token, 'crmBootstrap', { tenantId: TENANT });
       // The kill lands after a random number of this burst's answers (0 to all), so it falls mid-burst
@@ -142,7 +125,7 @@ describe('the embedded runtime under SIGKILL', () => {
       await stack.stop();
 
       stack = await startEmbeddedStack(options);
-      const after = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
+      const after = await stacks.signIn();
       const records = await listAll(stack, after);
       const byId = new Map(records.map((r) => [r.id, r]));
       for (const ack of created.values()) {
@@ -161,7 +144,7 @@ describe('the embedded runtime under SIGKILL', () => {
     }
 
     // Every acknowledged create reached the record trigger: its history has the creation (redelivered after a kill if need be).
-    const token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
+    const token = await stacks.signIn();
     for (const ack of created.values()) {
       let kinds: string[] = [];
       for (let attempt = 0; attempt < 100 && !kinds.includes('created'); attempt++) {

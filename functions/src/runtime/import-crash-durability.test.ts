@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory/memory-store.js';
-import { signInDemoUser } from './test-support/sign-in-demo-user.js';
+import { useKillableStacks } from './test-support/killable-stacks.js';
 import { storeFilePath } from './runtime-constants.js';
 import { startEmbeddedStack, type EmbeddedStack } from './start-embedded-stack.js';
 
@@ -27,8 +24,7 @@ const KILLS = 2;
 /** Every 100th row has an invalid email: it must end in the error count, once. */
 const isInvalid = (row: number): boolean => row % 100 === 99;
 
-let host: EmbeddedStack;
-const cleanup: string[] = [];
+const stacks = useKillableStacks('import-crash');
 
 async function call(stack: EmbeddedStack, token: string, name: string, data: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${stack.url}/${stack.projectId}/${stack.region}/${name}`, {
@@ -71,25 +67,13 @@ async function withStoreFile<T>(dataDir: string, read: (store: MemoryStore) => P
   }
 }
 
-beforeAll(async () => {
-  // This stack only owns the Auth emulator (and its demo logins) for the stacks that get killed.
-  const dir = await mkdtemp(join(tmpdir(), 'crm-import-crash-host-'));
-  cleanup.push(dir);
-  host = await startEmbeddedStack({ port: 0, authPort: 0, dataDir: dir, logLevel: 'warn' });
-}, 180_000);
-
-afterAll(async () => {
-  await host?.stop();
-  await Promise.all(cleanup.map((dir) => rm(dir, { recursive: true, force: true })));
-}, 60_000);
 
 describe('an import job under SIGKILL', () => {
   it(`imports ${ROWS} rows through ${KILLS} kills with 0 duplicate and 0 lost rows`, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'crm-import-crash-'));
-    cleanup.push(dataDir);
-    const options = { port: 0, dataDir, authEmulatorUrl: host.authEmulatorUrl, logLevel: 'warn' } as const;
+    const options = await stacks.newStackOptions();
+    const { dataDir } = options;
     let stack = await startEmbeddedStack(options);
-    let token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
+    let token = await stacks.signIn();
 
     const csv = Buffer.from(buildCsv());
     const upload = (await call(stack, token, 'crmStartImportUpload', { tenantId: TENANT, module: 'patients', fileName: 'crash.csv', size: csv.length })) as {
@@ -127,7 +111,7 @@ describe('an import job under SIGKILL', () => {
       committedAtKill.push(onDisk.progress.done);
 
       stack = await startEmbeddedStack(options);
-      token = await signInDemoUser(host.authEmulatorUrl, 'admin@demo.crm');
+      token = await stacks.signIn();
     }
 
     // The restarted runtime resumes the job from its checkpoint and finishes it.
