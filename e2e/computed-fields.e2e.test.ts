@@ -96,6 +96,35 @@ async function cellText(page: Page, search: string, rowText: string, column: str
   return index < 0 ? `(no column ${column} in ${headers.join(' | ')})` : ((await row.locator('td, th').nth(index).textContent()) ?? '');
 }
 
+/** Saves the field editor; it closes once the field is saved and its recompute job started. */
+async function saveField(page: Page, key: string): Promise<void> {
+  await page.getByTestId('save-field').click();
+  await page.getByTestId(`field-row-${key}`).waitFor();
+  await page.getByTestId('field-editor').waitFor({ state: 'detached' });
+}
+
+/** The doctor's value of `key`, once the recompute job or the record trigger has written `expected` (reloading until then). */
+async function expectDoctorValue(page: Page, key: string, expected: string): Promise<void> {
+  await page.goto(`${session.stack.url}/t/${TENANT}/m/doctors/r/${id('doctor').id}`);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.getByTestId(`value-${key}`).textContent();
+      },
+      { timeout: JOB_WAIT_MS },
+    )
+    .toBe(expected);
+}
+
+/** Asks the roll-up to count only appointments of at least "abc" minutes: a value the child field can never hold. */
+async function saveUnholdableFilterValue(page: Page): Promise<void> {
+  await page.getByTestId('rollup-filter-field').selectOption('duration_minutes');
+  await page.getByTestId('rollup-filter-operator').selectOption('gte');
+  await page.getByTestId('rollup-filter-value').fill('abc');
+  await page.getByTestId('save-field').click();
+}
+
 async function noSidewaysScroll(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
@@ -112,10 +141,7 @@ describe('computed fields and merge in the browser', () => {
     // The preview reads the newest appointment's doctor (crmGetRecord as the admin), not blank.
     await expect.poll(() => page.getByTestId('formula-preview-value').textContent()).toBe(`$${(DOCTOR.fee * 2).toFixed(2)}`);
     await screenshot(page, 'cf-01-formula-preview');
-    await page.getByTestId('save-field').click();
-    await page.getByTestId('field-row-double_fee').waitFor();
-    // The editor closes once the field is saved and its recompute job started.
-    await page.getByTestId('field-editor').waitFor({ state: 'detached' });
+    await saveField(page, 'double_fee');
 
     // Existing appointments get it from the recompute job; the list shows it like any money field.
     await listWithColumn(page, 'appointments', REASON, PATIENT, 'double_fee');
@@ -146,9 +172,7 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('rollup-aggregate').selectOption('count');
     expect(await page.getByTestId('rollup-field').count()).toBe(0);
     await screenshot(page, 'cf-03-rollup-pickers');
-    await page.getByTestId('save-field').click();
-    await page.getByTestId('field-row-appointment_count').waitFor();
-    await page.getByTestId('field-editor').waitFor({ state: 'detached' });
+    await saveField(page, 'appointment_count');
 
     // The recompute job gives the existing doctor its count: the two appointments made in setup.
     await listWithColumn(page, 'doctors', DOCTOR.name, DOCTOR.name, 'appointment_count');
@@ -162,16 +186,7 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('input-reason').fill('Roll-up follow-up');
     await page.getByTestId('submit-record').click();
     await page.getByTestId('edit-record').waitFor();
-    await page.goto(`${session.stack.url}/t/${TENANT}/m/doctors/r/${id('doctor').id}`);
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return page.getByTestId('value-appointment_count').textContent();
-        },
-        { timeout: JOB_WAIT_MS },
-      )
-      .toBe('3');
+    await expectDoctorValue(page, 'appointment_count', '3');
     await screenshot(page, 'cf-04-rollup-followed');
     expect(session.pageErrors.flat()).toEqual([]);
   }, TEST_MS);
@@ -234,10 +249,7 @@ describe('computed fields and merge in the browser', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('rollup-filter-field');
     // A value the child field can never hold: the server refuses it, said at the value input.
-    await page.getByTestId('rollup-filter-field').selectOption('duration_minutes');
-    await page.getByTestId('rollup-filter-operator').selectOption('gte');
-    await page.getByTestId('rollup-filter-value').fill('abc');
-    await page.getByTestId('save-field').click();
+    await saveUnholdableFilterValue(page);
     await expect.poll(() => page.getByTestId('field-error-rollupFilterValue').textContent()).toContain('number');
     await page.getByTestId('rollup-filter-field').selectOption('status');
     // A select child field: its choices, with the list filter's operators for it.
@@ -246,20 +258,9 @@ describe('computed fields and merge in the browser', () => {
     await page.getByTestId('rollup-filter-value').selectOption('Completed');
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(1);
     await screenshot(page, 'cf-07-rollup-phone');
-    await page.getByTestId('save-field').click();
-    await page.getByTestId('field-row-completed_minutes').waitFor();
-    await page.getByTestId('field-editor').waitFor({ state: 'detached' });
+    await saveField(page, 'completed_minutes');
     // One completed appointment of 20 minutes (the one moved by the merge).
-    await page.goto(`${session.stack.url}/t/${TENANT}/m/doctors/r/${id('doctor').id}`);
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return page.getByTestId('value-completed_minutes').textContent();
-        },
-        { timeout: JOB_WAIT_MS },
-      )
-      .toBe('20');
+    await expectDoctorValue(page, 'completed_minutes', '20');
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(1);
     expect(session.pageErrors.flat()).toEqual([]);
   }, TEST_MS);
@@ -277,29 +278,15 @@ describe('computed fields and merge in the browser', () => {
     await expect.poll(() => page.getByTestId('field-error-rollupField').textContent()).toContain('Campo a calcular');
     await page.getByTestId('rollup-aggregate').selectOption('count');
     // A filter value the child field can never hold is said in Spanish, by the field's own value check.
-    await page.getByTestId('rollup-filter-field').selectOption('duration_minutes');
-    await page.getByTestId('rollup-filter-operator').selectOption('gte');
-    await page.getByTestId('rollup-filter-value').fill('abc');
-    await page.getByTestId('save-field').click();
+    await saveUnholdableFilterValue(page);
     await expect.poll(() => page.getByTestId('field-error-rollupFilterValue').textContent()).toMatch(/^Valor debe ser un número/);
     await page.getByTestId('rollup-filter-field').selectOption('status');
     await page.getByTestId('rollup-filter-value').selectOption('Scheduled');
     await expect.poll(() => page.getByTestId('rollup-stores').textContent()).toBe('Guarda: Número');
     await screenshot(page, 'cf-08-rollup-es');
-    await page.getByTestId('save-field').click();
-    await page.getByTestId('field-row-citas_programadas').waitFor();
-    await page.getByTestId('field-editor').waitFor({ state: 'detached' });
+    await saveField(page, 'citas_programadas');
     // Scheduled: the setup's appointment and the one added in the form.
-    await page.goto(`${session.stack.url}/t/${TENANT}/m/doctors/r/${id('doctor').id}`);
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return page.getByTestId('value-citas_programadas').textContent();
-        },
-        { timeout: JOB_WAIT_MS },
-      )
-      .toBe('2');
+    await expectDoctorValue(page, 'citas_programadas', '2');
     expect(session.pageErrors.flat()).toEqual([]);
   }, TEST_MS);
 });
